@@ -1,0 +1,43 @@
+/// A whole member to decode as one document (or one JSON array).
+public struct RawMember: Sendable {
+    public var origin: Origin
+    public var format: MemberFormat
+    public var bytes: [UInt8]
+}
+
+/// Consecutive whole records of a JSON Lines or CSV dump. Dumps are cut into chunks as they
+/// stream, so a dump of any size runs in bounded memory and its rows are decoded in parallel.
+public struct RowChunk: Sendable {
+    public var origin: Origin
+    public var format: MemberFormat
+    /// The CSV header record, repeated with every chunk of its member.
+    public var header: [UInt8]?
+    public var bytes: [UInt8]
+    /// Row number of the first record in `bytes` (1-based; JSON Lines count lines, CSV counts
+    /// records after the header).
+    public var firstRow: Int
+}
+
+/// What the reader hands to the workers, in the fixed order.
+public enum SourceItem: Sendable {
+    case member(RawMember)
+    case rows(RowChunk)
+    case reject(Reject)
+
+    var approximateBytes: Int {
+        switch self {
+        case .member(let m): return m.bytes.count
+        case .rows(let r): return r.bytes.count + (r.header?.count ?? 0)
+        case .reject: return 256
+        }
+    }
+}
+
+/// What the reader saw besides documents: counted in report.json.
+public struct ReadStats: Sendable, Equatable {
+    public var files = 0
+    public var archives = 0
+    public var members = 0
+    public var skipped: [String: Int] = [:]
+    public var bytesRead: Int64 = 0
+}

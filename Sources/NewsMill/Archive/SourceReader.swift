@@ -1,0 +1,345 @@
+import CArchive
+import Glibc
+
+/// Walks the input plan on one thread: files, archives, archives inside archives, streamed
+/// dumps. Emits `SourceItem`s in the fixed order; never throws: whatever cannot be read
+/// becomes a reject item in its place.
+final class SourceReader {
+    typealias ReadBytes = (UnsafeMutableRawBufferPointer) throws(ArchiveFailure) -> Int
+
+    let options: InputOptions
+    private let emit: (SourceItem) -> Void
+    private let progress: ProgressCounter
+    private(set) var stats = ReadStats()
+    /// Told about each member that is not read (inspect lists them).
+    var onSkip: ((Origin, String) -> Void)?
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+    /// Dump chunks are cut at about this size: big enough to amortize scheduling, small enough
+    /// to keep every worker busy.
+    static let chunkBytes = 512 * 1024
+    /// AE_IFREG: a C macro with a cast, which Swift does not import.
+    static let regularFile: UInt32 = 0o100000
+
+    init(options: InputOptions, progress: ProgressCounter, emit: @escaping (SourceItem) -> Void) {
+        self.options = options
+        self.progress = progress
+        self.emit = emit
+    }
+
+    deinit {
+        buffer.deallocate()
+    }
+
+    func read(_ plan: InputPlan) {
+        var done: Int64 = 0
+        for file in plan.files {
+            stats.files += 1
+            readFile(file)
+            done += file.size
+            progress.setBytes(done)
+        }
+        stats.bytesRead = done
+    }
+
+    private func readFile(_ file: InputPlan.File) {
+        let kind = MemberKind.classify(name: file.path, options: options)
+        switch kind {
+        case .skip(let reason):
+            skip(Origin(archive: nil, member: file.path), reason: reason)
+        case .document(let format):
+            let fd = open(file.path, O_RDONLY)
+            guard fd >= 0 else {
+                emit(.reject(Reject(Origin(archive: nil, member: file.path), .inputUnreadable, String(cString: strerror(errno)))))
+                return
+            }
+            defer { close(fd) }
+            stats.members += 1
+            consume(origin: Origin(archive: nil, member: file.path), format: format, declaredSize: file.size) { out throws(ArchiveFailure) in
+                let n = Glibc.read(fd, out.baseAddress, out.count)
+                if n < 0 { throw ArchiveFailure(message: String(cString: strerror(errno))) }
+                return n
+            }
+        case .archive, .compressed:
+            let handle: ArchiveHandle
+            do {
+                if case .compressed = kind {
+                    handle = try ArchiveHandle(source: .file(file.path), raw: true)
+                } else {
+                    handle = try ArchiveHandle(source: .file(file.path), raw: false)
+                }
+            } catch {
+                emit(.reject(Reject(Origin(archive: nil, member: file.path), .archiveCorrupt, "\(file.path): \(error.message)")))
+                return
+            }
+            let base = progress.bytes
+            walk(handle, chain: file.path, depth: 1, rawInnerName: kindInnerName(kind)) { [progress] in
+                progress.setBytes(base + handle.compressedBytesRead)
+            }
+        }
+    }
+
+    private func skip(_ origin: Origin, reason: String) {
+        stats.skipped[reason, default: 0] += 1
+        onSkip?(origin, reason)
+    }
+
+    private func kindInnerName(_ kind: MemberKind) -> String? {
+        if case .compressed(let inner) = kind { return inner }
+        return nil
+    }
+
+    /// Reads every entry of an open archive. `rawInnerName` names the single entry of a
+    /// compressed file (libarchive calls it "data").
+    private func walk(_ handle: ArchiveHandle, chain: String, depth: Int, rawInnerName: String?, onEntry: () -> Void) {
+        stats.archives += 1
+        var lastMember: String?
+        while true {
+            onEntry()
+            let entry: OpaquePointer
+            switch handle.nextHeader() {
+            case .end:
+                return
+            case .failed(let message):
+                let origin = Origin(archive: nil, member: chain)
+                let place = lastMember.map { " after member \($0)" } ?? ""
+                emit(.reject(Reject(origin, .archiveCorrupt, "\(chain): \(message)\(place); the rest of the archive is unreadable")))
+                return
+            case .entry(let e):
+                entry = e
+            }
+            guard archive_entry_filetype(entry) == Self.regularFile else { continue }
+            let name = rawInnerName ?? MemberNames.name(of: entry)
+            lastMember = name
+            let origin = Origin(archive: chain, member: name)
+            let declaredSize: Int64? = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : nil
+            let kind = MemberKind.classify(name: name, options: options)
+            switch kind {
+            case .skip(let reason):
+                skip(origin, reason: reason)
+                handle.skipData()
+            case .document(let format):
+                stats.members += 1
+                consume(origin: origin, format: format, declaredSize: declaredSize) { out throws(ArchiveFailure) in
+                    try handle.readData(into: out)
+                }
+            case .archive, .compressed:
+                descend(into: handle, origin: origin, kind: kind, declaredSize: declaredSize, depth: depth)
+            }
+        }
+    }
+
+    private func descend(into parent: ArchiveHandle, origin: Origin, kind: MemberKind, declaredSize: Int64?, depth: Int) {
+        let chain = "\(origin.archive!)!/\(origin.member)"
+        guard depth < options.maxArchiveDepth else {
+            emit(.reject(Reject(origin, .archiveTooDeep, "archive nested deeper than max_archive_depth (\(options.maxArchiveDepth))")))
+            parent.skipData()
+            return
+        }
+        let child: ArchiveHandle
+        do {
+            switch kind {
+            case .archive(streamable: true), .compressed:
+                child = try ArchiveHandle(source: .parent(parent), raw: kind != .archive(streamable: true))
+            default:
+                // zip and 7z keep their index at the end: hold the bytes, within the member limit.
+                if let declaredSize, declaredSize > options.maxMemberBytes {
+                    emit(.reject(Reject(origin, .memberTooLarge,
+                                        "nested \(declaredSize)-byte archive exceeds max_member_bytes (\(options.maxMemberBytes)); zip and 7z inside archives are read in memory")))
+                    parent.skipData()
+                    return
+                }
+                switch readWhole(limit: options.maxMemberBytes, read: { out throws(ArchiveFailure) in try parent.readData(into: out) }) {
+                case .failure(let failure):
+                    emit(.reject(Reject(origin, .memberCorrupt, failure.message)))
+                    return
+                case .success(nil):
+                    emit(.reject(Reject(origin, .memberTooLarge, "nested archive exceeds max_member_bytes (\(options.maxMemberBytes))")))
+                    return
+                case .success(let bytes?):
+                    child = try ArchiveHandle(source: .memory(bytes), raw: false)
+                }
+            }
+        } catch {
+            emit(.reject(Reject(origin, .archiveCorrupt, "\(chain): \(error.message)")))
+            return
+        }
+        let inner: String? = if case .compressed(let name) = kind { name } else { nil }
+        walk(child, chain: chain, depth: depth + 1, rawInnerName: inner) {}
+    }
+
+    /// Reads everything up to `limit` bytes; nil when the data is larger.
+    private func readWhole(limit: Int, read: ReadBytes) -> Result<[UInt8]?, ArchiveFailure> {
+        var bytes: [UInt8] = []
+        do throws(ArchiveFailure) {
+            while true {
+                let n = try read(buffer)
+                if n == 0 { return .success(bytes) }
+                if bytes.count + n > limit { return .success(nil) }
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            }
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Turns one member's bytes into items: a whole member, or a stream of row chunks.
+    private func consume(origin: Origin, format: MemberFormat, declaredSize: Int64?, read: ReadBytes) {
+        switch format {
+        case .txt, .html, .json:
+            if let declaredSize, declaredSize > options.maxMemberBytes {
+                emit(.reject(Reject(origin, .memberTooLarge, "member of \(declaredSize) bytes exceeds max_member_bytes (\(options.maxMemberBytes))")))
+                return
+            }
+            if format == .json {
+                streamRows(origin: origin, format: format, read: read)
+                return
+            }
+            switch readWhole(limit: options.maxMemberBytes, read: read) {
+            case .failure(let failure):
+                emit(.reject(Reject(origin, .memberCorrupt, failure.message)))
+            case .success(nil):
+                emit(.reject(Reject(origin, .memberTooLarge, "member exceeds max_member_bytes (\(options.maxMemberBytes))")))
+            case .success(let bytes?):
+                emit(.member(RawMember(origin: origin, format: format, bytes: bytes)))
+            }
+        case .jsonl, .csv:
+            streamRows(origin: origin, format: format, read: read)
+        }
+    }
+
+    /// Cuts a dump into chunks of whole records as it streams. A `.json` member that holds one
+    /// array or object (not lines) is read whole instead.
+    private func streamRows(origin: Origin, format: MemberFormat, read: ReadBytes) {
+        var splitter = RecordSplitter(csv: format == .csv)
+        var pending: [UInt8] = []
+        var header: [UInt8]?
+        var nextRow = 1
+        var sawBytes = false
+        var wholeJSON = false
+
+        func flush(upTo end: Int, records: Int) {
+            guard end > 0 else { return }
+            var chunk = Array(pending[0..<end])
+            pending.removeFirst(end)
+            splitter.consumed(end)
+            if format == .csv && header == nil {
+                // The first record is the header; it travels with every chunk.
+                let headerEnd = splitter.firstRecordEnd(in: chunk)
+                header = Array(chunk[0..<headerEnd])
+                chunk.removeFirst(headerEnd)
+                if chunk.isEmpty { return }
+                emit(.rows(RowChunk(origin: origin, format: format, header: header, bytes: chunk, firstRow: nextRow)))
+                nextRow += records - 1
+                return
+            }
+            emit(.rows(RowChunk(origin: origin, format: format, header: header, bytes: chunk, firstRow: nextRow)))
+            nextRow += records
+        }
+
+        do throws(ArchiveFailure) {
+            while true {
+                let n = try read(buffer)
+                if n == 0 { break }
+                if !sawBytes && format == .json, let first = UnsafeRawBufferPointer(rebasing: buffer[0..<n]).first(where: { !RecordSplitter.isBlank($0) && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }), first == UInt8(ascii: "[") {
+                    wholeJSON = true
+                }
+                sawBytes = true
+                pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                if wholeJSON {
+                    if pending.count > options.maxMemberBytes {
+                        emit(.reject(Reject(origin, .memberTooLarge, "JSON document exceeds max_member_bytes (\(options.maxMemberBytes))")))
+                        while try read(buffer) > 0 {}
+                        return
+                    }
+                    continue
+                }
+                splitter.scan(pending)
+                if pending.count >= Self.chunkBytes, let boundary = splitter.lastBoundary {
+                    flush(upTo: boundary, records: splitter.recordsBeforeBoundary)
+                } else if splitter.lastBoundary == nil && pending.count > options.maxMemberBytes {
+                    emit(.reject(Reject(Origin(archive: origin.archive, member: origin.member, row: nextRow), .memberTooLarge,
+                                        "a record longer than max_member_bytes (\(options.maxMemberBytes)); the rest of the member is skipped")))
+                    while try read(buffer) > 0 {}
+                    return
+                }
+            }
+        } catch {
+            if !pending.isEmpty && !wholeJSON {
+                splitter.scan(pending)
+                if let boundary = splitter.lastBoundary { flush(upTo: boundary, records: splitter.recordsBeforeBoundary) }
+            }
+            let place = nextRow > 1 ? " at row \(nextRow)" : ""
+            emit(.reject(Reject(origin, .memberCorrupt, "\(error.message)\(place); the rest of the member is lost")))
+            return
+        }
+        if !sawBytes {
+            emit(.reject(Reject(origin, .memberEmpty, "the member is empty")))
+            return
+        }
+        if wholeJSON {
+            emit(.member(RawMember(origin: origin, format: .json, bytes: pending)))
+            return
+        }
+        // The last record may lack its final newline.
+        if !pending.isEmpty {
+            splitter.scan(pending)
+            let tailRecords = splitter.recordsBeforeBoundary + (splitter.lastBoundary == pending.count ? 0 : 1)
+            flush(upTo: pending.count, records: tailRecords)
+        }
+    }
+}
+
+/// Finds record boundaries in a growing buffer: newlines for JSON Lines, newlines outside
+/// quoted fields for CSV. Keeps its scan position so each byte is looked at once.
+struct RecordSplitter {
+    let csv: Bool
+    private var scanned = 0
+    private var inQuotes = false
+    private(set) var lastBoundary: Int?
+    private(set) var recordsBeforeBoundary = 0
+    private var records = 0
+
+    init(csv: Bool) {
+        self.csv = csv
+    }
+
+    static func isBlank(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
+    }
+
+    mutating func scan(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { p in
+            var i = scanned
+            while i < p.count {
+                let b = p[i]
+                if csv && b == UInt8(ascii: "\"") {
+                    inQuotes.toggle()
+                } else if b == 0x0A && !inQuotes {
+                    records += 1
+                    lastBoundary = i + 1
+                    recordsBeforeBoundary = records
+                }
+                i += 1
+            }
+            scanned = p.count
+        }
+    }
+
+    /// The buffer lost its first `count` bytes (a flushed chunk): shift positions.
+    mutating func consumed(_ count: Int) {
+        scanned -= count
+        records -= recordsBeforeBoundary
+        recordsBeforeBoundary = 0
+        lastBoundary = nil
+    }
+
+    /// End of the first record (after its newline) in a chunk, honoring CSV quotes.
+    func firstRecordEnd(in bytes: [UInt8]) -> Int {
+        var quoted = false
+        for (i, b) in bytes.enumerated() {
+            if csv && b == UInt8(ascii: "\"") { quoted.toggle() }
+            if b == 0x0A && !quoted { return i + 1 }
+        }
+        return bytes.count
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Yams
+
+/// Names of dump fields (JSON keys, CSV columns) that carry each document field; the first
+/// present, non-empty one wins.
+public struct FieldNames: Sendable, Equatable {
+    public var text = ["text", "body", "content", "article"]
+    public var title = ["title", "headline"]
+    public var date = ["date", "published", "pubdate", "datetime"]
+    public var url = ["url", "link"]
+
+    public init() {}
+}
+
+public struct InputOptions: Sendable, Equatable {
+    public var maxMemberBytes = 64 << 20
+    public var maxArchiveDepth = 3
+    public var txtExtensions = ["txt", "text"]
+    public var htmlExtensions = ["html", "htm", "xhtml"]
+    public var jsonlExtensions = ["jsonl", "ndjson", "json"]
+    public var csvExtensions = ["csv"]
+    /// Recognise a headline as the first line of a .txt member.
+    public var txtHeadline = true
+    public var fields = FieldNames()
+    public var csvDelimiter: UInt8 = UInt8(ascii: ",")
+
+    public init() {}
+
+    public func format(forExtension ext: String) -> MemberFormat? {
+        if txtExtensions.contains(ext) { return .txt }
+        if htmlExtensions.contains(ext) { return .html }
+        if jsonlExtensions.contains(ext) { return ext == "json" ? .json : .jsonl }
+        if csvExtensions.contains(ext) { return .csv }
+        return nil
+    }
+}
+
+public struct OutputOptions: Sendable, Equatable {
+    public var partMaxRecords = 100_000
+    public init() {}
+}
+
+/// A parsed, validated pipeline config (Pipelines/*.yaml).
+public struct PipelineConfig: Sendable {
+    public var file: String
+    public var input = InputOptions()
+    public var output = OutputOptions()
+    public var stages: [any Stage] = []
+    public var stageNames: [String] { stages.map(\.name) }
+
+    public static func load(path: String) throws(ConfigError) -> PipelineConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: path, line: nil, keyPath: "", message: "cannot read the config: \(error.localizedDescription)")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    public static func parse(yaml: String, file: String) throws(ConfigError) -> PipelineConfig {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw ConfigError(file: file, line: nil, keyPath: "", message: "not valid YAML: \(error)")
+        }
+        var config = PipelineConfig(file: file)
+        let top = try ConfigSection(file: file, path: "", node: root)
+        try top.allowOnly(["version", "input", "stages", "output"])
+        let version = try top.int("version", default: 1, range: 1...1)
+        _ = version
+
+        let input = try top.section("input")
+        try input.allowOnly(["max_member_bytes", "max_archive_depth", "extensions", "txt", "fields", "csv"])
+        config.input.maxMemberBytes = try input.int("max_member_bytes", default: config.input.maxMemberBytes, range: 1...(1 << 40))
+        config.input.maxArchiveDepth = try input.int("max_archive_depth", default: config.input.maxArchiveDepth, range: 0...16)
+        let extensions = try input.section("extensions")
+        try extensions.allowOnly(["txt", "html", "jsonl", "csv"])
+        config.input.txtExtensions = try extensions.stringList("txt", default: config.input.txtExtensions).map { $0.lowercased() }
+        config.input.htmlExtensions = try extensions.stringList("html", default: config.input.htmlExtensions).map { $0.lowercased() }
+        config.input.jsonlExtensions = try extensions.stringList("jsonl", default: config.input.jsonlExtensions).map { $0.lowercased() }
+        config.input.csvExtensions = try extensions.stringList("csv", default: config.input.csvExtensions).map { $0.lowercased() }
+        let txt = try input.section("txt")
+        try txt.allowOnly(["headline"])
+        config.input.txtHeadline = try txt.bool("headline", default: true)
+        let fields = try input.section("fields")
+        try fields.allowOnly(["text", "title", "date", "url"])
+        config.input.fields.text = try fields.stringList("text", default: config.input.fields.text)
+        config.input.fields.title = try fields.stringList("title", default: config.input.fields.title)
+        config.input.fields.date = try fields.stringList("date", default: config.input.fields.date)
+        config.input.fields.url = try fields.stringList("url", default: config.input.fields.url)
+        let csv = try input.section("csv")
+        try csv.allowOnly(["delimiter"])
+        let delimiter = try csv.choice("delimiter", default: ",", allowed: [",", ";", "\t", "|"])
+        config.input.csvDelimiter = delimiter.utf8.first!
+
+        let output = try top.section("output")
+        try output.allowOnly(["part_max_records"])
+        config.output.partMaxRecords = try output.int("part_max_records", default: config.output.partMaxRecords, range: 1...Int(Int32.max))
+
+        config.stages = try parseStages(top: top, file: file)
+        return config
+    }
+
+    private static func parseStages(top: ConfigSection, file: String) throws(ConfigError) -> [any Stage] {
+        guard let node = top.node("stages") else {
+            throw top.error("stages", "missing; list the stages to run, e.g. [normalize, stats, exact_dedup]")
+        }
+        guard let sequence = node.sequence else { throw top.error("stages", "expected a list of stages") }
+        var stages: [any Stage] = []
+        for (index, item) in sequence.enumerated() {
+            let path = "stages[\(index)]"
+            let name: String
+            let options: ConfigSection
+            switch item {
+            case .scalar(let scalar):
+                name = scalar.string
+                options = try ConfigSection(file: file, path: "\(path).\(name)", node: nil)
+            case .mapping(let mapping) where mapping.count == 1:
+                let (keyNode, value) = mapping.first!
+                guard let key = keyNode.string else {
+                    throw ConfigError(file: file, line: item.mark?.line, keyPath: path, message: "a stage name must be a string")
+                }
+                name = key
+                options = try ConfigSection(file: file, path: "\(path).\(name)", node: value)
+            default:
+                throw ConfigError(file: file, line: item.mark?.line, keyPath: path,
+                                  message: "expected a stage name or 'name: {options}'")
+            }
+            if stages.contains(where: { $0.name == name }) {
+                throw ConfigError(file: file, line: item.mark?.line, keyPath: path, message: "stage '\(name)' is listed twice")
+            }
+            stages.append(try StageRegistry.make(name: name, options: options))
+        }
+        return stages
+    }
+}
+
+extension PipelineConfig {
+    public static let defaultPath = "Pipelines/default.yaml"
+
+    /// The same pipeline as Pipelines/default.yaml, for runs outside the repository.
+    public static func builtInDefault() throws(ConfigError) -> PipelineConfig {
+        try parse(yaml: """
+            version: 1
+            stages:
+              - normalize
+              - stats
+              - exact_dedup:
+                  mode: mark
+            """, file: "(built-in default)")
+    }
+}

@@ -1,0 +1,276 @@
+/// A web page is one article: its headline (the <h1> of the article, else <title>), the
+/// paragraphs of its main content (<article>, else <main>, else <body>), and the publication
+/// date from article:published_time or <time datetime>. Scripts, styles, navigation, headers,
+/// footers, sidebars and forms are dropped.
+enum HTMLFormat {
+    static func decode(_ member: RawMember) -> Outcome {
+        switch TextDecoding.decode(member.bytes) {
+        case .failure(let failure):
+            let (code, message) = failure.reject
+            return .reject(Reject(member.origin, code, message))
+        case .success(let decoded):
+            let page = HTMLText.extract(decoded.text)
+            guard !page.paragraphs.isEmpty else {
+                return .reject(Reject(member.origin, .emptyText, "the page has no main text"))
+            }
+            var paragraphs = page.paragraphs
+            let title = page.headline ?? page.title
+            if let headline = page.headline, paragraphs.first == headline { paragraphs.removeFirst() }
+            return .document(Document(origin: member.origin, format: .html, sourceBytes: member.bytes.count,
+                                      encoding: decoded.encoding, text: paragraphs.joined(separator: "\n"),
+                                      title: title, published: page.published.flatMap(DateField.isoDate)))
+        }
+    }
+}
+
+struct HTMLText {
+    var title: String?
+    var headline: String?
+    var published: String?
+    var paragraphs: [String] = []
+
+    private static let skipped: Set<String> = ["script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "head"]
+    private static let dropped: Set<String> = ["nav", "header", "footer", "aside", "form", "menu", "button", "select", "figure", "dialog"]
+    private static let blocks: Set<String> = ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+                                              "blockquote", "section", "article", "main", "pre", "dd", "dt", "dl", "hr", "body", "td", "th"]
+    private static let voids: Set<String> = ["br", "hr", "img", "meta", "link", "input", "wbr", "source", "area", "base", "col", "embed", "track", "param"]
+
+    private enum Region: Int { case body, main, article }
+
+    static func extract(_ html: String) -> HTMLText {
+        var result = HTMLText()
+        let scalars = Array(html.unicodeScalars)
+        var i = 0
+        var current = String.UnicodeScalarView()
+        var pendingSpace = false
+        var droppedDepth: [String: Int] = [:]
+        var mainDepth = 0
+        var articleDepth = 0
+        var inTitle = false
+        var inH1 = false
+        var h1Text = ""
+        var titleText = ""
+        var preDepth = 0
+        var byRegion: [Region: [String]] = [:]
+        var currentRegion = Region.body
+
+        func droppedNow() -> Bool { droppedDepth.values.contains { $0 > 0 } }
+        func flush() {
+            let text = String(current).trimmingBlanks
+            if !text.isEmpty { byRegion[currentRegion, default: []].append(text) }
+            current = String.UnicodeScalarView()
+            pendingSpace = false
+        }
+        func region() -> Region { articleDepth > 0 ? .article : mainDepth > 0 ? .main : .body }
+        func appendText(_ text: String) {
+            if inTitle { titleText += text; return }
+            if droppedNow() { return }
+            if inH1 { h1Text += text }
+            for scalar in text.unicodeScalars {
+                if preDepth == 0 && scalar.properties.isWhitespace && scalar != "\u{A0}" {
+                    pendingSpace = true
+                    continue
+                }
+                if pendingSpace && !current.isEmpty { current.append(" ") }
+                pendingSpace = false
+                current.append(scalar)
+            }
+        }
+
+        while i < scalars.count {
+            if scalars[i] != "<" {
+                var j = i
+                while j < scalars.count && scalars[j] != "<" { j += 1 }
+                appendText(HTMLEntities.decode(String(String.UnicodeScalarView(scalars[i..<j]))))
+                i = j
+                continue
+            }
+            // Comments, doctype, CDATA
+            if matches(scalars, i, "<!--") {
+                i = find(scalars, i + 4, "-->").map { $0 + 3 } ?? scalars.count
+                continue
+            }
+            if i + 1 < scalars.count && (scalars[i + 1] == "!" || scalars[i + 1] == "?") {
+                i = find(scalars, i, ">").map { $0 + 1 } ?? scalars.count
+                continue
+            }
+            guard let tag = Tag.parse(scalars, at: i) else {
+                appendText("<")
+                i += 1
+                continue
+            }
+            i = tag.end
+            let name = tag.name
+            if !tag.closing && skipped.contains(name) && !tag.selfClosing {
+                if name == "head" {
+                    // Keep <title> and metadata; skip nothing else of note.
+                    continue
+                }
+                i = find(scalars, i, "</\(name)", caseInsensitive: true).flatMap { find(scalars, $0, ">") }.map { $0 + 1 } ?? scalars.count
+                continue
+            }
+            if name == "meta", !tag.closing, let property = tag.attributes["property"] ?? tag.attributes["name"],
+               ["article:published_time", "pubdate", "date", "dc.date"].contains(property.lowercased()),
+               result.published == nil {
+                result.published = tag.attributes["content"]
+            }
+            if name == "time", !tag.closing, result.published == nil, let datetime = tag.attributes["datetime"] {
+                result.published = datetime
+            }
+            if name == "title" { inTitle = !tag.closing; continue }
+            if dropped.contains(name) && !tag.selfClosing {
+                if !tag.closing { flush() }
+                droppedDepth[name, default: 0] += tag.closing ? -1 : 1
+                if droppedDepth[name]! < 0 { droppedDepth[name] = 0 }
+                continue
+            }
+            if name == "pre" { preDepth = max(0, preDepth + (tag.closing ? -1 : 1)) }
+            if blocks.contains(name) || voids.contains(name) && name == "br" {
+                flush()
+            }
+            if name == "main" { mainDepth = max(0, mainDepth + (tag.closing ? -1 : 1)) }
+            if name == "article" { articleDepth = max(0, articleDepth + (tag.closing ? -1 : 1)) }
+            if name == "h1" && !droppedNow() {
+                if tag.closing {
+                    inH1 = false
+                    if result.headline == nil {
+                        let h = h1Text.collapsingWhitespace
+                        if !h.isEmpty { result.headline = h }
+                    }
+                } else {
+                    inH1 = true
+                    h1Text = ""
+                }
+            }
+            currentRegion = region()
+        }
+        flush()
+        let title = HTMLEntities.decode(titleText).collapsingWhitespace
+        result.title = title.isEmpty ? nil : title
+        result.paragraphs = byRegion[.article] ?? byRegion[.main] ?? byRegion[.body] ?? []
+        return result
+    }
+
+    private static func matches(_ s: [Unicode.Scalar], _ i: Int, _ literal: String) -> Bool {
+        var j = i
+        for c in literal.unicodeScalars {
+            guard j < s.count, s[j] == c else { return false }
+            j += 1
+        }
+        return true
+    }
+
+    private static func find(_ s: [Unicode.Scalar], _ from: Int, _ literal: String, caseInsensitive: Bool = false) -> Int? {
+        let target = Array(literal.lowercased().unicodeScalars)
+        guard !target.isEmpty, from < s.count else { return nil }
+        var i = from
+        while i + target.count <= s.count {
+            var k = 0
+            while k < target.count {
+                var c = s[i + k]
+                if caseInsensitive, c.isASCII, c.properties.isUppercase { c = Unicode.Scalar(c.value + 32)! }
+                if c != target[k] { break }
+                k += 1
+            }
+            if k == target.count { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    struct Tag {
+        var name: String
+        var closing: Bool
+        var selfClosing: Bool
+        var attributes: [String: String]
+        var end: Int
+
+        static func parse(_ s: [Unicode.Scalar], at start: Int) -> Tag? {
+            var i = start + 1
+            var closing = false
+            if i < s.count && s[i] == "/" { closing = true; i += 1 }
+            var name = ""
+            while i < s.count, s[i].properties.isAlphabetic || ("0"..."9").contains(s[i]) || s[i] == "-" || s[i] == ":" {
+                name.unicodeScalars.append(s[i])
+                i += 1
+            }
+            guard !name.isEmpty else { return nil }
+            var attributes: [String: String] = [:]
+            var selfClosing = false
+            while i < s.count && s[i] != ">" {
+                if s[i] == "/" { selfClosing = true; i += 1; continue }
+                if s[i].properties.isWhitespace { i += 1; continue }
+                var key = ""
+                while i < s.count, !s[i].properties.isWhitespace, s[i] != "=", s[i] != ">", s[i] != "/" {
+                    key.unicodeScalars.append(s[i])
+                    i += 1
+                }
+                while i < s.count && s[i].properties.isWhitespace { i += 1 }
+                var value = ""
+                if i < s.count && s[i] == "=" {
+                    i += 1
+                    while i < s.count && s[i].properties.isWhitespace { i += 1 }
+                    if i < s.count && (s[i] == "\"" || s[i] == "'") {
+                        let quote = s[i]
+                        i += 1
+                        while i < s.count && s[i] != quote { value.unicodeScalars.append(s[i]); i += 1 }
+                        if i < s.count { i += 1 }
+                    } else {
+                        while i < s.count, !s[i].properties.isWhitespace, s[i] != ">" { value.unicodeScalars.append(s[i]); i += 1 }
+                    }
+                }
+                if key.isEmpty { i += 1 } else { attributes[key.lowercased()] = HTMLEntities.decode(value) }
+                selfClosing = false
+            }
+            return Tag(name: name.lowercased(), closing: closing, selfClosing: selfClosing, attributes: attributes, end: min(i + 1, s.count))
+        }
+    }
+}
+
+extension String {
+    var collapsingWhitespace: String {
+        split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}
+
+/// HTML character references: numeric ones and the named ones that occur in news pages.
+enum HTMLEntities {
+    static let named: [String: String] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}", "laquo": "«", "raquo": "»",
+        "mdash": "—", "ndash": "–", "hellip": "…", "copy": "©", "reg": "®", "trade": "™", "bull": "•", "middot": "·",
+        "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "sbquo": "‚", "bdquo": "„", "shy": "\u{AD}",
+        "euro": "€", "times": "×", "deg": "°", "plusmn": "±", "numero": "№", "minus": "−", "thinsp": "\u{2009}",
+        "ensp": "\u{2002}", "emsp": "\u{2003}", "zwnj": "\u{200C}", "zwj": "\u{200D}", "sect": "§",
+        "frac12": "½", "frac14": "¼", "frac34": "¾", "prime": "′", "Prime": "″", "larr": "←", "rarr": "→",
+    ]
+
+    static func decode(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var out = String.UnicodeScalarView()
+        let s = Array(text.unicodeScalars)
+        var i = 0
+        while i < s.count {
+            guard s[i] == "&" else { out.append(s[i]); i += 1; continue }
+            var j = i + 1
+            while j < s.count && j - i <= 32 && s[j] != ";" && (s[j].properties.isAlphabetic || ("0"..."9").contains(s[j]) || s[j] == "#") { j += 1 }
+            guard j < s.count && s[j] == ";" else { out.append(s[i]); i += 1; continue }
+            let body = String(String.UnicodeScalarView(s[(i + 1)..<j]))
+            var replacement: String?
+            if body.hasPrefix("#x") || body.hasPrefix("#X") {
+                replacement = UInt32(body.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String($0) }
+            } else if body.hasPrefix("#") {
+                replacement = UInt32(body.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
+            } else {
+                replacement = named[body]
+            }
+            if let replacement {
+                out.append(contentsOf: replacement.unicodeScalars)
+                i = j + 1
+            } else {
+                out.append(s[i])
+                i += 1
+            }
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,65 @@
+/// One document as one JSON object, keys in the order of the schema (schema/record.schema.json).
+/// Optional blocks (meta, stats, dedup) appear when the data or the stage that makes them exists.
+public enum RecordSerializer {
+    public static let schemaVersion = 1
+
+    public static func write(_ document: Document, into json: inout JSONWriter) {
+        json.beginObject()
+        json.key("schema"); json.int(schemaVersion)
+        json.key("id"); json.string(document.id)
+        json.key("source")
+        json.beginObject()
+        json.key("archive"); json.string(document.origin.archive)
+        json.key("member"); json.string(document.origin.member)
+        json.key("row"); json.int(document.origin.row)
+        json.key("format"); json.string(document.format.rawValue)
+        json.key("bytes"); json.int(document.sourceBytes)
+        json.key("encoding"); json.string(document.encoding)
+        json.endObject()
+        json.key("url"); json.string(document.url)
+        json.key("title"); json.string(document.title)
+        json.key("published"); json.string(document.published)
+        json.key("text"); json.string(document.text)
+        if !document.meta.isEmpty {
+            json.key("meta")
+            json.beginObject()
+            for (key, value) in document.meta {
+                json.key(key); json.string(value)
+            }
+            json.endObject()
+        }
+        if let stats = document.stats {
+            json.key("stats")
+            json.beginObject()
+            json.key("chars"); json.int(stats.chars)
+            json.key("words"); json.int(stats.words)
+            json.key("sentences"); json.int(stats.sentences)
+            json.key("paragraphs"); json.int(stats.paragraphs)
+            json.endObject()
+        }
+        if let dedup = document.dedup {
+            json.key("dedup")
+            json.beginObject()
+            json.key("hash"); json.string(dedup.hash.hex)
+            json.key("status"); json.string(dedup.status.rawValue)
+            json.key("of"); json.string(dedup.of)
+            json.key("similarity")
+            if let similarity = dedup.similarity { json.double(similarity) } else { json.null() }
+            json.key("cluster"); json.string(dedup.cluster)
+            json.endObject()
+        }
+        json.endObject()
+        json.newline()
+    }
+
+    public static func write(_ reject: Reject, into json: inout JSONWriter) {
+        json.beginObject()
+        json.key("archive"); json.string(reject.origin.archive)
+        json.key("member"); json.string(reject.origin.member)
+        json.key("row"); json.int(reject.origin.row)
+        json.key("code"); json.string(reject.code.rawValue)
+        json.key("message"); json.string(reject.message)
+        json.endObject()
+        json.newline()
+    }
+}

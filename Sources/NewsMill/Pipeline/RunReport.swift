@@ -1,0 +1,99 @@
+/// What a run did, as counts: written to report.json and summarized on stderr.
+public struct RunReport: Sendable {
+    public struct StageTiming: Sendable {
+        public var name: String
+        public var seconds: Double
+    }
+
+    public var pipeline: String
+    public var jobs: Int
+    public var read = ReadStats()
+    public var documentsRead = 0
+    public var written = 0
+    public var rejectsByCode: [String: Int] = [:]
+    public var droppedByReason: [String: Int] = [:]
+    public var dedupStatus: [String: Int] = [:]
+    public var textBytes = 0
+    public var parts: [String] = []
+    public var outputBytes = 0
+    public var seconds = 0.0
+    public var stageTimings: [StageTiming] = []
+
+    public var rejected: Int { rejectsByCode.values.reduce(0, +) }
+    public var dropped: Int { droppedByReason.values.reduce(0, +) }
+
+    public func json() -> JSONValue {
+        func counts(_ dictionary: [String: Int]) -> JSONValue {
+            .object(dictionary.sorted { $0.key < $1.key }.map { ($0.key, .number(String($0.value))) })
+        }
+        func number(_ value: Double) -> JSONValue {
+            .number(String(format3(value)))
+        }
+        let mb = Double(textBytes) / 1_000_000
+        return .object([
+            ("schema", .number("1")),
+            ("pipeline", .string(pipeline)),
+            ("jobs", .number(String(jobs))),
+            ("inputs", .object([
+                ("files", .number(String(read.files))),
+                ("archives", .number(String(read.archives))),
+                ("members", .number(String(read.members))),
+                ("skipped", counts(read.skipped)),
+                ("bytes", .number(String(read.bytesRead))),
+            ])),
+            ("documents", .object([
+                ("read", .number(String(documentsRead))),
+                ("written", .number(String(written))),
+                ("rejected", .number(String(rejected))),
+                ("dropped", .number(String(dropped))),
+            ])),
+            ("rejects", counts(rejectsByCode)),
+            ("dropped", counts(droppedByReason)),
+            ("dedup", counts(dedupStatus)),
+            ("output", .object([
+                ("parts", .array(parts.map { .string($0) })),
+                ("records", .number(String(written))),
+                ("bytes", .number(String(outputBytes))),
+            ])),
+            ("timing", .object([
+                ("seconds", number(seconds)),
+                ("documents_per_second", number(seconds > 0 ? Double(documentsRead) / seconds : 0)),
+                ("text_mb", number(mb)),
+                ("text_mb_per_second", number(seconds > 0 ? mb / seconds : 0)),
+                ("stages", .object(stageTimings.map { ($0.name, number($0.seconds)) })),
+            ])),
+        ])
+    }
+
+    private func format3(_ value: Double) -> String {
+        let scaled = (value * 1000).rounded() / 1000
+        return scaled == scaled.rounded() ? String(Int(scaled)) : String(scaled)
+    }
+}
+
+extension JSONValue {
+    /// Indented JSON for files people read (report.json).
+    public func pretty(indent: String = "") -> String {
+        let inner = indent + "  "
+        switch self {
+        case .object(let members):
+            if members.isEmpty { return "{}" }
+            let body = members.map { key, value in
+                var json = JSONWriter()
+                json.string(key)
+                return "\(inner)\(String(decoding: json.bytes, as: UTF8.self)): \(value.pretty(indent: inner))"
+            }
+            return "{\n\(body.joined(separator: ",\n"))\n\(indent)}"
+        case .array(let items):
+            if items.isEmpty { return "[]" }
+            return "[\n\(items.map { inner + $0.pretty(indent: inner) }.joined(separator: ",\n"))\n\(indent)]"
+        case .string(let s):
+            var json = JSONWriter()
+            json.string(s)
+            return String(decoding: json.bytes, as: UTF8.self)
+        case .number(let n): return n
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// What a stage decided about a document.
+public enum Verdict: Sendable, Equatable {
+    case keep
+    /// Removed on purpose by configuration (e.g. a duplicate in drop mode); counted per reason.
+    case drop(reason: String)
+    /// The document cannot be processed; it becomes a rejects.jsonl record.
+    case reject(RejectCode, String)
+}
+
+/// One step of the pipeline. `process` runs on worker threads in any order and must depend on
+/// the document alone; stages that need a global view (deduplication) also return a sequencer.
+public protocol Stage: Sendable {
+    var name: String { get }
+    func process(_ document: inout Document) -> Verdict
+    func makeSequencer() -> (any Sequencer)?
+}
+
+extension Stage {
+    public func process(_ document: inout Document) -> Verdict { .keep }
+    public func makeSequencer() -> (any Sequencer)? { nil }
+}
+
+/// The ordered half of a stage: sees documents one at a time in the fixed input order, on one
+/// thread, so its decisions never depend on thread timing.
+public protocol Sequencer: AnyObject {
+    func sequence(_ document: inout Document) -> Verdict
+}
+
+/// Builds stages by the names used in pipeline configs.
+public enum StageRegistry {
+    public static let names = ["normalize", "stats", "exact_dedup"]
+
+    static func make(name: String, options: ConfigSection) throws(ConfigError) -> any Stage {
+        switch name {
+        case "normalize": return try NormalizeStage(options: options)
+        case "stats": return try StatsStage(options: options)
+        case "exact_dedup": return try ExactDedupStage(options: options)
+        default:
+            throw ConfigError(file: options.file, line: options.line, keyPath: options.path,
+                              message: "unknown stage '\(name)'; available stages: \(names.joined(separator: ", "))")
+        }
+    }
+}

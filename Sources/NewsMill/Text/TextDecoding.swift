@@ -1,0 +1,95 @@
+/// Bytes of a member or field to text. UTF-8 (with or without BOM) and UTF-16 with a BOM are
+/// decoded; anything else is refused with a reason rather than guessed, so no mangled text
+/// ever reaches the output.
+public enum TextDecoding {
+    public struct Decoded: Sendable {
+        public var text: String
+        public var encoding: String
+    }
+
+    public static func decode(_ bytes: [UInt8]) -> Result<Decoded, DecodeFailure> {
+        bytes.withUnsafeBufferPointer { decode($0) }
+    }
+
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Decoded, DecodeFailure> {
+        if bytes.count >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)) {
+            return decodeUTF16(bytes, littleEndian: bytes[0] == 0xFF)
+        }
+        var body = bytes
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+            body = UnsafeBufferPointer(rebasing: bytes[3...])
+        }
+        if isBlank(body) { return .failure(.empty) }
+        if body.contains(0) { return .failure(.binary) }
+        guard let text = String(validating: body, as: UTF8.self) else {
+            return .failure(.notUTF8(offset: firstInvalidUTF8(body)))
+        }
+        if controlRatioTooHigh(body) { return .failure(.binary) }
+        return .success(Decoded(text: text, encoding: "utf-8"))
+    }
+
+    private static func decodeUTF16(_ bytes: UnsafeBufferPointer<UInt8>, littleEndian: Bool) -> Result<Decoded, DecodeFailure> {
+        let count = (bytes.count - 2) / 2
+        var units = [UInt16]()
+        units.reserveCapacity(count)
+        for i in 0..<count {
+            let a = UInt16(bytes[2 + 2 * i])
+            let b = UInt16(bytes[3 + 2 * i])
+            units.append(littleEndian ? (b << 8 | a) : (a << 8 | b))
+        }
+        var text = ""
+        var iterator = units.makeIterator()
+        var decoder = UTF16()
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): text.unicodeScalars.append(scalar)
+            case .emptyInput: break loop
+            case .error: return .failure(.notUTF8(offset: 0))
+            }
+        }
+        if text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) { return .failure(.empty) }
+        if text.unicodeScalars.contains("\u{0}") { return .failure(.binary) }
+        return .success(Decoded(text: text, encoding: littleEndian ? "utf-16le" : "utf-16be"))
+    }
+
+    static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+    }
+
+    /// More than 1% C0 control characters other than tab/newline/CR/FF: not a text file.
+    static func controlRatioTooHigh(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var controls = 0
+        for b in bytes where b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C {
+            controls += 1
+        }
+        return controls * 100 > bytes.count
+    }
+
+    static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let s): offset += UTF8.width(s)
+            case .emptyInput: return offset
+            case .error: return offset
+            }
+        }
+    }
+}
+
+public enum DecodeFailure: Error, Sendable, Equatable {
+    case empty
+    case binary
+    case notUTF8(offset: Int)
+
+    public var reject: (RejectCode, String) {
+        switch self {
+        case .empty: return (.memberEmpty, "the member is empty")
+        case .binary: return (.memberBinary, "binary data (NUL or control bytes), not text")
+        case .notUTF8(let offset):
+            return (.notUTF8, "not valid UTF-8 (first bad byte at offset \(offset)); other charsets are not decoded yet")
+        }
+    }
+}

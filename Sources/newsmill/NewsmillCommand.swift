@@ -1,0 +1,172 @@
+import ArgumentParser
+import Foundation
+import NewsMill
+
+@main
+struct Newsmill: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "newsmill",
+        abstract: "Turn archives of news articles into clean, deduplicated JSON Lines.",
+        subcommands: [Run.self, Validate.self, Inspect.self],
+        defaultSubcommand: nil)
+}
+
+/// Exit statuses, documented in README.md.
+enum Status {
+    static let finishedWithRejects: Int32 = 3
+    static let failed: Int32 = 1
+}
+
+struct PipelineOption: ParsableArguments {
+    @Option(name: .long, help: "Pipeline config (YAML). Default: Pipelines/default.yaml if present, else the built-in default.")
+    var pipeline: String?
+
+    func load() throws -> PipelineConfig {
+        do {
+            if let pipeline { return try PipelineConfig.load(path: pipeline) }
+            if FileManager.default.fileExists(atPath: PipelineConfig.defaultPath) {
+                return try PipelineConfig.load(path: PipelineConfig.defaultPath)
+            }
+            return try PipelineConfig.builtInDefault()
+        } catch {
+            Log.error("config error: \(error)")
+            throw ExitCode(Status.failed)
+        }
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a pipeline over archives, folders and files.",
+        discussion: """
+        Exit status: 0 when every input became a document, 3 when the run finished but rejected \
+        something (see rejects.jsonl), 1 when the run failed (bad config, output not writable).
+        """)
+
+    @Argument(help: "Archives, folders or files to read (default: corpus).")
+    var inputs: [String] = []
+
+    @OptionGroup var pipeline: PipelineOption
+
+    @Option(name: .shortAndLong, help: "Output folder; replaced atomically at the end of the run.")
+    var output = "out"
+
+    @Option(name: .shortAndLong, help: "Worker threads (default: number of cores).")
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: .shortAndLong, help: "No progress bar and no summary.")
+    var quiet = false
+
+    func validate() throws {
+        guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024") }
+    }
+
+    func run() throws {
+        let config = try pipeline.load()
+        let showProgress = !quiet && isatty(2) == 1
+        let bar = ProgressBar()
+        var options = RunOptions(inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs)
+        if showProgress {
+            options.onProgress = { @Sendable snapshot in bar.draw(snapshot) }
+        }
+        let report: RunReport
+        do {
+            report = try Engine.run(config: config, options: options)
+        } catch {
+            if showProgress { bar.finish() }
+            Log.error("run failed: \(error)")
+            throw ExitCode(Status.failed)
+        }
+        if showProgress { bar.finish() }
+        if !quiet { Log.info(summary(report)) }
+        if report.rejected > 0 { throw ExitCode(Status.finishedWithRejects) }
+    }
+
+    private func summary(_ r: RunReport) -> String {
+        var lines = ["\(r.documentsRead) read: \(r.written) written, \(r.rejected) rejected, \(r.dropped) dropped"
+            + " in \(String(format: "%.2f", r.seconds)) s (\(Int(Double(r.documentsRead) / max(r.seconds, 1e-9))) docs/s, "
+            + "\(String(format: "%.1f", Double(r.textBytes) / 1e6 / max(r.seconds, 1e-9))) MB/s of text)"]
+        if !r.dedupStatus.isEmpty {
+            lines.append("dedup: " + r.dedupStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        }
+        if !r.rejectsByCode.isEmpty {
+            lines.append("rejects: " + r.rejectsByCode.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                + " (see \(output)/rejects.jsonl)")
+        }
+        lines.append("output: \(output)/ (\(r.parts.count) part file\(r.parts.count == 1 ? "" : "s"), report.json, rejects.jsonl)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check a pipeline config without running it.")
+
+    @Argument(help: "The pipeline config to check.")
+    var file: String
+
+    func run() throws {
+        let config = try PipelineOption(pipeline: file).load()
+        print("\(file): ok; stages: \(config.stageNames.joined(separator: " → "))")
+    }
+}
+
+extension PipelineOption {
+    init(pipeline: String?) {
+        self.init()
+        self.pipeline = pipeline
+    }
+}
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List what a run would read: member, format, size, records.")
+
+    @Argument(help: "Archives, folders or files (default: corpus).")
+    var inputs: [String] = []
+
+    @OptionGroup var pipeline: PipelineOption
+
+    func run() throws {
+        let config = try pipeline.load()
+        let entries = Inspector.list(inputs: inputs.isEmpty ? ["corpus"] : inputs, options: config.input)
+        var out = "FORMAT\tBYTES\tRECORDS\tPATH\n"
+        for entry in entries {
+            out += "\(entry.kind)\t\(entry.bytes)\t\(entry.records)\t\(entry.origin.description)"
+            if let message = entry.message { out += "\t\(message)" }
+            out += "\n"
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+enum Log {
+    static func info(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data(("newsmill: " + message + "\n").utf8))
+    }
+}
+
+/// A one-line progress display on stderr, drawn only on a terminal.
+final class ProgressBar: Sendable {
+    func draw(_ p: ProgressSnapshot) {
+        let rate = p.seconds > 0 ? Double(p.bytesRead) / 1e6 / p.seconds : 0
+        let fraction = p.totalBytes > 0 ? min(1, Double(p.bytesRead) / Double(p.totalBytes)) : 0
+        var eta = "--:--"
+        if fraction > 0.01 && p.seconds > 0.5 {
+            let left = Int(p.seconds / fraction - p.seconds)
+            eta = String(format: "%d:%02d", left / 60, left % 60)
+        }
+        let width = 24
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let line = String(format: "\r\u{1B}[K%@ %3d%%  %d docs  %.1f MB/s  ETA %@", bar, Int(fraction * 100), p.documents, rate, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
