@@ -15,7 +15,7 @@ enum HTMLFormat {
             }
             var paragraphs = page.paragraphs
             let title = page.headline ?? page.title
-            if let headline = page.headline, paragraphs.first == headline { paragraphs.removeFirst() }
+            if let headline = page.headline, let index = paragraphs.firstIndex(of: headline) { paragraphs.remove(at: index) }
             return .document(Document(origin: member.origin, format: .html, sourceBytes: member.bytes.count,
                                       encoding: decoded.encoding, text: paragraphs.joined(separator: "\n"),
                                       title: title, published: page.published.flatMap(DateField.isoDate)))
@@ -43,7 +43,9 @@ struct HTMLText {
         var i = 0
         var current = String.UnicodeScalarView()
         var pendingSpace = false
-        var droppedDepth: [String: Int] = [:]
+        // Open elements, innermost last, each with whether its content is dropped.
+        var stack: [(name: String, drops: Bool)] = []
+        var droppedDepth = 0
         var mainDepth = 0
         var articleDepth = 0
         var inTitle = false
@@ -54,7 +56,25 @@ struct HTMLText {
         var byRegion: [Region: [String]] = [:]
         var currentRegion = Region.body
 
-        func droppedNow() -> Bool { droppedDepth.values.contains { $0 > 0 } }
+        func droppedNow() -> Bool { droppedDepth > 0 }
+        func open(_ name: String, drops: Bool) {
+            stack.append((name, drops))
+            if drops { droppedDepth += 1 }
+            if name == "main" { mainDepth += 1 }
+            if name == "article" { articleDepth += 1 }
+            if name == "pre" { preDepth += 1 }
+        }
+        func close(_ name: String) {
+            // Close the innermost open element of that name and everything left open inside it.
+            guard let index = stack.lastIndex(where: { $0.name == name }) else { return }
+            for element in stack[index...] {
+                if element.drops { droppedDepth -= 1 }
+                if element.name == "main" { mainDepth -= 1 }
+                if element.name == "article" { articleDepth -= 1 }
+                if element.name == "pre" { preDepth -= 1 }
+            }
+            stack.removeSubrange(index...)
+        }
         func flush() {
             let text = String(current).trimmingBlanks
             if !text.isEmpty { byRegion[currentRegion, default: []].append(text) }
@@ -118,18 +138,15 @@ struct HTMLText {
                 result.published = datetime
             }
             if name == "title" { inTitle = !tag.closing; continue }
-            if dropped.contains(name) && !tag.selfClosing {
-                if !tag.closing { flush() }
-                droppedDepth[name, default: 0] += tag.closing ? -1 : 1
-                if droppedDepth[name]! < 0 { droppedDepth[name] = 0 }
-                continue
+            if blocks.contains(name) || name == "br" || dropped.contains(name) { flush() }
+            if !voids.contains(name) && !tag.selfClosing {
+                if tag.closing {
+                    close(name)
+                } else {
+                    let inParagraph = stack.contains { $0.name == "p" || $0.name == "li" }
+                    open(name, drops: dropped.contains(name) || isBoilerplate(tag) || (name == "time" && !inParagraph))
+                }
             }
-            if name == "pre" { preDepth = max(0, preDepth + (tag.closing ? -1 : 1)) }
-            if blocks.contains(name) || voids.contains(name) && name == "br" {
-                flush()
-            }
-            if name == "main" { mainDepth = max(0, mainDepth + (tag.closing ? -1 : 1)) }
-            if name == "article" { articleDepth = max(0, articleDepth + (tag.closing ? -1 : 1)) }
             if name == "h1" && !droppedNow() {
                 if tag.closing {
                     inH1 = false
@@ -149,6 +166,16 @@ struct HTMLText {
         result.title = title.isEmpty ? nil : title
         result.paragraphs = byRegion[.article] ?? byRegion[.main] ?? byRegion[.body] ?? []
         return result
+    }
+
+    private static let boilerplateMarks = ["breadcrumb", "share", "social", "related", "comment", "advert", "banner",
+                                           "promo", "subscribe", "sidebar", "cookie", "popular", "tags", "author-bio"]
+
+    /// Navigation and widgets that pages mark with a class or id (breadcrumbs, share buttons…).
+    private static func isBoilerplate(_ tag: Tag) -> Bool {
+        let marks = ((tag.attributes["class"] ?? "") + " " + (tag.attributes["id"] ?? "")).lowercased()
+        guard marks.count > 1 else { return false }
+        return boilerplateMarks.contains { marks.contains($0) }
     }
 
     private static func matches(_ s: [Unicode.Scalar], _ i: Int, _ literal: String) -> Bool {
@@ -241,7 +268,7 @@ enum HTMLEntities {
         "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "sbquo": "‚", "bdquo": "„", "shy": "\u{AD}",
         "euro": "€", "times": "×", "deg": "°", "plusmn": "±", "numero": "№", "minus": "−", "thinsp": "\u{2009}",
         "ensp": "\u{2002}", "emsp": "\u{2003}", "zwnj": "\u{200C}", "zwj": "\u{200D}", "sect": "§",
-        "frac12": "½", "frac14": "¼", "frac34": "¾", "prime": "′", "Prime": "″", "larr": "←", "rarr": "→",
+        "frac12": "½", "frac14": "¼", "frac34": "¾", "prime": "′", "Prime": "″", "larr": "←", "rarr": "→", "rsaquo": "›", "lsaquo": "‹",
     ]
 
     static func decode(_ text: String) -> String {
