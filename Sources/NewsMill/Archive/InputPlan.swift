@@ -14,8 +14,10 @@ public struct InputPlan: Sendable {
 
     public var totalBytes: Int64 { files.reduce(0) { $0 + $1.size } }
 
-    public static func expand(_ inputs: [String]) -> InputPlan {
+    /// `excluding` names folders never read, such as the run's own output inside an input folder.
+    public static func expand(_ inputs: [String], excluding: [String] = []) -> InputPlan {
         let fm = FileManager.default
+        let excluded = Set(excluding.map(absolute))
         var files: [File] = []
         var problems: [Reject] = []
         var seen = Set<String>()
@@ -46,7 +48,7 @@ public struct InputPlan: Sendable {
             var inFolder: [String] = []
             while let relative = walker.nextObject() as? String {
                 let name = relative.split(separator: "/").last ?? ""
-                if name.hasPrefix(".") {
+                if name.hasPrefix(".") || excluded.contains(absolute("\(input)/\(relative)")) {
                     walker.skipDescendants()
                     continue
                 }
@@ -56,6 +58,10 @@ public struct InputPlan: Sendable {
         }
         files.sort { pathOrder($0.path, $1.path) }
         return InputPlan(files: files, problems: problems)
+    }
+
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     /// Byte order of the UTF-8 path: the same on every machine and locale.

@@ -44,7 +44,7 @@ public enum Engine {
 
     public static func run(config: PipelineConfig, options: RunOptions) throws(RunFailure) -> RunReport {
         let started = DispatchTime.now()
-        let plan = InputPlan.expand(options.inputs)
+        let plan = InputPlan.expand(options.inputs, excluding: [options.output])
         let output = try OutputDirectory(path: options.output)
         do {
             let report = try execute(config: config, options: options, plan: plan, staging: output.staging, started: started)

@@ -9,6 +9,7 @@ public enum RejectCode: String, Sendable, CaseIterable {
     case memberEmpty = "member_empty"
     case memberBinary = "member_binary"
     case notUTF8 = "not_utf8"
+    case badEncoding = "bad_encoding"
     case jsonInvalid = "json_invalid"
     case csvInvalid = "csv_invalid"
     case rowWithoutText = "row_without_text"

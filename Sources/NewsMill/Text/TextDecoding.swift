@@ -29,6 +29,7 @@ public enum TextDecoding {
     }
 
     private static func decodeUTF16(_ bytes: UnsafeBufferPointer<UInt8>, littleEndian: Bool) -> Result<Decoded, DecodeFailure> {
+        if bytes.count % 2 != 0 { return .failure(.badUTF16) }
         let count = (bytes.count - 2) / 2
         var units = [UInt16]()
         units.reserveCapacity(count)
@@ -44,7 +45,7 @@ public enum TextDecoding {
             switch decoder.decode(&iterator) {
             case .scalarValue(let scalar): text.unicodeScalars.append(scalar)
             case .emptyInput: break loop
-            case .error: return .failure(.notUTF8(offset: 0))
+            case .error: return .failure(.badUTF16)
             }
         }
         if text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) { return .failure(.empty) }
@@ -83,11 +84,14 @@ public enum DecodeFailure: Error, Sendable, Equatable {
     case empty
     case binary
     case notUTF8(offset: Int)
+    /// A UTF-16 byte-order mark, but the rest is not UTF-16 (odd length, broken surrogates).
+    case badUTF16
 
     public var reject: (RejectCode, String) {
         switch self {
         case .empty: return (.memberEmpty, "the member is empty")
         case .binary: return (.memberBinary, "binary data (NUL or control bytes), not text")
+        case .badUTF16: return (.badEncoding, "starts with a UTF-16 byte-order mark but is not valid UTF-16")
         case .notUTF8(let offset):
             return (.notUTF8, "not valid UTF-8 (first bad byte at offset \(offset)); other charsets are not decoded yet")
         }

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import NewsMill
+
+@Suite struct ConfigTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test func defaultPipelineParsesAndMatchesBuiltIn() throws {
+        let config = try PipelineConfig.load(path: "\(Self.packageRoot)/Pipelines/default.yaml")
+        #expect(config.stageNames == ["normalize", "stats", "exact_dedup"])
+        #expect(config.stageNames == (try PipelineConfig.builtInDefault()).stageNames)
+        #expect(config.input == InputOptions())
+        #expect(config.output == OutputOptions())
+    }
+
+    func error(_ yaml: String) -> ConfigError? {
+        do {
+            _ = try PipelineConfig.parse(yaml: yaml, file: "test.yaml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func unknownKeyNamesFileLineKeyAndAllowed() {
+        let e = error("version: 1\nstages:\n  - exact_dedup:\n      mood: mark\n")
+        #expect(e?.description == "test.yaml:4: stages[0].exact_dedup.mood: unknown key; allowed keys: mode")
+    }
+
+    @Test func badValueNamesAllowedValues() {
+        let e = error("stages:\n  - exact_dedup: {mode: dropp}\n")
+        #expect(e?.description.contains("stages[0].exact_dedup.mode: 'dropp' is not allowed; expected one of: mark, drop") == true)
+    }
+
+    @Test(arguments: [
+        ("stages: [normalise]", "unknown stage 'normalise'"),
+        ("stages: [stats, stats]", "listed twice"),
+        ("version: 2\nstages: [stats]", "out of range"),
+        ("input: {max_member_bytes: lots}\nstages: [stats]", "input.max_member_bytes: expected an integer"),
+        ("input: {max_archive_depth: 99}\nstages: [stats]", "input.max_archive_depth: 99 is out of range"),
+        ("stages: [stats]\noutputs: {}", "outputs: unknown key"),
+        ("version: 1", "stages: missing"),
+        ("stages: [stats\n", "not valid YAML"),
+        ("input: {csv: {delimiter: x}}\nstages: [stats]", "expected one of"),
+    ])
+    func configErrorsAreSpecific(yaml: String, expected: String) {
+        let e = error(yaml)
+        #expect(e != nil)
+        #expect(e?.description.contains(expected) == true, "\(e?.description ?? "no error")")
+    }
+
+    @Test func optionsAreApplied() throws {
+        let config = try PipelineConfig.parse(yaml: """
+            input:
+              max_member_bytes: 1_000
+              txt: {headline: false}
+              fields: {text: [article_body]}
+              csv: {delimiter: ";"}
+            stages: [normalize, {exact_dedup: {mode: drop}}]
+            output: {part_max_records: 10}
+            """, file: "t.yaml")
+        #expect(config.input.maxMemberBytes == 1000)
+        #expect(config.input.txtHeadline == false)
+        #expect(config.input.fields.text == ["article_body"])
+        #expect(config.input.csvDelimiter == UInt8(ascii: ";"))
+        #expect(config.output.partMaxRecords == 10)
+        #expect((config.stages[1] as? ExactDedupStage)?.mode == .drop)
+    }
+}

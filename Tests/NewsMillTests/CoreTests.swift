@@ -1,0 +1,267 @@
+import Foundation
+import Testing
+@testable import NewsMill
+
+@Suite struct HashTests {
+    // Reference values computed once with the mmh3 Python package (hash64, unsigned).
+    @Test(arguments: [
+        ("", "00000000000000000000000000000000"),
+        ("a", "85555565f6597889e6b53a48510e895a"),
+        ("hello world", "533f6046eb7f610eab97467d60eb63b1"),
+        ("Привет, мир! Это тест хеша.", "a1ba0ddd9dd58bc42ff7f1b71683931b"),
+    ])
+    func murmur3MatchesReference(input: String, expected: String) {
+        #expect(Hash128.murmur3(input).hex == expected)
+        #expect(Hash128.murmur3(Array(input.utf8)).hex == expected)
+    }
+
+    @Test func idsAreStableAndDistinct() {
+        let a = DocumentID.make(for: Origin(archive: "x.tar.gz", member: "a.txt"))
+        #expect(a == DocumentID.make(for: Origin(archive: "x.tar.gz", member: "a.txt")))
+        #expect(a != DocumentID.make(for: Origin(archive: "x.tar.gz", member: "a.txt", row: 1)))
+        #expect(a != DocumentID.make(for: Origin(archive: "x.tar", member: "gz/a.txt")))
+        #expect(a.count == 24)
+    }
+}
+
+@Suite struct JSONTests {
+    func serialized(_ build: (inout JSONWriter) -> Void) -> String {
+        var writer = JSONWriter()
+        build(&writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    @Test func writesCyrillicRawAndEscapesControls() {
+        let json = serialized { w in
+            w.beginObject()
+            w.key("text"); w.string("Привет \"мир\"\n\t\\ \u{1}\u{2028}")
+            w.key("n"); w.int(5)
+            w.key("none"); w.null()
+            w.key("list"); w.beginArray(); w.int(1); w.string("б"); w.endArray()
+            w.endObject()
+        }
+        #expect(json == #"{"text":"Привет \"мир\"\n\t\\ \u0001\u2028","n":5,"none":null,"list":[1,"б"]}"#)
+    }
+
+    @Test func writerOutputParsesBack() throws {
+        let original = "Строка с «кавычками», \"escape\" и \u{7}"
+        let json = serialized { $0.string(original) }
+        #expect(try JSONParser.parse(Array(json.utf8)) == .string(original))
+    }
+
+    @Test func parsesObjectsEscapesAndSurrogates() throws {
+        let value = try JSONParser.parse(Array(#"{"a": [1, -2.5e3, true, null], "b": "x\u00e9\ud83d\ude00\/", "c": {}}"#.utf8))
+        guard case .object(let members) = value else { Issue.record("not an object"); return }
+        #expect(members.map(\.key) == ["a", "b", "c"])
+        #expect(members[0].value == .array([.number("1"), .number("-2.5e3"), .bool(true), .null]))
+        #expect(members[1].value == .string("xé😀/"))
+    }
+
+    @Test(arguments: [#"{"a": 1"#, #"{"a" 1}"#, #"{"a": tru}"#, "[1,]", #""unterminated"#, "{} x", #"{"a": "\q"}"#])
+    func rejectsInvalidJSON(input: String) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(input.utf8)) }
+    }
+}
+
+@Suite struct TextDecodingTests {
+    @Test func decodesUTF8WithAndWithoutBOM() throws {
+        #expect(try TextDecoding.decode(Array("Да".utf8)).get().text == "Да")
+        #expect(try TextDecoding.decode([0xEF, 0xBB, 0xBF] + Array("Да".utf8)).get().text == "Да")
+    }
+
+    @Test func decodesUTF16WithBOM() throws {
+        let le: [UInt8] = [0xFF, 0xFE, 0x14, 0x04, 0x30, 0x04]  // "Да"
+        let be: [UInt8] = [0xFE, 0xFF, 0x04, 0x14, 0x04, 0x30]
+        #expect(try TextDecoding.decode(le).get().text == "Да")
+        #expect(try TextDecoding.decode(le).get().encoding == "utf-16le")
+        #expect(try TextDecoding.decode(be).get().text == "Да")
+    }
+
+    @Test func refusesWhatItCannotDecode() {
+        let cp1251: [UInt8] = [0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2]  // "Привет" in cp1251
+        #expect(TextDecoding.decode(cp1251) == .failure(.notUTF8(offset: 0)))
+        #expect(TextDecoding.decode([0x41, 0x00, 0x42]) == .failure(.binary))
+        #expect(TextDecoding.decode([0xFF, 0xFE, 0xFD]) == .failure(.badUTF16))
+        #expect(TextDecoding.decode(Array(" \n\t".utf8)) == .failure(.empty))
+        #expect(TextDecoding.decode([]) == .failure(.empty))
+        #expect(TextDecoding.decode(Array(repeating: 0x01, count: 10) + Array("text".utf8)) == .failure(.binary))
+    }
+}
+
+extension Result where Success == TextDecoding.Decoded, Failure == DecodeFailure {
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        switch (lhs, rhs) {
+        case let (.failure(a), .failure(b)): return a == b
+        case let (.success(a), .success(b)): return a.text == b.text && a.encoding == b.encoding
+        default: return false
+        }
+    }
+}
+
+@Suite struct NormalizerTests {
+    let normalizer = TextNormalizer()
+
+    @Test func unifiesLineEndingsAndParagraphs() {
+        #expect(normalizer.normalize("  Один  \r\n\r\n\r\nДва\t\rТри\u{2029}Четыре\n\n") == "Один\nДва\nТри\nЧетыре")
+    }
+
+    @Test func trimsNonBreakingAndIdeographicBlanksAtLineEnds() {
+        #expect(normalizer.normalize("\u{A0}Текст\u{A0}\u{3000}\nдальше") == "Текст\nдальше")
+        #expect(normalizer.normalize("46,5\u{A0}млн") == "46,5\u{A0}млн")
+    }
+
+    @Test func composesToNFC() {
+        let decomposed = "И\u{0306}ошкар-Ола, cafe\u{0301}"
+        let result = normalizer.normalize(decomposed)
+        #expect(result == "Йошкар-Ола, café")
+        #expect(result.unicodeScalars.count == 16)
+    }
+
+    @Test func leavesCleanTextAlone() {
+        let clean = "Первая строка — «цитата».\nВторая № 5"
+        #expect(normalizer.normalize(clean) == clean)
+    }
+
+    @Test func switchesTurnStepsOff() {
+        let keepBreaks = TextNormalizer(nfc: false, unifyLineBreaks: false, trimLines: false)
+        #expect(keepBreaks.normalize("a \r\nb") == "a \r\nb")
+    }
+
+    @Test func statsCountScalarsWordsSentencesParagraphs() {
+        let stats = StatsStage.count("Первое предложение. Второе! Материально-технический план.\nАбзац без точки")
+        #expect(stats == TextStats(chars: 73, words: 8, sentences: 4, paragraphs: 2))
+    }
+}
+
+@Suite struct FormatTests {
+    @Test func txtHeadlineIsRecognised() {
+        let split = TxtFormat.splitHeadline("Ливни затопили Тверь\n\nТВЕРЬ, 3 июня. Текст.")
+        #expect(split?.title == "Ливни затопили Тверь")
+        #expect(split?.body == "\n\nТВЕРЬ, 3 июня. Текст.")
+    }
+
+    @Test(arguments: [
+        "Перешедшие на сторону оппозиции военные обратились к властям США.\nДальше текст.",
+        "- Мы не говорим, что нам нужна помощь\nдальше",
+        "Одна строка без продолжения",
+        "Заголовок на линии с двоеточием:\nтекст",
+    ])
+    func txtWithoutHeadline(text: String) {
+        #expect(TxtFormat.splitHeadline(text) == nil)
+    }
+
+    @Test func htmlKeepsArticleAndDropsChrome() {
+        let html = """
+            <html><head><title>Башня — Вестник</title><style>p{}</style>
+            <meta property="article:published_time" content="2024-04-12T10:30:00+03:00"></head>
+            <body><nav><a>Новости</a></nav><header>Шапка</header>
+            <article><div class="breadcrumbs">Главная &rsaquo; Город</div><h1>Башню отреставрировали</h1>
+            <time datetime="2024-04-12">12 апреля</time>
+            <p>Первый&nbsp;абзац &laquo;цитата&raquo; &#8212; текст.</p><script>var x = "<p>нет</p>";</script>
+            <p>Второй
+               абзац, <b>жирный</b> <!-- comment --></p><div class="share">Поделиться</div></article>
+            <aside><p>Популярное</p></aside><footer>© 2024</footer></body></html>
+            """
+        let page = HTMLText.extract(html)
+        #expect(page.title == "Башня — Вестник")
+        #expect(page.headline == "Башню отреставрировали")
+        #expect(page.published == "2024-04-12T10:30:00+03:00")
+        #expect(page.paragraphs == ["Башню отреставрировали", "Первый\u{A0}абзац «цитата» — текст.", "Второй абзац, жирный"])
+    }
+
+    @Test func htmlWithoutArticleUsesBody() {
+        let page = HTMLText.extract("<body><p>Один</p><div>Два<br>Три</div><footer>нет</footer></body>")
+        #expect(page.paragraphs == ["Один", "Два", "Три"])
+    }
+
+    @Test func csvParsesQuotesNewlinesAndCRLF() {
+        var parser = CSVParser(bytes: Array("a,\"b, \"\"c\"\"\nd\",e\r\n1,2,3\n".utf8), delimiter: UInt8(ascii: ","))
+        let first = parser.next()
+        #expect(first?.fields.map { String(decoding: $0, as: UTF8.self) } == ["a", "b, \"c\"\nd", "e"])
+        #expect(parser.next()?.fields.map { String(decoding: $0, as: UTF8.self) } == ["1", "2", "3"])
+        #expect(parser.next() == nil)
+    }
+
+    @Test func dumpFieldsMapToDocument() {
+        let format = DumpFormat(fields: FieldNames(), maxRecordBytes: 1 << 20)
+        let chunk = RowChunk(origin: Origin(archive: "a.zip", member: "feed.jsonl"), format: .jsonl, header: nil,
+                             bytes: Array("""
+                             {"id": 7, "Title": "Заголовок", "body": "Текст", "date": "11.03.2024", "tags": ["a", "b"]}
+
+                             {"title": "Без текста", "text": "  "}
+                             {"text": "Т", "date": "вчера"}
+                             """.utf8), firstRow: 10)
+        let outcomes = format.decode(chunk)
+        #expect(outcomes.count == 3)
+        guard case .document(let doc) = outcomes[0] else { Issue.record("expected a document"); return }
+        #expect(doc.title == "Заголовок" && doc.text == "Текст" && doc.published == "2024-03-11")
+        #expect(doc.origin.row == 10)
+        #expect(doc.meta.map(\.key) == ["id", "tags"] && doc.meta.map(\.value) == ["7", "a, b"])
+        guard case .reject(let reject) = outcomes[1] else { Issue.record("expected a reject"); return }
+        #expect(reject.code == .rowWithoutText && reject.origin.row == 12)
+        guard case .document(let undated) = outcomes[2] else { Issue.record("expected a document"); return }
+        #expect(undated.published == nil && undated.meta.map(\.value) == ["вчера"])
+    }
+
+    @Test(arguments: [
+        ("2024-03-11", "2024-03-11"), ("2024-03-11T10:00:00Z", "2024-03-11"), ("2024/03/11", "2024-03-11"),
+        ("11.03.2024", "2024-03-11"), ("11.03.2024 10:15", "2024-03-11"), ("1710115200", "2024-03-11"),
+        ("1710115200000", "2024-03-11"), ("2024-02-30", nil), ("вчера", nil), ("", nil),
+    ])
+    func publishedDates(raw: String, iso: String?) {
+        #expect(DateField.isoDate(raw) == iso)
+    }
+
+    @Test(arguments: [
+        ("news/a.txt", MemberKind.document(.txt)), ("A.HTML", .document(.html)), ("x.tar.gz", .archive(streamable: true)),
+        ("x.tgz", .archive(streamable: true)), ("x.zip", .archive(streamable: false)), ("x.7z", .archive(streamable: false)),
+        ("feed.jsonl.gz", .compressed(innerName: "feed.jsonl")), ("x.cpio", .archive(streamable: true)),
+        ("photo.jpg", .skip(reason: "unknown_format")), ("README", .skip(reason: "no_extension")), ("a.csv", .document(.csv)),
+        ("dump.json", .document(.json)),
+    ])
+    func membersAreClassifiedByName(name: String, kind: MemberKind) {
+        #expect(MemberKind.classify(name: name, options: InputOptions()) == kind)
+    }
+
+    @Test func windowsMemberNamesAreDecoded() {
+        let cp866: [UInt8] = [0x8D, 0xAE, 0xA2, 0xAE, 0xE1, 0xE2, 0xA8, 0x2E, 0x74, 0x78, 0x74]  // "Новости.txt"
+        let cp1251: [UInt8] = [0xCD, 0xEE, 0xE2, 0xEE, 0xF1, 0xF2, 0xE8, 0x2E, 0x74, 0x78, 0x74]
+        #expect(MemberNames.decode(cp866) == "Новости.txt")
+        #expect(MemberNames.decode(cp1251) == "Новости.txt")
+        #expect(MemberNames.decode(Array("Новости.txt".utf8)) == "Новости.txt")
+    }
+}
+
+@Suite struct ExactDedupTests {
+    func document(_ member: String, _ text: String) -> Document {
+        Document(origin: Origin(archive: nil, member: member), format: .txt, sourceBytes: 0, encoding: "utf-8", text: text)
+    }
+
+    @Test func firstInOrderIsCanonical() {
+        let stage = ExactDedupStage(mode: .mark)
+        let sequencer = stage.makeSequencer()!
+        var a = document("a", "один текст")
+        var b = document("b", "другой текст")
+        var c = document("c", "один текст")
+        for i in [0, 1, 2] {
+            var doc = [a, b, c][i]
+            _ = stage.process(&doc)
+            #expect(sequencer.sequence(&doc) == .keep)
+            if i == 0 { a = doc } else if i == 1 { b = doc } else { c = doc }
+        }
+        #expect(a.dedup?.status == .unique && a.dedup?.cluster == a.id)
+        #expect(b.dedup?.status == .unique)
+        #expect(c.dedup?.status == .exact && c.dedup?.of == a.id && c.dedup?.cluster == a.id && c.dedup?.similarity == 1.0)
+    }
+
+    @Test func dropModeDropsDuplicates() {
+        let stage = ExactDedupStage(mode: .drop)
+        let sequencer = stage.makeSequencer()!
+        var a = document("a", "текст")
+        var b = document("b", "текст")
+        _ = stage.process(&a)
+        _ = stage.process(&b)
+        #expect(sequencer.sequence(&a) == .keep)
+        #expect(sequencer.sequence(&b) == .drop(reason: "exact_duplicate"))
+    }
+}
