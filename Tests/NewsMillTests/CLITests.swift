@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// The command line as a user meets it: exit statuses, messages, subcommands.
+@Suite struct CLITests {
+    @Test func cleanRunExitsZeroAndRejectsExitThree() throws {
+        let dir = TempDir()
+        try dir.write("clean/a.txt", Articles.rain)
+        try ArchiveBuilder.write([.init("b.txt", Articles.bridge)], format: .tarGz, to: dir.file("clean/b.tar.gz"))
+        let clean = try CLIRunner.run(["run", dir.file("clean"), "-o", dir.file("out1"), "-j", "2"])
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(clean.stdout.isEmpty)
+        #expect(clean.stderr.contains("2 read: 2 written, 0 rejected, 0 dropped"))
+        #expect(!clean.stderr.contains("\u{1B}["), "no progress bar when stderr is not a terminal")
+
+        try dir.write("dirty/bad.txt", bytes: [0xC0, 0xFF])
+        let dirty = try CLIRunner.run(["run", dir.file("clean"), dir.file("dirty"), "-o", dir.file("out2"), "-q"])
+        #expect(dirty.status == 3)
+        #expect(dirty.stderr.isEmpty)
+        let rejects = String(decoding: try dir.read("out2/rejects.jsonl"), as: UTF8.self)
+        #expect(rejects.contains("\"code\":\"not_utf8\""))
+    }
+
+    @Test func badConfigFailsWithExitOneAndSaysWhere() throws {
+        let dir = TempDir()
+        try dir.write("bad.yaml", "stages:\n  - normalize: {nfc: maybe}\n")
+        try dir.write("in/a.txt", Articles.rain)
+        let result = try CLIRunner.run(["run", dir.file("in"), "--pipeline", dir.file("bad.yaml"), "-o", dir.file("out")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(dir.file("bad.yaml")):2: stages[0].normalize.nfc: expected true or false, got 'maybe'"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("out")))
+
+        let validate = try CLIRunner.run(["validate", dir.file("bad.yaml")])
+        #expect(validate.status == 1)
+        let good = try CLIRunner.run(["validate", "Pipelines/default.yaml"])
+        #expect(good.status == 0)
+        #expect(good.stdout.contains("normalize → stats → exact_dedup"))
+    }
+
+    @Test func unwritableOutputFailsWithExitOne() throws {
+        let dir = TempDir()
+        try dir.write("in/a.txt", Articles.rain)
+        try dir.write("file", "not a folder")
+        let result = try CLIRunner.run(["run", dir.file("in"), "-o", dir.file("file/out")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("run failed"))
+    }
+
+    @Test func inspectListsMembersFormatsAndSizes() throws {
+        let dir = TempDir()
+        try ArchiveBuilder.write([.init("a.txt", Articles.rain), .init("p.jpg", bytes: [1, 2]),
+                                  .init("feed.jsonl", "{\"text\": \"x\"}\n{\"text\": \"y\"}\n")], format: .zip, to: dir.file("x.zip"))
+        let result = try CLIRunner.run(["inspect", dir.file("x.zip")])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        #expect(lines.first == ["FORMAT", "BYTES", "RECORDS", "PATH"])
+        #expect(lines.contains(["txt", "\(Articles.rain.utf8.count)", "1", "\(dir.file("x.zip"))!/a.txt"]))
+        #expect(lines.contains(["skip:unknown_format", "0", "0", "\(dir.file("x.zip"))!/p.jpg"]))
+        #expect(lines.contains(["jsonl", "28", "2", "\(dir.file("x.zip"))!/feed.jsonl"]))
+    }
+
+    @Test func helpIsThereForEverySubcommand() throws {
+        for command in [["--help"], ["run", "--help"], ["inspect", "--help"], ["validate", "--help"]] {
+            let result = try CLIRunner.run(command)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("USAGE"))
+        }
+    }
+
+    @Test func defaultRunReadsTheCorpus() throws {
+        let dir = TempDir()
+        let result = try CLIRunner.run(["run", "-o", dir.file("out"), "-q"])
+        // The sample corpus holds deliberately broken members.
+        #expect(result.status == 3)
+        let report = try JSONSerialization.jsonObject(with: Data(try dir.read("out/report.json"))) as! [String: Any]
+        let documents = report["documents"] as! [String: Int]
+        #expect(documents["read"] == documents["written"]! + documents["rejected"]! + documents["dropped"]!)
+        #expect(documents["written"]! >= 60)
+        let part = String(decoding: try dir.read("out/part-00000.jsonl"), as: UTF8.self)
+        #expect(part.contains("Николаса Мадуро"), "Cyrillic is written as UTF-8, not escaped")
+    }
+}
