@@ -11,8 +11,8 @@ enum CLIRunner {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     static var executable: String {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var dir = bundle.deletingLastPathComponent()
+        let running = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: running).resolvingSymlinksInPath().deletingLastPathComponent()
         // macOS nests the test binary inside a .xctest bundle.
         while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("newsmill").path) {
             dir = dir.deletingLastPathComponent()
@@ -20,7 +20,18 @@ enum CLIRunner {
         return dir.appendingPathComponent("newsmill").path
     }
 
+    static func requireExecutable() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw MissingExecutable()
+        }
+    }
+
+    struct MissingExecutable: Error, CustomStringConvertible {
+        var description: String { "the newsmill executable is not built next to the tests: run `swift build` first" }
+    }
+
     static func run(_ arguments: [String], cwd: String = packageRoot) throws -> Result {
+        try requireExecutable()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -105,6 +105,21 @@ public struct JSONWriter {
         value.withUTF8 { appendEscaped(utf8: $0) }
     }
 
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    @inline(__always)
+    private static func hasZeroByte(_ v: UInt64) -> Bool {
+        (v &- ones) & ~v & highs != 0
+    }
+
+    @inline(__always)
+    private static func needsAttention(_ word: UInt64) -> Bool {
+        let below0x20 = (word &- ones &* 0x20) & ~word & highs != 0
+        return below0x20 || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
+            || hasZeroByte(word ^ (ones &* 0xE2))
+    }
+
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     private mutating func appendEscaped(utf8 src: UnsafeBufferPointer<UInt8>) {
@@ -113,6 +128,14 @@ public struct JSONWriter {
         var i = 0
         let n = src.count
         while i < n {
+            // Skip eight plain bytes at a time: no control character, quote, backslash or the
+            // lead byte of U+2028/U+2029 among them.
+            while i + 8 <= n {
+                let word = UnsafeRawPointer(src.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                if Self.needsAttention(word) { break }
+                i += 8
+            }
+            guard i < n else { break }
             let b = src[i]
             // U+2028/U+2029 are valid JSON but break JavaScript line parsers: escape them too.
             let isLineSeparator = b == 0xE2 && i + 2 < n && src[i + 1] == 0x80 && (src[i + 2] == 0xA8 || src[i + 2] == 0xA9)

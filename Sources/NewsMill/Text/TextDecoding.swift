@@ -19,12 +19,17 @@ public enum TextDecoding {
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
             body = UnsafeBufferPointer(rebasing: bytes[3...])
         }
+        // A NUL, or more than 1% control characters other than tab, newline, CR and FF: not text.
+        var controls = 0
+        for b in body where b < 0x20 {
+            if b == 0 { return .failure(.binary) }
+            if b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C { controls += 1 }
+        }
+        if controls > 0 && controls * 100 > body.count { return .failure(.binary) }
         if isBlank(body) { return .failure(.empty) }
-        if body.contains(0) { return .failure(.binary) }
         guard let text = String(validating: body, as: UTF8.self) else {
             return .failure(.notUTF8(offset: firstInvalidUTF8(body)))
         }
-        if controlRatioTooHigh(body) { return .failure(.binary) }
         return .success(Decoded(text: text, encoding: "utf-8"))
     }
 
@@ -55,15 +60,6 @@ public enum TextDecoding {
 
     static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-    }
-
-    /// More than 1% C0 control characters other than tab/newline/CR/FF: not a text file.
-    static func controlRatioTooHigh(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var controls = 0
-        for b in bytes where b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C {
-            controls += 1
-        }
-        return controls * 100 > bytes.count
     }
 
     static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {

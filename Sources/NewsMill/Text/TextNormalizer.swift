@@ -15,16 +15,79 @@ public struct TextNormalizer: Sendable {
 
     public func normalize(_ text: String) -> String {
         var text = text
-        var out = [UInt8]()
+        var rewritten: String?
         text.withUTF8 { src in
+            guard needsRewrite(src) else { return }
+            var out = [UInt8]()
             out.reserveCapacity(src.count)
             rewriteLines(src, into: &out)
+            rewritten = String(decoding: out, as: UTF8.self)
         }
-        let result = String(decoding: out, as: UTF8.self)
-        if nfc && !Self.isSurelyNFC(out) {
-            return result.precomposedStringWithCanonicalMapping
+        if let rewritten {
+            text = rewritten
+        } else if trimLines {
+            text = trimEnds(text)
         }
-        return result
+        if nfc && !Self.isNFC(text) {
+            return text.precomposedStringWithCanonicalMapping
+        }
+        return text
+    }
+
+    /// Most clean text only needs its ends trimmed; those skip the copying rewrite.
+    private func needsRewrite(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = s.count
+        var i = 0
+        while i < n {
+            let b = s[i]
+            switch b {
+            case 0x0A:
+                // A blank before or after a line break, or an empty line.
+                if trimLines {
+                    if i > 0, Self.blankWidthBefore(s, end: i, limit: 0) != nil { return true }
+                    if i + 1 < n, s[i + 1] == 0x0A || Self.blankWidth(s, at: i + 1, limit: n) != nil { return true }
+                }
+            case 0x0D, 0x0B, 0x0C:
+                if unifyLineBreaks { return true }
+            case 0xC2:
+                if unifyLineBreaks && i + 1 < n && s[i + 1] == 0x85 { return true }
+            case 0xE2:
+                if unifyLineBreaks && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9) { return true }
+            default:
+                break
+            }
+            i += 1
+        }
+        return false
+    }
+
+    private func trimEnds(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { s -> String? in
+            var start = 0
+            var end = s.count
+            while start < end {
+                if s[start] == 0x0A { start += 1; continue }
+                guard let w = Self.blankWidth(s, at: start, limit: end) else { break }
+                start += w
+            }
+            while end > start {
+                if s[end - 1] == 0x0A { end -= 1; continue }
+                guard let w = Self.blankWidthBefore(s, end: end, limit: start) else { break }
+                end -= w
+            }
+            if start == 0 && end == s.count { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: s[start..<end]), as: UTF8.self)
+        } ?? text
+    }
+
+    /// NFC without normalizing: a byte-level check that accepts the ranges news text lives
+    /// in, then the standard library's NFC quick check for the rest (emoji, symbols).
+    static func isNFC(_ text: String) -> Bool {
+        var text = text
+        if text.withUTF8({ isSurelyNFC($0) }) { return true }
+        var span = text.utf8Span
+        return span.checkForNFC(quickCheck: true)
     }
 
     /// Copies `src` line by line, dropping blank lines and the blanks around each line.
@@ -85,32 +148,31 @@ public struct TextNormalizer: Sendable {
         return nil
     }
 
-    /// True when every scalar is in a range where no composition can apply: ASCII/Latin-1
-    /// below U+0300, Cyrillic U+0400–U+04FF (except the two letters with a combining breve or
-    /// diaeresis that could follow), general punctuation U+2010–U+206F and U+2116 (№). Almost
-    /// all news text passes, so the slow normalizer runs only where it can change something.
-    static func isSurelyNFC(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { s in
+    /// True when every scalar is in a range where no composition can apply: ASCII and Latin-1
+    /// up to U+02FF, Cyrillic U+0400–U+04FF, general punctuation U+2010–U+206F and U+2116 (№).
+    /// Almost all news text passes, so the slow normalizer runs only where it can change
+    /// something. Decided on lead bytes alone, without decoding scalars.
+    static func isSurelyNFC(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        do {
             var i = 0
             let n = s.count
             while i < n {
                 let b = s[i]
                 if b < 0x80 { i += 1; continue }
-                if b < 0xE0 {
-                    guard i + 1 < n else { return false }
-                    let scalar = (UInt32(b & 0x1F) << 6) | UInt32(s[i + 1] & 0x3F)
-                    if scalar >= 0x300 && !(0x400...0x4FF).contains(scalar) { return false }
+                switch b {
+                case 0xC2...0xCB, 0xD0...0xD3:  // U+0080–U+02FF, U+0400–U+04FF
                     i += 2
-                    continue
-                }
-                if b < 0xF0 {
+                case 0xE2:
                     guard i + 2 < n else { return false }
-                    let scalar = (UInt32(b & 0x0F) << 12) | (UInt32(s[i + 1] & 0x3F) << 6) | UInt32(s[i + 2] & 0x3F)
-                    if !(0x2010...0x206F).contains(scalar) && scalar != 0x2116 { return false }
+                    let b1 = s[i + 1]
+                    let b2 = s[i + 2]
+                    // U+2010–U+203F (E2 80 90–BF), U+2040–U+206F (E2 81 80–AF), U+2116 (E2 84 96)
+                    let ok = (b1 == 0x80 && b2 >= 0x90) || (b1 == 0x81 && b2 <= 0xAF) || (b1 == 0x84 && b2 == 0x96)
+                    guard ok else { return false }
                     i += 3
-                    continue
+                default:
+                    return false
                 }
-                return false
             }
             return true
         }

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Checks that NewsMill's output can be queried as documented in README, with DuckDB and pandas.
+#
+# Usage: Scripts/check-analytics.sh          (after `swift build`; NEWSMILL=/path/to/newsmill to override)
+#
+# It makes a throwaway virtualenv, installs duckdb and pandas, runs newsmill on corpus/ into a
+# temp folder `out`, runs the queries below from the folder holding `out`, prints their results
+# and checks them against out/report.json. Last line: `analytics: N passed, M failed`.
+#
+# ---- Query text for README (out = the folder given to `newsmill run -o`) -------------------------
+#
+# DuckDB (SQL; nested fields are STRUCTs, reached with a dot):
+#
+#   SELECT dedup.status AS status, count(*) AS docs
+#   FROM read_json_auto('out/part-*.jsonl')
+#   GROUP BY ALL ORDER BY docs DESC;
+#
+#   SELECT title, source.archive, source.member, dedup.of
+#   FROM read_json_auto('out/part-*.jsonl')
+#   WHERE dedup.status = 'exact'
+#   ORDER BY source.archive, source.member;
+#
+# pandas (nested fields are dicts; .str[...] reaches into them, json_normalize flattens them):
+#
+#   import pandas as pd
+#   from glob import glob
+#   df = pd.concat((pd.read_json(p, lines=True) for p in sorted(glob('out/part-*.jsonl'))), ignore_index=True)
+#   df['dedup'].str['status'].value_counts()
+#
+#   flat = pd.json_normalize(df.to_dict('records'))      # columns: source.archive, dedup.status, stats.words, ...
+#   flat.loc[flat['dedup.status'] == 'exact', ['title', 'source.archive', 'source.member', 'dedup.of']]
+#
+# ---------------------------------------------------------------------------------------------------
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NEWSMILL="${NEWSMILL:-$ROOT/.build/debug/newsmill}"
+case "$NEWSMILL" in /*) ;; *) NEWSMILL="$ROOT/$NEWSMILL" ;; esac
+if [[ ! -x "$NEWSMILL" ]]; then
+    echo "check-analytics: newsmill not found at $NEWSMILL: run \`swift build\` first (or set NEWSMILL)" >&2
+    exit 2
+fi
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/newsmill-analytics.XXXXXX")"
+cleanup() { rm -rf "$WORK"; }
+trap cleanup EXIT
+
+echo "== virtualenv (duckdb, pandas) in $WORK/venv"
+if ! python3 -m venv "$WORK/venv" 2>/dev/null; then
+    echo "python3 -m venv failed; installing python3-venv" >&2
+    rm -rf "$WORK/venv"
+    apt-get install -y python3-venv >/dev/null
+    python3 -m venv "$WORK/venv"
+fi
+"$WORK/venv/bin/python" -m pip install --quiet --disable-pip-version-check duckdb pandas
+
+echo "== newsmill run corpus -o $WORK/out"
+status=0
+(cd "$ROOT" && "$NEWSMILL" run corpus -o "$WORK/out" -q) || status=$?
+# 0: all good; 3: finished with rejects (the corpus holds deliberately broken members).
+if [[ $status -ne 0 && $status -ne 3 ]]; then
+    echo "check-analytics: newsmill failed with exit status $status" >&2
+    exit 1
+fi
+
+cd "$WORK"
+"$WORK/venv/bin/python" - <<'PY'
+import json
+import sys
+from glob import glob
+
+import duckdb
+import pandas as pd
+
+passed = failed = 0
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+report = json.load(open("out/report.json", encoding="utf-8"))
+written = report["documents"]["written"]
+by_status = {k: v for k, v in report.get("dedup", {}).items() if v}
+print(f"report.json: documents.written={written}, dedup={by_status}")
+
+# ---- DuckDB (same text as the comment block at the top) ----
+STATUS_SQL = """
+SELECT dedup.status AS status, count(*) AS docs
+FROM read_json_auto('out/part-*.jsonl')
+GROUP BY ALL ORDER BY docs DESC;
+"""
+EXACT_SQL = """
+SELECT title, source.archive, source.member, dedup.of
+FROM read_json_auto('out/part-*.jsonl')
+WHERE dedup.status = 'exact'
+ORDER BY source.archive, source.member;
+"""
+print("\n== DuckDB", duckdb.__version__)
+print(STATUS_SQL.strip())
+duckdb.sql(STATUS_SQL).show()
+rows = duckdb.sql(STATUS_SQL).fetchall()
+check("duckdb: documents counted equal report documents.written",
+      written > 0 and sum(n for _, n in rows) == written, f"rows={rows} written={written}")
+check("duckdb: counts by dedup.status equal report dedup", dict(rows) == by_status,
+      f"duckdb={dict(rows)} report={by_status}")
+
+print(EXACT_SQL.strip())
+duckdb.sql(EXACT_SQL).show(max_width=200)
+exact_rows = duckdb.sql(EXACT_SQL).fetchall()
+check("duckdb: exact duplicates listed with member and canonical id",
+      len(exact_rows) == by_status.get("exact", 0) > 0 and all(r[2] and r[3] for r in exact_rows),
+      f"rows={len(exact_rows)} report={by_status.get('exact', 0)}")
+
+# ---- pandas (same text as the comment block at the top) ----
+print("\n== pandas", pd.__version__)
+df = pd.concat((pd.read_json(p, lines=True) for p in sorted(glob('out/part-*.jsonl'))), ignore_index=True)
+counts = df['dedup'].str['status'].value_counts()
+print(counts.to_string())
+check("pandas: rows equal report documents.written", len(df) == written, f"rows={len(df)} written={written}")
+check("pandas: value_counts of dedup.status equal report dedup",
+      {k: int(v) for k, v in counts.items()} == by_status, f"pandas={counts.to_dict()} report={by_status}")
+
+flat = pd.json_normalize(df.to_dict('records'))
+exact = flat.loc[flat['dedup.status'] == 'exact', ['title', 'source.archive', 'source.member', 'dedup.of']]
+with pd.option_context("display.width", 200, "display.max_colwidth", 60):
+    print(exact.to_string())
+check("pandas: json_normalize gives flat columns",
+      {"source.archive", "source.member", "dedup.status", "stats.words"} <= set(flat.columns))
+pairs = exact[['source.archive', 'source.member']].astype(object)
+pairs = pairs.where(pairs.notna(), None).itertuples(index=False, name=None)
+check("pandas: exact duplicates equal DuckDB's", sorted(pairs, key=str) == sorted(((r[1], r[2]) for r in exact_rows), key=str))
+
+print(f"\nanalytics: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
+PY

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Installs what is missing and builds the release binary: .build/release/newsmill
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Scripts/install-deps.sh
+swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
