@@ -23,7 +23,8 @@ public final class ProgressCounter: Sendable {
 /// A blocking FIFO between threads; `pop` returns nil once the queue is closed and drained.
 final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Element] = []
+    /// Taken slots are set to nil at once, so a consumed batch is freed when it is taken.
+    private var items: [Element?] = []
     private var head = 0
     private var closed = false
 
@@ -47,8 +48,9 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
         while head == items.count && !closed { condition.wait() }
         guard head < items.count else { return nil }
         let item = items[head]
+        items[head] = nil
         head += 1
-        if head > 1024 && head * 2 > items.count {
+        if head >= 64 && head * 2 > items.count {
             items.removeFirst(head)
             head = 0
         }

@@ -13,16 +13,37 @@ public struct StatsStage: Stage {
         return .keep
     }
 
-    private enum Kind { case word, joiner, terminator, closer, blank, newline, other }
+    private enum Kind: UInt8 { case word, joiner, terminator, closer, blank, newline, other, decode }
 
-    /// One pass over the UTF-8 bytes: ASCII and Cyrillic are classified by byte, everything
-    /// else through the scalar's Unicode properties.
+    /// Class of each lead byte. Bytes 0xC3–0xCA (U+00C0–U+02BF: Latin letters, IPA), 0xCE–0xCF
+    /// (Greek) and 0xD0–0xD3 (Cyrillic) start letters, apart from two Latin-1 signs handled
+    /// below; other multi-byte scalars are looked up.
+    private static let leadClass: [Kind] = (0...255).map { (b: Int) -> Kind in
+        switch b {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return .word
+        case 0x2D, 0x27: return .joiner
+        case 0x2E, 0x21, 0x3F: return .terminator
+        case 0x22, 0x29: return .closer
+        case 0x20, 0x09: return .blank
+        case 0x0A: return .newline
+        case 0x00...0x7F: return .other
+        case 0xC3...0xCA, 0xCE, 0xCF, 0xD0...0xD3: return .word
+        default: return .decode
+        }
+    }
+
+    /// One pass over the UTF-8 bytes, classified by a lead-byte table; only uncommon scalars
+    /// go through their Unicode properties.
     public static func count(_ text: String) -> TextStats {
         var text = text
         return text.withUTF8 { count(utf8: $0) }
     }
 
     static func count(utf8 s: UnsafeBufferPointer<UInt8>) -> TextStats {
+        leadClass.withUnsafeBufferPointer { table in count(utf8: s, table: table) }
+    }
+
+    private static func count(utf8 s: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<Kind>) -> TextStats {
         var chars = 0
         var words = 0
         var sentences = 0
@@ -34,45 +55,20 @@ public struct StatsStage: Stage {
         var i = 0
         let n = s.count
         while i <= n {
-            let kind: Kind
+            var kind: Kind
             var width = 1
             if i == n {
                 kind = .newline
             } else {
                 let b = s[i]
-                if b < 0x80 {
-                    switch b {
-                    case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: kind = .word
-                    case 0x2D, 0x27: kind = .joiner
-                    case 0x2E, 0x21, 0x3F: kind = .terminator
-                    case 0x22, 0x29: kind = .closer
-                    case 0x20, 0x09: kind = .blank
-                    case 0x0A: kind = .newline
-                    default: kind = .other
-                    }
-                } else if b == 0xD0 || b == 0xD1 || b == 0xD2 || b == 0xD3 {
-                    kind = .word  // U+0400–U+04FF Cyrillic
-                    width = 2
-                } else {
+                kind = table[Int(b)]
+                if b >= 0x80 {
                     width = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-                    var value = UInt32(b) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
-                    for k in 1..<width where i + k < n { value = value << 6 | UInt32(s[i + k] & 0x3F) }
-                    switch value {
-                    case 0xA0: kind = .blank
-                    case 0x2019: kind = .joiner
-                    case 0x2026: kind = .terminator
-                    case 0xBB, 0x201D: kind = .closer
-                    case 0xAB, 0x2010...0x2015, 0x2018, 0x201A...0x201C, 0x201E, 0x2022, 0x2116, 0x20AC, 0xB0, 0xA9:
-                        kind = .other  // common punctuation, spared the property lookups
-                    default:
-                        let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
-                        if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                            kind = .word
-                        } else if scalar.properties.isWhitespace {
-                            kind = .blank
-                        } else {
-                            kind = .other
-                        }
+                    if kind == .word {
+                        // × and ÷ sit among the Latin-1 letters.
+                        if b == 0xC3 && i + 1 < n && (s[i + 1] == 0x97 || s[i + 1] == 0xB7) { kind = .other }
+                    } else {
+                        kind = classify(s, at: i, width: width)
                     }
                 }
                 chars += 1
@@ -111,12 +107,31 @@ public struct StatsStage: Stage {
                     sentenceOpen = false
                     pendingTerminator = false
                 }
-            case .other:
+            case .other, .decode:
                 inWord = false
                 pendingTerminator = false
                 lineHasText = true
             }
         }
         return TextStats(chars: chars, words: words, sentences: sentences, paragraphs: paragraphs)
+    }
+
+    private static func classify(_ s: UnsafeBufferPointer<UInt8>, at i: Int, width: Int) -> Kind {
+        let n = s.count
+        var value = UInt32(s[i]) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+        for k in 1..<width where i + k < n { value = value << 6 | UInt32(s[i + k] & 0x3F) }
+        switch value {
+        case 0xA0: return .blank
+        case 0x2019: return .joiner
+        case 0x2026: return .terminator
+        case 0xBB, 0x201D: return .closer
+        case 0xAB, 0x2010...0x2015, 0x2018, 0x201A...0x201C, 0x201E, 0x2022, 0x2116, 0x20AC, 0xB0, 0xA9:
+            return .other  // common punctuation, spared the property lookups
+        default:
+            let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { return .word }
+            if scalar.properties.isWhitespace { return .blank }
+            return .other
+        }
     }
 }
