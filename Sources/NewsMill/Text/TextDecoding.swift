@@ -21,7 +21,20 @@ public enum TextDecoding {
         }
         // A NUL, or more than 1% control characters other than tab, newline, CR and FF: not text.
         var controls = 0
-        for b in body where b < 0x20 {
+        var i = 0
+        while i < body.count {
+            if i + 8 <= body.count {
+                // Eight bytes at a time while none is below 0x20.
+                let word = UnsafeRawPointer(body.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                if (word &- ones &* 0x20) & ~word & (ones &* 0x80) == 0 {
+                    i += 8
+                    continue
+                }
+            }
+            let b = body[i]
+            i += 1
+            guard b < 0x20 else { continue }
             if b == 0 { return .failure(.binary) }
             if b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C { controls += 1 }
         }

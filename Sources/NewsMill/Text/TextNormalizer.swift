@@ -15,18 +15,21 @@ public struct TextNormalizer: Sendable {
 
     public func normalize(_ text: String) -> String {
         var text = text
-        var rewritten: String?
-        text.withUTF8 { src in
-            guard needsRewrite(src) else { return }
-            var out = [UInt8]()
-            out.reserveCapacity(src.count)
-            rewriteLines(src, into: &out)
-            rewritten = String(decoding: out, as: UTF8.self)
-        }
-        if let rewritten {
-            text = rewritten
-        } else if trimLines {
-            text = trimEnds(text)
+        let lines = text.withUTF8 { lineRanges($0) }
+        let unchanged = lines.count == 1 && lines[0] == 0..<text.utf8.count
+        if !unchanged {
+            // Lines are cut at ASCII breaks and whole blanks, so every piece is valid UTF-8:
+            // appending them copies without validating again.
+            var joined = String()
+            joined.reserveCapacity(text.utf8.count)
+            let utf8 = text.utf8
+            for (k, line) in lines.enumerated() {
+                if k > 0 { joined.append("\n") }
+                let start = utf8.index(utf8.startIndex, offsetBy: line.lowerBound)
+                let end = utf8.index(start, offsetBy: line.count)
+                joined.append(contentsOf: Substring(utf8[start..<end]))
+            }
+            text = joined
         }
         if nfc && !Self.isNFC(text) {
             return text.precomposedStringWithCanonicalMapping
@@ -34,51 +37,55 @@ public struct TextNormalizer: Sendable {
         return text
     }
 
-    /// Most clean text only needs its ends trimmed; those skip the copying rewrite.
-    private func needsRewrite(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
-        let n = s.count
-        var i = 0
-        while i < n {
-            let b = s[i]
-            switch b {
-            case 0x0A:
-                // A blank before or after a line break, or an empty line.
-                if trimLines {
-                    if i > 0, Self.blankWidthBefore(s, end: i, limit: 0) != nil { return true }
-                    if i + 1 < n, s[i + 1] == 0x0A || Self.blankWidth(s, at: i + 1, limit: n) != nil { return true }
-                }
-            case 0x0D, 0x0B, 0x0C:
-                if unifyLineBreaks { return true }
-            case 0xC2:
-                if unifyLineBreaks && i + 1 < n && s[i + 1] == 0x85 { return true }
-            case 0xE2:
-                if unifyLineBreaks && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9) { return true }
-            default:
-                break
-            }
-            i += 1
-        }
-        return false
+    /// Bytes that may start a line break: LF, VT, FF, CR and the lead bytes of NEL, U+2028 and U+2029.
+    private static let mayBreak: [Bool] = (0...255).map { [0x0A, 0x0B, 0x0C, 0x0D, 0xC2, 0xE2].contains($0) }
+
+    /// Byte ranges of the lines to keep, trimmed.
+    private func lineRanges(_ s: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        Self.mayBreak.withUnsafeBufferPointer { lineRanges(s, mayBreak: $0) }
     }
 
-    private func trimEnds(_ text: String) -> String {
-        var text = text
-        return text.withUTF8 { s -> String? in
-            var start = 0
-            var end = s.count
-            while start < end {
-                if s[start] == 0x0A { start += 1; continue }
-                guard let w = Self.blankWidth(s, at: start, limit: end) else { break }
-                start += w
+    private func lineRanges(_ s: UnsafeBufferPointer<UInt8>, mayBreak: UnsafeBufferPointer<Bool>) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        let n = s.count
+        var lineStart = 0
+        var i = 0
+        func addLine(_ start: Int, _ end: Int) {
+            var start = start
+            var stop = end
+            if trimLines {
+                while start < stop, let w = Self.blankWidth(s, at: start, limit: stop) { start += w }
+                while start < stop, let w = Self.blankWidthBefore(s, end: stop, limit: start) { stop -= w }
+                if start == stop { return }
             }
-            while end > start {
-                if s[end - 1] == 0x0A { end -= 1; continue }
-                guard let w = Self.blankWidthBefore(s, end: end, limit: start) else { break }
-                end -= w
+            ranges.append(start..<stop)
+        }
+        while i < n {
+            while i < n && !mayBreak[Int(s[i])] { i += 1 }
+            guard i < n else { break }
+            let b = s[i]
+            var breakLength = 0
+            if b == 0x0A {
+                breakLength = 1
+            } else if unifyLineBreaks {
+                switch b {
+                case 0x0D: breakLength = i + 1 < n && s[i + 1] == 0x0A ? 2 : 1
+                case 0x0B, 0x0C: breakLength = 1
+                case 0xC2 where i + 1 < n && s[i + 1] == 0x85: breakLength = 2
+                case 0xE2 where i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9): breakLength = 3
+                default: break
+                }
             }
-            if start == 0 && end == s.count { return nil }
-            return String(decoding: UnsafeBufferPointer(rebasing: s[start..<end]), as: UTF8.self)
-        } ?? text
+            if breakLength == 0 {
+                i += 1
+                continue
+            }
+            addLine(lineStart, i)
+            i += breakLength
+            lineStart = i
+        }
+        addLine(lineStart, n)
+        return ranges
     }
 
     /// NFC without normalizing: a byte-level check that accepts the ranges news text lives
@@ -88,45 +95,6 @@ public struct TextNormalizer: Sendable {
         if text.withUTF8({ isSurelyNFC($0) }) { return true }
         var span = text.utf8Span
         return span.checkForNFC(quickCheck: true)
-    }
-
-    /// Copies `src` line by line, dropping blank lines and the blanks around each line.
-    private func rewriteLines(_ src: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        var i = 0
-        let n = src.count
-        while i < n {
-            // Find the end of this line and the start of the next.
-            var end = i
-            var next = n
-            while end < n {
-                let b = src[end]
-                if b == 0x0A { next = end + 1; break }
-                if unifyLineBreaks {
-                    if b == 0x0D {
-                        next = (end + 1 < n && src[end + 1] == 0x0A) ? end + 2 : end + 1
-                        break
-                    }
-                    if b == 0x0B || b == 0x0C { next = end + 1; break }
-                    // U+0085 NEL, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
-                    if b == 0xC2 && end + 1 < n && src[end + 1] == 0x85 { next = end + 2; break }
-                    if b == 0xE2 && end + 2 < n && src[end + 1] == 0x80 && (src[end + 2] == 0xA8 || src[end + 2] == 0xA9) {
-                        next = end + 3; break
-                    }
-                }
-                end += 1
-            }
-            var start = i
-            var stop = end
-            if trimLines {
-                while start < stop, let w = Self.blankWidth(src, at: start, limit: stop) { start += w }
-                while start < stop, let w = Self.blankWidthBefore(src, end: stop, limit: start) { stop -= w }
-            }
-            if start < stop || !trimLines {
-                if !out.isEmpty { out.append(0x0A) }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: src[start..<stop]))
-            }
-            i = next
-        }
     }
 
     /// Width in bytes of a blank (space, tab, NBSP, ideographic space) starting at `i`.
@@ -152,27 +120,23 @@ public struct TextNormalizer: Sendable {
     /// up to U+02FF, Cyrillic U+0400–U+04FF, general punctuation U+2010–U+206F and U+2116 (№).
     /// Almost all news text passes, so the slow normalizer runs only where it can change
     /// something. Decided on lead bytes alone, without decoding scalars.
+    /// Bytes that are safe one by one: below 0xCC (ASCII, continuation bytes, leads up to
+    /// U+02FF) and the Cyrillic leads 0xD0–0xD3.
+    private static let nfcSafe: [Bool] = (0...255).map { $0 < 0xCC || (0xD0...0xD3).contains($0) }
+
     static func isSurelyNFC(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
-        do {
+        nfcSafe.withUnsafeBufferPointer { safe in
             var i = 0
             let n = s.count
             while i < n {
-                let b = s[i]
-                if b < 0x80 { i += 1; continue }
-                switch b {
-                case 0xC2...0xCB, 0xD0...0xD3:  // U+0080–U+02FF, U+0400–U+04FF
-                    i += 2
-                case 0xE2:
-                    guard i + 2 < n else { return false }
-                    let b1 = s[i + 1]
-                    let b2 = s[i + 2]
-                    // U+2010–U+203F (E2 80 90–BF), U+2040–U+206F (E2 81 80–AF), U+2116 (E2 84 96)
-                    let ok = (b1 == 0x80 && b2 >= 0x90) || (b1 == 0x81 && b2 <= 0xAF) || (b1 == 0x84 && b2 == 0x96)
-                    guard ok else { return false }
-                    i += 3
-                default:
-                    return false
-                }
+                while i < n && safe[Int(s[i])] { i += 1 }
+                guard i < n else { break }
+                guard s[i] == 0xE2, i + 2 < n else { return false }
+                let b1 = s[i + 1]
+                let b2 = s[i + 2]
+                // U+2010–U+203F (E2 80 90–BF), U+2040–U+206F (E2 81 80–AF), U+2116 (E2 84 96)
+                guard (b1 == 0x80 && b2 >= 0x90) || (b1 == 0x81 && b2 <= 0xAF) || (b1 == 0x84 && b2 == 0x96) else { return false }
+                i += 3
             }
             return true
         }

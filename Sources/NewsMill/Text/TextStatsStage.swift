@@ -40,56 +40,44 @@ public struct StatsStage: Stage {
     }
 
     static func count(utf8 s: UnsafeBufferPointer<UInt8>) -> TextStats {
-        leadClass.withUnsafeBufferPointer { table in count(utf8: s, table: table) }
+        leadClass.withUnsafeBufferPointer { classes in
+            transitions.withUnsafeBufferPointer { table in count(utf8: s, classes: classes, transitions: table) }
+        }
     }
 
-    private static func count(utf8 s: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<Kind>) -> TextStats {
-        var chars = 0
-        var words = 0
-        var sentences = 0
-        var paragraphs = 0
+    /// The counting state: four flags.
+    private struct State {
         var inWord = false
         var lineHasText = false
         var sentenceOpen = false
         var pendingTerminator = false
-        var i = 0
-        let n = s.count
-        while i <= n {
-            var kind: Kind
-            var width = 1
-            if i == n {
-                kind = .newline
-            } else {
-                let b = s[i]
-                kind = table[Int(b)]
-                if b >= 0x80 {
-                    width = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-                    if kind == .word {
-                        // × and ÷ sit among the Latin-1 letters.
-                        if b == 0xC3 && i + 1 < n && (s[i + 1] == 0x97 || s[i + 1] == 0xB7) { kind = .other }
-                    } else {
-                        kind = classify(s, at: i, width: width)
-                    }
-                }
-                chars += 1
-            }
-            i += width
+
+        var bits: UInt16 {
+            (inWord ? 1 : 0) | (lineHasText ? 2 : 0) | (sentenceOpen ? 4 : 0) | (pendingTerminator ? 8 : 0)
+        }
+
+        init(bits: Int) {
+            inWord = bits & 1 != 0
+            lineHasText = bits & 2 != 0
+            sentenceOpen = bits & 4 != 0
+            pendingTerminator = bits & 8 != 0
+        }
+
+        /// The rules, applied to one character: returns the words, sentences and paragraphs it completes.
+        mutating func step(_ kind: Kind) -> (words: Int, sentences: Int, paragraphs: Int) {
             switch kind {
             case .word:
-                if !inWord { words += 1 }
+                let newWord = !inWord
                 inWord = true
                 lineHasText = true
                 sentenceOpen = true
                 pendingTerminator = false
+                return (newWord ? 1 : 0, 0, 0)
             case .newline:
-                if lineHasText {
-                    paragraphs += 1
-                    if sentenceOpen { sentences += 1 }
-                }
-                lineHasText = false
-                sentenceOpen = false
-                pendingTerminator = false
-                inWord = false
+                let paragraph = lineHasText
+                let sentence = lineHasText && sentenceOpen
+                self = State(bits: 0)
+                return (0, sentence ? 1 : 0, paragraph ? 1 : 0)
             case .joiner:
                 // Hyphens and apostrophes inside a word keep it one word ("материально-технический").
                 if !inWord { pendingTerminator = false }
@@ -103,16 +91,61 @@ public struct StatsStage: Stage {
             case .blank:
                 inWord = false
                 if pendingTerminator {
-                    sentences += 1
                     sentenceOpen = false
                     pendingTerminator = false
+                    return (0, 1, 0)
                 }
             case .other, .decode:
                 inWord = false
                 pendingTerminator = false
                 lineHasText = true
             }
+            return (0, 0, 0)
         }
+    }
+
+    /// `step` tabulated for every state and kind: next state in bits 0–3, then one bit each for
+    /// a completed word, sentence and paragraph. The hot loop then runs without branches.
+    private static let transitions: [UInt16] = (0..<16).flatMap { bits in
+        (0..<8).map { raw -> UInt16 in
+            var state = State(bits: bits)
+            let done = state.step(Kind(rawValue: UInt8(raw))!)
+            return state.bits | UInt16(done.words) << 4 | UInt16(done.sentences) << 5 | UInt16(done.paragraphs) << 6
+        }
+    }
+
+    private static func count(utf8 s: UnsafeBufferPointer<UInt8>, classes: UnsafeBufferPointer<Kind>,
+                              transitions: UnsafeBufferPointer<UInt16>) -> TextStats {
+        var chars = 0
+        var words = 0
+        var sentences = 0
+        var paragraphs = 0
+        var state = 0
+        var i = 0
+        let n = s.count
+        while i < n {
+            let b = s[i]
+            var kind = classes[Int(b)]
+            var width = 1
+            if b >= 0x80 {
+                width = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                if kind == .decode {
+                    kind = classify(s, at: i, width: width)
+                } else if b == 0xC3 && i + 1 < n && (s[i + 1] == 0x97 || s[i + 1] == 0xB7) {
+                    kind = .other  // × and ÷ sit among the Latin-1 letters
+                }
+            }
+            let entry = Int(transitions[state << 3 | Int(kind.rawValue)])
+            state = entry & 0xF
+            words &+= (entry >> 4) & 1
+            sentences &+= (entry >> 5) & 1
+            paragraphs &+= (entry >> 6) & 1
+            chars &+= 1
+            i &+= width
+        }
+        let end = Int(transitions[state << 3 | Int(Kind.newline.rawValue)])
+        sentences += (end >> 5) & 1
+        paragraphs += (end >> 6) & 1
         return TextStats(chars: chars, words: words, sentences: sentences, paragraphs: paragraphs)
     }
 
