@@ -158,6 +158,7 @@ import Testing
         #expect(code(dir.file("d-corrupt.tar.bz2")) == "archive_corrupt")
         #expect((out.reject(member: dir.file("d-corrupt.tar.bz2"))?["message"] as? String)?.contains("d-corrupt.tar.bz2") == true)
         #expect(code(dir.file("e-not-an-archive.zip")) == "archive_corrupt")
+        #expect(code(dir.file("f-empty.tar.gz")) == "member_empty")
         #expect(code("empty.txt") == "member_empty")
         #expect(code("blob.txt") == "member_binary")
         #expect(code("huge.txt") == "member_too_large")

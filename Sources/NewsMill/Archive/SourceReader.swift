@@ -43,6 +43,12 @@ final class SourceReader {
 
     private func readFile(_ file: InputPlan.File) {
         let kind = MemberKind.classify(name: file.path, options: options)
+        if file.size == 0, kind != .skip(reason: "unknown_format"), kind != .skip(reason: "no_extension") {
+            // libarchive opens an empty file as an archive with no entries: say so instead.
+            stats.members += 1
+            emit(.reject(Reject(Origin(archive: nil, member: file.path), .memberEmpty, "the file is empty (0 bytes)")))
+            return
+        }
         switch kind {
         case .skip(let reason):
             skip(Origin(archive: nil, member: file.path), reason: reason)
