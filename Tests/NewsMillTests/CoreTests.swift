@@ -254,6 +254,12 @@ extension Result where Success == TextDecoding.Decoded, Failure == DecodeFailure
         #expect(c.dedup?.status == .exact && c.dedup?.of == a.id && c.dedup?.cluster == a.id && c.dedup?.similarity == 1.0)
     }
 
+    @Test func compactIDsRoundTrip() {
+        let id = DocumentID.make(for: Origin(archive: "a.zip", member: "b.txt"))
+        #expect(CompactID(hex: id).hex == id)
+        #expect(CompactID(hex: "00000000000000ff0000abcd").hex == "00000000000000ff0000abcd")
+    }
+
     @Test func dropModeDropsDuplicates() {
         let stage = ExactDedupStage(mode: .drop)
         let sequencer = stage.makeSequencer()!

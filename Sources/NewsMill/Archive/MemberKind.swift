@@ -12,15 +12,16 @@ enum MemberKind: Equatable {
     private static let compressions: Set<String> = ["gz", "bz2", "xz", "zst", "zstd", "lz4", "lzma", "z", "lz"]
 
     static func classify(name: String, options: InputOptions) -> MemberKind {
-        let base = name.split(separator: "/").last.map(String.init) ?? name
-        let parts = base.lowercased().split(separator: ".", omittingEmptySubsequences: false)
+        // Only the file name's last two extensions matter: look at the tail, not the whole path.
+        let base = name.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(name[name.index(after: $0)...]) } ?? name
+        let parts = base.lowercased().split(separator: ".", omittingEmptySubsequences: false).suffix(3)
         guard parts.count >= 2, let last = parts.last.map(String.init), !last.isEmpty else {
             return .skip(reason: "no_extension")
         }
         if streamableArchives.contains(last) { return .archive(streamable: true) }
         if seekableArchives.contains(last) { return .archive(streamable: false) }
         if compressions.contains(last) {
-            if parts.count >= 3 && parts[parts.count - 2] == "tar" { return .archive(streamable: true) }
+            if parts.count >= 3 && parts[parts.endIndex - 2] == "tar" { return .archive(streamable: true) }
             let inner = String(base.dropLast(last.count + 1))
             if case .document = classify(name: inner, options: options) { return .compressed(innerName: inner) }
             return .skip(reason: "unknown_format")

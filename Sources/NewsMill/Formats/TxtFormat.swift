@@ -21,29 +21,35 @@ enum TxtFormat {
     }
 
     /// The first non-blank line is a headline when it is short, does not end like a sentence
-    /// (".", ",", ":", ";"), does not open a quote with a dash, and a body follows it.
+    /// (".", ",", ":", ";", "…"), does not open a quote with a dash or a list bullet, and a body
+    /// follows it. Works on UTF-8 offsets: the body is sliced, not re-decoded.
     static func splitHeadline(_ text: String) -> (title: String, body: String)? {
-        let scalars = text.unicodeScalars
-        var start = scalars.startIndex
-        while start < scalars.endIndex, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
-        guard start < scalars.endIndex else { return nil }
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex, isBlankOrBreak(utf8[start]) { start = utf8.index(after: start) }
+        guard start < utf8.endIndex else { return nil }
         var end = start
-        var length = 0
-        while end < scalars.endIndex, scalars[end] != "\n", scalars[end] != "\r" {
-            end = scalars.index(after: end)
-            length += 1
-        }
-        let line = String(scalars[start..<end]).trimmingBlanks
-        guard (3...200).contains(line.unicodeScalars.count) else { return nil }
-        guard let last = line.unicodeScalars.last, !".,:;…".unicodeScalars.contains(last) else { return nil }
-        guard let first = line.unicodeScalars.first, !"-–—•*".unicodeScalars.contains(first) else { return nil }
-        let body = String(scalars[end...])
-        guard body.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else { return nil }
-        return (line, body)
+        while end < utf8.endIndex, utf8[end] != 0x0A, utf8[end] != 0x0D { end = utf8.index(after: end) }
+        guard let title = String(Substring(utf8[start..<end])).nilIfBlank?.trimmingBlanks else { return nil }
+        let scalars = title.unicodeScalars
+        guard (3...200).contains(scalars.count), let first = scalars.first, let last = scalars.last else { return nil }
+        guard !".,:;…".unicodeScalars.contains(last), !"-–—•*".unicodeScalars.contains(first) else { return nil }
+        var bodyStart = end
+        while bodyStart < utf8.endIndex, isBlankOrBreak(utf8[bodyStart]) { bodyStart = utf8.index(after: bodyStart) }
+        guard bodyStart < utf8.endIndex else { return nil }
+        return (title, String(Substring(utf8[end...])))
+    }
+
+    private static func isBlankOrBreak(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
     }
 }
 
 extension String {
+    var nilIfBlank: String? {
+        unicodeScalars.contains { !$0.properties.isWhitespace } ? self : nil
+    }
+
     var trimmingBlanks: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }

@@ -142,6 +142,20 @@ public struct StatsStage: Stage {
             paragraphs &+= (entry >> 6) & 1
             chars &+= 1
             i &+= width
+            guard kind == .word else { continue }
+            // The rest of a word changes no state: run through it. Word classes of lead
+            // bytes are ASCII or two-byte leads; × and ÷ (C3 97, C3 B7) end the run.
+            while i < n {
+                let next = s[i]
+                guard classes[Int(next)] == .word else { break }
+                if next < 0x80 {
+                    i &+= 1
+                } else {
+                    if next == 0xC3 && i + 1 < n && (s[i + 1] == 0x97 || s[i + 1] == 0xB7) { break }
+                    i &+= 2
+                }
+                chars &+= 1
+            }
         }
         let end = Int(transitions[state << 3 | Int(Kind.newline.rawValue)])
         sentences += (end >> 5) & 1
