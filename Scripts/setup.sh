@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/install-deps.sh
-swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+swift build -c release 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' || true; } >&2

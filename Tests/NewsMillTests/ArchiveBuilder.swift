@@ -5,7 +5,7 @@ import Foundation
 /// shipping binary fixtures or needing bsdtar.
 enum ArchiveBuilder {
     enum Format {
-        case tar, tarGz, tarBz2, tarXz, tarZst, zip, zipStored, sevenZip, cpio
+        case tar, tarGz, tarBz2, tarXz, tarZst, zip, zip64, zipStored, sevenZip, cpio
         /// A zip whose names are stored in cp866, without the UTF-8 flag, as Windows tools do.
         case zipCP866
         /// One compressed file, no archive (feed.jsonl.gz).
@@ -42,6 +42,9 @@ enum ArchiveBuilder {
         case .tarXz: archive_write_set_format_pax_restricted(a); archive_write_add_filter_xz(a)
         case .tarZst: archive_write_set_format_pax_restricted(a); archive_write_add_filter_zstd(a)
         case .zip: archive_write_set_format_zip(a)
+        case .zip64:
+            archive_write_set_format_zip(a)
+            archive_write_set_format_option(a, "zip", "zip64", "1")
         case .zipStored:
             archive_write_set_format_zip(a)
             archive_write_set_format_option(a, "zip", "compression", "store")

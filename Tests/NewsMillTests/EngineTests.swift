@@ -35,7 +35,7 @@ import Testing
 
     @Test(arguments: [
         (ArchiveBuilder.Format.tar, "feed.tar"), (.tarGz, "feed.tar.gz"), (.tarBz2, "feed.tar.bz2"), (.tarXz, "feed.tar.xz"),
-        (.tarZst, "feed.tar.zst"), (.zip, "feed.zip"), (.sevenZip, "feed.7z"), (.cpio, "feed.cpio"),
+        (.tarZst, "feed.tar.zst"), (.zip, "feed.zip"), (.zip64, "feed64.zip"), (.sevenZip, "feed.7z"), (.cpio, "feed.cpio"),
     ])
     func readsEveryArchiveFormat(format: ArchiveBuilder.Format, name: String) throws {
         let dir = TempDir()
