@@ -134,6 +134,10 @@ extension Result where Success == TextDecoding.Decoded, Failure == DecodeFailure
 }
 
 @Suite struct FormatTests {
+    @Test func headlineMayHoldAColonAfterSeveralWords() {
+        #expect(TxtFormat.splitHeadline("Пожар в Подольске: эвакуированы 16 человек\nТекст.")?.title == "Пожар в Подольске: эвакуированы 16 человек")
+    }
+
     @Test func txtHeadlineIsRecognised() {
         let split = TxtFormat.splitHeadline("Ливни затопили Тверь\n\nТВЕРЬ, 3 июня. Текст.")
         #expect(split?.title == "Ливни затопили Тверь")
@@ -144,6 +148,7 @@ extension Result where Success == TextDecoding.Decoded, Failure == DecodeFailure
         "Перешедшие на сторону оппозиции военные обратились к властям США.\nДальше текст.",
         "- Мы не говорим, что нам нужна помощь\nдальше",
         "Одна строка без продолжения",
+        "Источник: «Сибирь-Информ»\nНовую станцию откроют раньше срока.",
         "Заголовок на линии с двоеточием:\nтекст",
     ])
     func txtWithoutHeadline(text: String) {
@@ -186,7 +191,7 @@ extension Result where Success == TextDecoding.Decoded, Failure == DecodeFailure
         let format = DumpFormat(fields: FieldNames(), maxRecordBytes: 1 << 20)
         let chunk = RowChunk(origin: Origin(archive: "a.zip", member: "feed.jsonl"), format: .jsonl, header: nil,
                              bytes: Array("""
-                             {"id": 7, "Title": "Заголовок", "body": "Текст", "date": "11.03.2024", "tags": ["a", "b"]}
+                             {"id": 7, "Title": "Заголовок", "body": "Текст", "date": "11.03.2024", "tags": ["a", "b"], "author": {"name": "И. Петров"}}
 
                              {"title": "Без текста", "text": "  "}
                              {"text": "Т", "date": "вчера"}
@@ -196,7 +201,8 @@ extension Result where Success == TextDecoding.Decoded, Failure == DecodeFailure
         guard case .document(let doc) = outcomes[0] else { Issue.record("expected a document"); return }
         #expect(doc.title == "Заголовок" && doc.text == "Текст" && doc.published == "2024-03-11")
         #expect(doc.origin.row == 10)
-        #expect(doc.meta.map(\.key) == ["id", "tags"] && doc.meta.map(\.value) == ["7", "a, b"])
+        #expect(doc.meta.map(\.key) == ["id", "tags", "author"])
+        #expect(doc.meta.map(\.value) == ["7", "a, b", #"{"name":"И. Петров"}"#])
         guard case .reject(let reject) = outcomes[1] else { Issue.record("expected a reject"); return }
         #expect(reject.code == .rowWithoutText && reject.origin.row == 12)
         guard case .document(let undated) = outcomes[2] else { Issue.record("expected a document"); return }

@@ -22,19 +22,48 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The value as text for a document field: strings as they are, numbers and booleans as
-    /// written, arrays of scalars joined by ", "; nil for null, empty and nested objects.
+    /// written, arrays of scalars joined by ", ", nested objects and arrays as compact JSON;
+    /// nil for null and empty values.
     public var fieldText: String? {
         switch self {
         case .string(let s): return s.isEmpty ? nil : s
         case .number(let n): return n
         case .bool(let b): return b ? "true" : "false"
         case .array(let items):
-            let parts = items.compactMap { item -> String? in
-                if case .object = item { return nil }
-                return item.fieldText
+            if items.isEmpty { return nil }
+            if items.contains(where: { if case .object = $0 { return true }; if case .array = $0 { return true }; return false }) {
+                return compactJSON
             }
+            let parts = items.compactMap(\.fieldText)
             return parts.isEmpty ? nil : parts.joined(separator: ", ")
-        case .object, .null: return nil
+        case .object(let members): return members.isEmpty ? nil : compactJSON
+        case .null: return nil
+        }
+    }
+
+    public var compactJSON: String {
+        var writer = JSONWriter()
+        write(into: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    func write(into writer: inout JSONWriter) {
+        switch self {
+        case .object(let members):
+            writer.beginObject()
+            for (key, value) in members {
+                writer.key(key)
+                value.write(into: &writer)
+            }
+            writer.endObject()
+        case .array(let items):
+            writer.beginArray()
+            for item in items { item.write(into: &writer) }
+            writer.endArray()
+        case .string(let s): writer.string(s)
+        case .number(let n): writer.raw(Array(n.utf8))
+        case .bool(let b): writer.bool(b)
+        case .null: writer.null()
         }
     }
 }

@@ -21,8 +21,8 @@ enum TxtFormat {
     }
 
     /// The first non-blank line is a headline when it is short, does not end like a sentence
-    /// (".", ",", ":", ";", "…"), does not open a quote with a dash or a list bullet, and a body
-    /// follows it. Works on UTF-8 offsets: the body is sliced, not re-decoded.
+    /// (".", ",", ":", ";", "…"), does not open a quote with a dash or a list bullet, is not a
+    /// "Label: …" credit line, and a body follows it. Works on UTF-8 offsets: the body is sliced, not re-decoded.
     static func splitHeadline(_ text: String) -> (title: String, body: String)? {
         let utf8 = text.utf8
         var start = utf8.startIndex
@@ -34,6 +34,8 @@ enum TxtFormat {
         let scalars = title.unicodeScalars
         guard (3...200).contains(scalars.count), let first = scalars.first, let last = scalars.last else { return nil }
         guard !".,:;…".unicodeScalars.contains(last), !"-–—•*".unicodeScalars.contains(first) else { return nil }
+        // "Источник: …", "Фото: …": a one-word label before a colon is a credit line, not a headline.
+        if let colon = title.firstIndex(of: ":"), !title[..<colon].contains(" ") { return nil }
         var bodyStart = end
         while bodyStart < utf8.endIndex, isBlankOrBreak(utf8[bodyStart]) { bodyStart = utf8.index(after: bodyStart) }
         guard bodyStart < utf8.endIndex else { return nil }
