@@ -116,6 +116,25 @@ import Testing
         #expect((gz.first?["source"] as? [String: Any])?["member"] as? String == "feed.jsonl")
     }
 
+    @Test func readsJSONArraysAndWebPages() throws {
+        let dir = TempDir()
+        let array = #"[{"title": "Первая", "text": "Текст один"}, {"title": "Без текста"}, {"text": "Текст два", "date": "2024-05-01"}]"#
+        let single = #"{"headline": "Одна", "content": "Текст три"}"#
+        let page = "<html><head><title>Сайт</title></head><body><nav>Меню</nav><article><h1>Заголовок</h1><p>Абзац&nbsp;один.</p><p>Абзац два.</p></article></body></html>"
+        try ArchiveBuilder.write([.init("a.json", array), .init("b.json", single), .init("c.html", page), .init("d.html", "<html><body><nav>x</nav></body></html>")],
+                                 format: .zip, to: dir.file("mixed.zip"))
+        let out = try Self.run([dir.file("mixed.zip")], in: dir)
+        let rows = out.records.filter { ($0["source"] as? [String: Any])?["member"] as? String == "a.json" }
+        #expect(rows.map { ($0["source"] as? [String: Any])?["row"] as? Int } == [1, 3])
+        #expect(rows.last?["published"] as? String == "2024-05-01")
+        #expect(out.reject(member: "a.json")?["code"] as? String == "row_without_text")
+        #expect(out.record(member: "b.json")?["title"] as? String == "Одна")
+        let html = try #require(out.record(member: "c.html"))
+        #expect(html["title"] as? String == "Заголовок")
+        #expect(html["text"] as? String == "Абзац\u{A0}один.\nАбзац два.")
+        #expect(out.reject(member: "d.html")?["code"] as? String == "empty_text")
+    }
+
     @Test func damagedInputsBecomeRejectsAndTheRunGoesOn() throws {
         let dir = TempDir()
         var articles: [ArchiveBuilder.Member] = []
