@@ -21,6 +21,44 @@ import Testing
         #expect(rejects.contains("\"code\":\"not_utf8\""))
     }
 
+    @Test func runsOverEveryArchiveKindFromTheCommandLine() throws {
+        let dir = TempDir()
+        let formats: [(ArchiveBuilder.Format, String)] = [(.tar, "a.tar"), (.tarGz, "b.tar.gz"), (.tarBz2, "c.tar.bz2"), (.tarXz, "d.tar.xz"),
+                                                          (.tarZst, "e.tar.zst"), (.zip, "f.zip"), (.zip64, "g.zip"), (.sevenZip, "h.7z"), (.cpio, "i.cpio")]
+        try dir.makeFolder("in")
+        for (n, (format, name)) in formats.enumerated() {
+            try ArchiveBuilder.write([.init("doc\(n).txt", Articles.rain + "\nВыпуск \(n).")], format: format, to: dir.file("in/\(name)"))
+        }
+        let inner = try ArchiveBuilder.bytes([.init("inner.txt", Articles.bridge)], format: .zip)
+        try ArchiveBuilder.write([.init("nested/day.zip", bytes: inner)], format: .tarGz, to: dir.file("in/j-nested.tar.gz"))
+        try ArchiveBuilder.write([.init("Новости/Библиотека.txt", Articles.library)], format: .zipCP866, to: dir.file("in/k-windows.zip"))
+        // Pseudo-random words compress poorly, so the first half of the stream holds whole members
+        // (libarchive reads ahead: a truncated archive smaller than its read-ahead fails at open).
+        var seed: UInt64 = 42
+        let truncated = try ArchiveBuilder.bytes((0..<300).map { n in
+            let words = (0..<400).map { _ -> String in
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return String(seed >> 40, radix: 36)
+            }
+            return .init("t\(n).txt", Articles.english + words.joined(separator: " "))
+        }, format: .tarGz)
+        try dir.write("in/l-truncated.tar.gz", bytes: Array(truncated.prefix(truncated.count / 2)))
+
+        let result = try CLIRunner.run(["run", dir.file("in"), "-o", dir.file("out"), "-j", "3", "-q"])
+        #expect(result.status == 3)
+        let lines = String(decoding: try dir.read("out/part-00000.jsonl"), as: UTF8.self).split(separator: "\n")
+        let members = try lines.map { line -> String in
+            let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            return (record["source"] as! [String: Any])["member"] as! String
+        }
+        for n in 0..<formats.count { #expect(members.contains("doc\(n).txt"), "doc\(n).txt from \(formats[n].1)") }
+        #expect(members.contains("inner.txt"))
+        #expect(members.contains("Новости/Библиотека.txt"))
+        #expect(members.contains { $0.hasPrefix("t") }, "members before the damage are kept")
+        let rejects = String(decoding: try dir.read("out/rejects.jsonl"), as: UTF8.self)
+        #expect(rejects.contains("l-truncated.tar.gz") && rejects.contains("archive_corrupt"))
+    }
+
     @Test func badConfigFailsWithExitOneAndSaysWhere() throws {
         let dir = TempDir()
         try dir.write("bad.yaml", "stages:\n  - normalize: {nfc: maybe}\n")
