@@ -78,13 +78,66 @@ import Testing
     }
 
     @Test func refusesWhatItCannotDecode() {
-        let cp1251: [UInt8] = [0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2]  // "Привет" in cp1251
-        #expect(TextDecoding.decode(cp1251) == .failure(.notUTF8(offset: 0)))
+        // Bytes that no supported charset turns into plausible text: GBK-encoded Chinese.
+        let gbk = hex("d0c2bbaac9e7b1b1bea9b5e720d6d0b9fab9fabcd2d6f7cfafbdf1ccecd4dac8cbc3f1b4f3bbe1ccc3bbe1bcfbc1cbc0b4b7c3b5c4cde2b9fac1ecb5bcc8cb")
+        #expect(TextDecoding.decode(gbk) == .failure(.notUTF8(offset: 0)))
         #expect(TextDecoding.decode([0x41, 0x00, 0x42]) == .failure(.binary))
         #expect(TextDecoding.decode([0xFF, 0xFE, 0xFD]) == .failure(.badUTF16))
         #expect(TextDecoding.decode(Array(" \n\t".utf8)) == .failure(.empty))
         #expect(TextDecoding.decode([]) == .failure(.empty))
         #expect(TextDecoding.decode(Array(repeating: 0x01, count: 10) + Array("text".utf8)) == .failure(.binary))
+    }
+}
+
+func hex(_ string: String) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var chars = Array(string.utf8)[...]
+    while chars.count >= 2 {
+        bytes.append(UInt8(String(decoding: chars.prefix(2), as: UTF8.self), radix: 16)!)
+        chars = chars.dropFirst(2)
+    }
+    return bytes
+}
+
+/// The same sentence in every charset, encoded once with Python's codecs.
+@Suite struct CharsetTests {
+    static let russian = "Съешь же ещё этих мягких французских булок, да выпей чаю. В Москве 23 января 2019 года прошёл митинг."
+
+    @Test(arguments: [
+        ("windows-1251", "d1fae5f8fc20e6e520e5f9b820fdf2e8f520ecffe3eae8f520f4f0e0edf6f3e7f1eae8f520e1f3ebeeea2c20e4e020e2fbefe5e920f7e0fe2e20c220cceef1eae2e520323320ffede2e0f0ff203230313920e3eee4e020eff0eef8b8eb20ece8f2e8ede32e"),
+        ("koi8-r", "f3dfc5dbd820d6c520c5dda320dcd4c9c820cdd1c7cbc9c820c6d2c1cec3d5dad3cbc9c820c2d5cccfcb2c20c4c120d7d9d0c5ca20dec1c02e20f720edcfd3cbd7c520323320d1ced7c1d2d1203230313920c7cfc4c120d0d2cfdba3cc20cdc9d4c9cec72e"),
+        ("cp866", "91eaa5e8ec20a6a520a5e9f120ede2a8e520acefa3aaa8e520e4e0a0ade6e3a7e1aaa8e520a1e3abaeaa2c20a4a020a2ebafa5a920e7a0ee2e2082208caee1aaa2a520323320efada2a0e0ef203230313920a3aea4a020afe0aee8f1ab20aca8e2a8ada32e"),
+        ("iso-8859-5", "c1ead5e8ec20d6d520d5e9f120ede2d8e520dcefd3dad8e520e4e0d0dde6e3d7e1dad8e520d1e3dbdeda2c20d4d020d2ebdfd5d920e7d0ee2e20b220bcdee1dad2d520323320efddd2d0e0ef203230313920d3ded4d020dfe0dee8f1db20dcd8e2d8ddd32e"),
+        ("x-mac-cyrillic", "91fae5f8fc20e6e520e5f9de20fdf2e8f520ecdfe3eae8f520f4f0e0edf6f3e7f1eae8f520e1f3ebeeea2c20e4e020e2fbefe5e920f7e0fe2e2082208ceef1eae2e520323320dfede2e0f0df203230313920e3eee4e020eff0eef8deeb20ece8f2e8ede32e"),
+    ])
+    func detectsCyrillicCharsets(charset: String, bytes: String) throws {
+        let decoded = try TextDecoding.decode(hex(bytes)).get()
+        #expect(decoded.encoding == charset)
+        #expect(decoded.text == Self.russian)
+    }
+
+    @Test func detectsWesternCharsets() throws {
+        let cp1252 = try TextDecoding.decode(hex("c76120636ffb7465203520802c2053747261df652097206e61ef76652064e96ae02076752e")).get()
+        #expect(cp1252.encoding == "windows-1252")
+        #expect(cp1252.text == "Ça coûte 5 €, Straße — naïve déjà vu.")
+        let latin1 = try TextDecoding.decode(hex("c96c206c6c6567f32061206c61206361706974616c2065737061f16f6c61206465737075e97320646520756e61207265756e69f36e2e")).get()
+        #expect(latin1.encoding == "iso-8859-1")
+        #expect(latin1.text == "Él llegó a la capital española después de una reunión.")
+    }
+
+    @Test func detectsUTF16WithoutByteOrderMark() throws {
+        let le = try TextDecoding.decode(hex("1f04400438043204350442042c0020003c043804400421002000480065006c006c006f002e00")).get()
+        #expect(le.encoding == "utf-16le" && le.text == "Привет, мир! Hello.")
+        let be = try TextDecoding.decode(hex("041f04400438043204350442002c0020043c043804400021002000480065006c006c006f002e")).get()
+        #expect(be.encoding == "utf-16be" && be.text == "Привет, мир! Hello.")
+    }
+
+    @Test func shortMixedTextIsDetected() throws {
+        // "Apple iPhone продажи" (20 characters, Latin and Cyrillic) in windows-1251 and KOI8-R.
+        let cp1251 = try TextDecoding.decode(Array("Apple iPhone ".utf8) + hex("eff0eee4e0e6e8")).get()
+        #expect(cp1251.encoding == "windows-1251" && cp1251.text == "Apple iPhone продажи")
+        let koi8 = try TextDecoding.decode(Array("Apple iPhone ".utf8) + hex("d0d2cfc4c1d6c9")).get()
+        #expect(koi8.encoding == "koi8-r" && koi8.text == "Apple iPhone продажи")
     }
 }
 

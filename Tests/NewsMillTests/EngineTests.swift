@@ -135,6 +135,24 @@ import Testing
         #expect(out.reject(member: "d.html")?["code"] as? String == "empty_text")
     }
 
+    @Test func legacyCharsetDumpsAreTranscoded() throws {
+        let dir = TempDir()
+        // "title,text\nМосква,Съешь же ещё этих мягких французских булок\n" in windows-1251
+        let csv = Array("title,text\n".utf8) + hex("cceef1eae2e02cd1fae5f8fc20e6e520e5f9b820fdf2e8f520ecffe3eae8f520f4f0e0edf6f3e7f1eae8f520e1f3ebeeea0a")
+        // {"text": "Съешь же ещё этих мягких французских булок"} in KOI8-R
+        let jsonl = Array(#"{"text": ""#.utf8) + hex("f3dfc5dbd820d6c520c5dda320dcd4c9c820cdd1c7cbc9c820c6d2c1cec3d5dad3cbc9c820c2d5cccfcb") + Array("\"}\n".utf8)
+        try ArchiveBuilder.write([.init("a.csv", bytes: csv), .init("b.jsonl", bytes: jsonl)], format: .tarGz, to: dir.file("dumps.tar.gz"))
+        let out = try Self.run([dir.file("dumps.tar.gz")], in: dir)
+        #expect(out.report.rejected == 0)
+        let csvRecord = try #require(out.record(member: "a.csv"))
+        #expect(csvRecord["title"] as? String == "Москва")
+        #expect(csvRecord["text"] as? String == "Съешь же ещё этих мягких французских булок")
+        #expect((csvRecord["source"] as? [String: Any])?["encoding"] as? String == "windows-1251")
+        let jsonRecord = try #require(out.record(member: "b.jsonl"))
+        #expect(jsonRecord["text"] as? String == "Съешь же ещё этих мягких французских булок")
+        #expect((jsonRecord["source"] as? [String: Any])?["encoding"] as? String == "koi8-r")
+    }
+
     @Test func damagedInputsBecomeRejectsAndTheRunGoesOn() throws {
         let dir = TempDir()
         var articles: [ArchiveBuilder.Member] = []
@@ -164,6 +182,7 @@ import Testing
         try ArchiveBuilder.write([
             .init("empty.txt", bytes: []), .init("blob.txt", bytes: [0x00, 0x01, 0x02, 0xFF, 0x00]),
             .init("huge.txt", String(repeating: "слово ", count: 2000)), .init("cp1251.txt", bytes: [0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2]),
+            .init("gbk.txt", bytes: hex("d0c2bbaac9e7b1b1bea9b5e720d6d0b9fab9fabcd2d6f7cfafbdf1ccecd4dac8cbc3f1b4f3bbe1ccc3bbe1bcfbc1cbc0b4b7c3b5c4cde2b9fac1ecb5bcc8cb")),
             .init("ok.txt", Articles.english),
         ], format: .tar, to: dir.file("g-members.tar"))
         let out = try Self.run([dir.path, dir.file("missing.tar.gz")], in: dir,
@@ -181,7 +200,9 @@ import Testing
         #expect(code("empty.txt") == "member_empty")
         #expect(code("blob.txt") == "member_binary")
         #expect(code("huge.txt") == "member_too_large")
-        #expect(code("cp1251.txt") == "not_utf8")
+        #expect(code("gbk.txt") == "not_utf8")
+        #expect(out.record(member: "cp1251.txt")?["text"] as? String == "Привет")
+        #expect((out.record(member: "cp1251.txt")?["source"] as? [String: Any])?["encoding"] as? String == "windows-1251")
         #expect(code(dir.file("missing.tar.gz")) == "input_missing")
         #expect(out.record(member: "ok.txt") != nil)
         #expect(out.records.contains { ($0["source"] as? [String: Any])?["archive"] as? String == dir.file("a-truncated.tar.gz") })

@@ -7,7 +7,37 @@ struct DumpFormat {
     var csvDelimiter: UInt8 = UInt8(ascii: ",")
 
     func decode(_ chunk: RowChunk) -> [Outcome] {
-        chunk.format == .csv ? decodeCSV(chunk) : decodeJSONLines(chunk)
+        let (utf8Chunk, charset) = Self.transcoded(chunk)
+        let outcomes = utf8Chunk.format == .csv ? decodeCSV(utf8Chunk) : decodeJSONLines(utf8Chunk)
+        return Self.label(outcomes, charset)
+    }
+
+    /// A dump in a legacy charset is converted chunk by chunk, before parsing: the detector sees
+    /// many rows at once, which decides better than one short field would. Only single-byte
+    /// charsets: chunks are cut at 0x0A bytes, which UTF-16 text does not allow.
+    static func transcoded(_ chunk: RowChunk) -> (RowChunk, Charset?) {
+        let valid = chunk.bytes.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) != nil }
+            && chunk.header.map { String(validating: $0, as: UTF8.self) != nil } ?? true
+        guard !valid, let detection = ((chunk.header.map { $0 + [0x0A] } ?? []) + chunk.bytes).withUnsafeBufferPointer({
+            CharsetDetector.detectSingleByte($0)
+        }) else { return (chunk, nil) }
+        let table = detection.charset.byteTable()
+        func convert(_ bytes: [UInt8]) -> [UInt8] {
+            Array(bytes.withUnsafeBufferPointer { Charset.decode($0, table: table) }.utf8)
+        }
+        var converted = chunk
+        converted.bytes = convert(chunk.bytes)
+        converted.header = chunk.header.map(convert)
+        return (converted, detection.charset)
+    }
+
+    static func label(_ outcomes: [Outcome], _ charset: Charset?) -> [Outcome] {
+        guard let charset else { return outcomes }
+        return outcomes.map { outcome in
+            guard case .document(var document) = outcome else { return outcome }
+            document.encoding = charset.rawValue
+            return .document(document)
+        }
     }
 
     private func decodeJSONLines(_ chunk: RowChunk) -> [Outcome] {
@@ -34,6 +64,12 @@ struct DumpFormat {
     }
 
     func decodeJSONDocument(_ member: RawMember) -> [Outcome] {
+        let (chunk, charset) = Self.transcoded(RowChunk(origin: member.origin, format: .json, header: nil, bytes: member.bytes, firstRow: 1))
+        return Self.label(decodeJSONDocument(origin: member.origin, bytes: chunk.bytes), charset)
+    }
+
+    private func decodeJSONDocument(origin: Origin, bytes: [UInt8]) -> [Outcome] {
+        let member = (origin: origin, bytes: bytes)
         let value: JSONValue
         do {
             value = try JSONParser.parse(stripBOM(member.bytes))
@@ -61,7 +97,7 @@ struct DumpFormat {
             return document(from: value, origin: origin, bytes: line.count)
         } catch {
             if String(validating: line, as: UTF8.self) == nil {
-                return .reject(Reject(origin, .notUTF8, "the record is not valid UTF-8; other charsets are not decoded yet"))
+                return .reject(Reject(origin, .notUTF8, "the record is not UTF-8, and no supported charset gives plausible text"))
             }
             return .reject(Reject(origin, .jsonInvalid, "invalid JSON: \(error.message)"))
         }
@@ -140,7 +176,7 @@ struct DumpFormat {
                 values.append((name, value.isEmpty ? nil : value))
             }
             guard valid else {
-                outcomes.append(.reject(Reject(origin, .notUTF8, "the row is not valid UTF-8; other charsets are not decoded yet")))
+                outcomes.append(.reject(Reject(origin, .notUTF8, "the row is not UTF-8, and no supported charset gives plausible text")))
                 continue
             }
             outcomes.append(document(fields: values, origin: origin, format: .csv, bytes: record.byteCount))

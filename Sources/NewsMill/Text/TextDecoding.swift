@@ -19,6 +19,25 @@ public enum TextDecoding {
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
             body = UnsafeBufferPointer(rebasing: bytes[3...])
         }
+        if let text = String(validating: body, as: UTF8.self) {
+            // NULs in valid UTF-8 are either binary data or UTF-16 of ASCII-range characters.
+            if body.contains(0), let utf16 = CharsetDetector.detectUTF16(body) {
+                return .success(Decoded(text: utf16.text, encoding: utf16.charset.rawValue))
+            }
+            return checkText(body, text: text, encoding: "utf-8")
+        }
+        // Not UTF-8: UTF-16 without a byte-order mark, or a single-byte charset.
+        guard let detection = CharsetDetector.detect(body) else {
+            if body.contains(0) { return .failure(.binary) }
+            if isBlank(body) { return .failure(.empty) }
+            return .failure(.notUTF8(offset: firstInvalidUTF8(body)))
+        }
+        var bytes = Array(detection.text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { checkText(UnsafeBufferPointer($0), text: detection.text, encoding: detection.charset.rawValue) }
+    }
+
+    /// Text that decoded may still be binary or empty.
+    private static func checkText(_ body: UnsafeBufferPointer<UInt8>, text: String, encoding: String) -> Result<Decoded, DecodeFailure> {
         // A NUL, or more than 1% control characters other than tab, newline, CR and FF: not text.
         var controls = 0
         var i = 0
@@ -40,35 +59,38 @@ public enum TextDecoding {
         }
         if controls > 0 && controls * 100 > body.count { return .failure(.binary) }
         if isBlank(body) { return .failure(.empty) }
-        guard let text = String(validating: body, as: UTF8.self) else {
-            return .failure(.notUTF8(offset: firstInvalidUTF8(body)))
-        }
-        return .success(Decoded(text: text, encoding: "utf-8"))
+        return .success(Decoded(text: text, encoding: encoding))
     }
 
     private static func decodeUTF16(_ bytes: UnsafeBufferPointer<UInt8>, littleEndian: Bool) -> Result<Decoded, DecodeFailure> {
-        if bytes.count % 2 != 0 { return .failure(.badUTF16) }
-        let count = (bytes.count - 2) / 2
-        var units = [UInt16]()
-        units.reserveCapacity(count)
-        for i in 0..<count {
-            let a = UInt16(bytes[2 + 2 * i])
-            let b = UInt16(bytes[3 + 2 * i])
-            units.append(littleEndian ? (b << 8 | a) : (a << 8 | b))
-        }
-        var text = ""
-        var iterator = units.makeIterator()
-        var decoder = UTF16()
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): text.unicodeScalars.append(scalar)
-            case .emptyInput: break loop
-            case .error: return .failure(.badUTF16)
-            }
+        guard let text = decodeUTF16Units(UnsafeBufferPointer(rebasing: bytes[2...]), littleEndian: littleEndian) else {
+            return .failure(.badUTF16)
         }
         if text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) { return .failure(.empty) }
         if text.unicodeScalars.contains("\u{0}") { return .failure(.binary) }
         return .success(Decoded(text: text, encoding: littleEndian ? "utf-16le" : "utf-16be"))
+    }
+
+    /// UTF-16 code units to a String; nil for an odd byte count or broken surrogates.
+    static func decodeUTF16Units(_ bytes: UnsafeBufferPointer<UInt8>, littleEndian: Bool) -> String? {
+        guard bytes.count % 2 == 0 else { return nil }
+        var units = [UInt16]()
+        units.reserveCapacity(bytes.count / 2)
+        for i in stride(from: 0, to: bytes.count, by: 2) {
+            let a = UInt16(bytes[i])
+            let b = UInt16(bytes[i + 1])
+            units.append(littleEndian ? (b << 8 | a) : (a << 8 | b))
+        }
+        var text = String.UnicodeScalarView()
+        var iterator = units.makeIterator()
+        var decoder = UTF16()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): text.append(scalar)
+            case .emptyInput: return String(text)
+            case .error: return nil
+            }
+        }
     }
 
     static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -102,7 +124,7 @@ public enum DecodeFailure: Error, Sendable, Equatable {
         case .binary: return (.memberBinary, "binary data (NUL or control bytes), not text")
         case .badUTF16: return (.badEncoding, "starts with a UTF-16 byte-order mark but is not valid UTF-16")
         case .notUTF8(let offset):
-            return (.notUTF8, "not valid UTF-8 (first bad byte at offset \(offset)); other charsets are not decoded yet")
+            return (.notUTF8, "not UTF-8 (first bad byte at offset \(offset)), and no supported charset gives plausible text")
         }
     }
 }
