@@ -141,6 +141,40 @@ func hex(_ string: String) -> [UInt8] {
     }
 }
 
+@Suite struct MojibakeTests {
+    static let sentence = "Перешедшие на сторону венесуэльской оппозиции военные обратились к властям США."
+
+    @Test(arguments: [
+        ("РџРµСЂРµС€РµРґС€РёРµ РЅР° СЃС‚РѕСЂРѕРЅСѓ РІРµРЅРµСЃСѓСЌР»СЊСЃРєРѕР№ РѕРїРїРѕР·РёС†РёРё РІРѕРµРЅРЅС‹Рµ РѕР±СЂР°С‚РёР»РёСЃСЊ Рє РІР»Р°СЃС‚СЏРј РЎРЁРђ.", Charset.windows1251),
+        ("╨Я╨╡╤А╨╡╤И╨╡╨┤╤И╨╕╨╡ ╨╜╨░ ╤Б╤В╨╛╤А╨╛╨╜╤Г ╨▓╨╡╨╜╨╡╤Б╤Г╤Н╨╗╤М╤Б╨║╨╛╨╣ ╨╛╨┐╨┐╨╛╨╖╨╕╤Ж╨╕╨╕ ╨▓╨╛╨╡╨╜╨╜╤Л╨╡ ╨╛╨▒╤А╨░╤В╨╕╨╗╨╕╤Б╤М ╨║ ╨▓╨╗╨░╤Б╤В╤П╨╝ ╨б╨и╨Р.", .cp866),
+    ])
+    func repairsCyrillicMojibake(garbled: String, charset: Charset) throws {
+        let repaired = try #require(MojibakeRepair.repair(garbled))
+        #expect(repaired.text == Self.sentence)
+        #expect(repaired.misreadAs == charset)
+    }
+
+    @Test func repairsShortAndWesternMojibake() throws {
+        #expect(MojibakeRepair.repair("РџСЂРёРІРµС‚, РјРёСЂ")?.text == "Привет, мир")
+        #expect(MojibakeRepair.repair("Ð¿Ñ€Ð¸Ð²ÐµÑ‚, Ð¼Ð¸Ñ€")?.text == "привет, мир")
+        let western = try #require(MojibakeRepair.repair("Ã‡a coÃ»te 5 â‚¬, StraÃŸe â€” naÃ¯ve dÃ©jÃ\u{A0} vu."))
+        #expect(western.text == "Ça coûte 5 €, Straße — naïve déjà vu.")
+        #expect(western.misreadAs == .windows1252)
+    }
+
+    @Test(arguments: [
+        sentence,
+        "СССР, США, РФ и РСФСР: Сёмга, Ёлка, Стоп. ВРС, СРС, РСР.",
+        "Ça coûte 5 €, Straße — naïve déjà vu. ÐÑ is rare.",
+        "Ðµ",
+        "Владимир Путин и Дональд Трамп обсудили в Хельсинки отношения России и США.",
+        "Zażółć gęślą jaźń — ŁÓDŹ, ŚWIĘTO, ŻÓŁW.",
+    ])
+    func leavesCleanTextAlone(text: String) {
+        #expect(MojibakeRepair.repair(text) == nil)
+    }
+}
+
 extension Result where Success == TextDecoding.Decoded, Failure == DecodeFailure {
     static func == (lhs: Self, rhs: Self) -> Bool {
         switch (lhs, rhs) {

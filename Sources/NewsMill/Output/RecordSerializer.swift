@@ -15,6 +15,9 @@ public enum RecordSerializer {
         json.key("format"); json.string(document.format.rawValue)
         json.key("bytes"); json.int(document.sourceBytes)
         json.key("encoding"); json.string(document.encoding)
+        if let misread = document.mojibakeRepairedFrom {
+            json.key("mojibake"); json.string(misread.rawValue)
+        }
         json.endObject()
         json.key("url"); json.string(document.url)
         json.key("title"); json.string(document.title)

@@ -53,6 +53,8 @@ public struct Document: Sendable {
     /// Size of the raw member or row the document was decoded from.
     public var sourceBytes: Int
     public var encoding: String
+    /// The charset UTF-8 text had been misread as before it was repaired (mojibake), if it was.
+    public var mojibakeRepairedFrom: Charset?
     public var text: String
     public var title: String?
     public var url: String?

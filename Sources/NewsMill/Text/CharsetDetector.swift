@@ -22,6 +22,7 @@ public enum CharsetDetector {
     private struct Model: Sendable {
         let classCount: Int
         let bigrams: [Int8]
+        let classify: @Sendable (Unicode.Scalar) -> UInt8
         /// Per candidate charset: the class of the character each byte decodes to.
         let byteClasses: [[UInt8]]
         let byteTables: [[Unicode.Scalar]]
@@ -29,10 +30,9 @@ public enum CharsetDetector {
 
     private static let model: Model = {
         let letters = Array(CharsetTables.letters.unicodeScalars)
-        var classOf: [UInt32: UInt8] = [:]
-        for (i, letter) in letters.enumerated() { classOf[letter.value] = UInt8(fixedClasses + i) }
+        let classOf = Dictionary(uniqueKeysWithValues: letters.enumerated().map { ($1.value, UInt8(fixedClasses + $0)) })
         let typography = Set(CharsetTables.typography.unicodeScalars.map(\.value))
-        func classify(_ scalar: Unicode.Scalar) -> UInt8 {
+        @Sendable func classify(_ scalar: Unicode.Scalar) -> UInt8 {
             let p = scalar.properties
             if p.isWhitespace { return 0 }
             if p.numericType == .decimal { return 1 }
@@ -47,6 +47,7 @@ public enum CharsetDetector {
         let tables = Charset.singleByteCandidates.map { $0.byteTable() }
         return Model(classCount: fixedClasses + letters.count,
                      bigrams: raw.map { Int8(bitPattern: $0) },
+                     classify: classify,
                      byteClasses: tables.map { table in table.map(classify) },
                      byteTables: tables)
     }()
@@ -99,6 +100,22 @@ public enum CharsetDetector {
         var charset = Charset.singleByteCandidates[best]
         if charset == .windows1252 && !bytes.contains(where: { (0x80...0x9F).contains($0) }) { charset = .iso88591 }
         return Detection(charset: charset, text: Charset.decode(bytes, table: model.byteTables[best]))
+    }
+
+    /// Mean joint log-probability (x scale) per character pair of decoded text: how much it reads
+    /// like real text. Mojibake repair compares a text with its repaired form by it.
+    static func plausibility(_ text: String) -> Double {
+        let model = model
+        var previous: UInt8 = 0
+        var total = 0
+        var count = 0
+        for scalar in text.unicodeScalars {
+            let current = model.classify(scalar)
+            if count > 0 { total += Int(model.bigrams[Int(previous) * model.classCount + Int(current)]) }
+            previous = current
+            count += 1
+        }
+        return count > 1 ? Double(total) / Double(count - 1) : 0
     }
 
     // MARK: UTF-16 without a byte-order mark

@@ -3,13 +3,16 @@
 public struct NormalizeStage: Stage {
     public let name = "normalize"
     let normalizer: TextNormalizer
+    let repairMojibake: Bool
 
-    public init(normalizer: TextNormalizer = TextNormalizer()) {
+    public init(normalizer: TextNormalizer = TextNormalizer(), repairMojibake: Bool = true) {
         self.normalizer = normalizer
+        self.repairMojibake = repairMojibake
     }
 
     init(options: ConfigSection) throws(ConfigError) {
-        try options.allowOnly(["nfc", "line_breaks", "trim_lines"])
+        try options.allowOnly(["mojibake", "nfc", "line_breaks", "trim_lines"])
+        repairMojibake = try options.bool("mojibake", default: true)
         normalizer = TextNormalizer(
             nfc: try options.bool("nfc", default: true),
             unifyLineBreaks: try options.bool("line_breaks", default: true),
@@ -17,6 +20,11 @@ public struct NormalizeStage: Stage {
     }
 
     public func process(_ document: inout Document) -> Verdict {
+        if repairMojibake, let repaired = MojibakeRepair.repair(document.text) {
+            document.text = repaired.text
+            document.mojibakeRepairedFrom = repaired.misreadAs
+            if let title = document.title, let fixed = MojibakeRepair.repair(title) { document.title = fixed.text }
+        }
         document.text = normalizer.normalize(document.text)
         if let title = document.title {
             let clean = normalizer.normalize(title).split(separator: "\n").joined(separator: " ")
