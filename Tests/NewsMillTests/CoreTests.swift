@@ -141,6 +141,42 @@ func hex(_ string: String) -> [UInt8] {
     }
 }
 
+@Suite struct LanguageTests {
+    // Sentences written for these tests.
+    @Test(arguments: [
+        ("ru", "Власти города пообещали отремонтировать мост через реку до конца лета."),
+        ("uk", "Міська влада пообіцяла відремонтувати міст через річку до кінця літа."),
+        ("be", "Улады горада паабяцалі адрамантаваць мост праз раку да канца лета."),
+        ("kk", "Қала әкімдігі көпірді жаз соңына дейін жөндеуге уәде берді."),
+        ("sr", "Gradske vlasti su obećale da će popraviti most preko reke do kraja leta."),
+        ("en", "The city authorities promised to repair the bridge over the river by the end of summer."),
+        ("de", "Die Stadtverwaltung versprach, die Brücke über den Fluss bis Ende des Sommers zu reparieren."),
+        ("fr", "Les autorités de la ville ont promis de réparer le pont sur la rivière avant la fin de l'été."),
+        ("es", "Las autoridades de la ciudad prometieron reparar el puente sobre el río antes del final del verano."),
+        ("pl", "Władze miasta obiecały naprawić most na rzece do końca lata."),
+    ])
+    func identifiesEachLanguage(language: String, sentence: String) {
+        let result = LanguageIdentifier.identify(sentence)
+        #expect(result.language == language)
+        #expect(result.confidence > 0.5)
+    }
+
+    @Test func russianUkrainianAndBelarusianApartOnNewsText() {
+        #expect(LanguageIdentifier.identify("Львів отримає 12 нових низькопідлогових трамваїв", "Міська рада затвердила закупівлю, повідомили у мерії.").language == "uk")
+        #expect(LanguageIdentifier.identify(Articles.rain).language == "ru")
+    }
+
+    @Test(arguments: ["", "12:30", "ОК", "— 5 %"])
+    func tooLittleTextIsUndetermined(text: String) {
+        #expect(LanguageIdentifier.identify(text).language == "und")
+    }
+
+    @Test func readsOnlyTheStart() {
+        let long = String(repeating: "Власти города пообещали отремонтировать мост. ", count: 50)
+        #expect(LanguageIdentifier.identify(long + String(repeating: "The bridge will be repaired. ", count: 500)).language == "ru")
+    }
+}
+
 @Suite struct MojibakeTests {
     static let sentence = "Перешедшие на сторону венесуэльской оппозиции военные обратились к властям США."
 

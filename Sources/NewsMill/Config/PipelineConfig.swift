@@ -146,6 +146,7 @@ extension PipelineConfig {
             version: 1
             stages:
               - normalize
+              - language
               - stats
               - exact_dedup:
                   mode: mark

@@ -19,6 +19,10 @@ public enum RecordSerializer {
             json.key("mojibake"); json.string(misread.rawValue)
         }
         json.endObject()
+        if let language = document.language {
+            json.key("lang"); json.string(language.language)
+            json.key("lang_confidence"); json.double((language.confidence * 1000).rounded() / 1000)
+        }
         json.key("url"); json.string(document.url)
         json.key("title"); json.string(document.title)
         json.key("published"); json.string(document.published)

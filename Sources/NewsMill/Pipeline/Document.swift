@@ -61,6 +61,7 @@ public struct Document: Sendable {
     public var published: String?
     /// Further fields of a dump row (e.g. topic, tags), in the order the dump gives them.
     public var meta: [(key: String, value: String)]
+    public var language: LanguageIdentifier.Result?
     public var stats: TextStats?
     public var contentHash: Hash128?
     public var dedup: DedupInfo?
