@@ -13,6 +13,15 @@ import Testing
         #expect(config.output == OutputOptions())
     }
 
+    @Test func everyShippedPipelineIsValid() throws {
+        let folder = "\(Self.packageRoot)/Pipelines"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }
+        #expect(files.count >= 2)
+        for file in files {
+            #expect(throws: Never.self) { try PipelineConfig.load(path: "\(folder)/\(file)") }
+        }
+    }
+
     func error(_ yaml: String) -> ConfigError? {
         do {
             _ = try PipelineConfig.parse(yaml: yaml, file: "test.yaml")
