@@ -141,6 +141,23 @@ func hex(_ string: String) -> [UInt8] {
     }
 }
 
+@Suite struct BoilerplateTests {
+    @Test func removesBoilerplateLinesAndCountsThem() {
+        var document = Document(origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8",
+                                text: "Источник: агентство\nТекст новости.\nЧИТАЙТЕ ТАКЖЕ: другое\nЕщё абзац про фото: без изменений.\nПодписывайтесь на наш канал в Telegram")
+        var counts = StageCounts()
+        #expect(BoilerplateStage().process(&document, counts: &counts) == .keep)
+        #expect(document.text == "Текст новости.\nЕщё абзац про фото: без изменений.")
+        #expect(counts.values == ["Источник:": 1, "Читайте также": 1, "Подписывайтесь на наш": 1])
+    }
+
+    @Test func aTextOfOnlyBoilerplateIsRejected() {
+        var document = Document(origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8", text: "Поделиться")
+        var counts = StageCounts()
+        #expect(BoilerplateStage().process(&document, counts: &counts) == .reject(.emptyText, "nothing but boilerplate lines"))
+    }
+}
+
 @Suite struct LanguageTests {
     // Sentences written for these tests.
     @Test(arguments: [
@@ -230,7 +247,13 @@ extension Result where Success == TextDecoding.Decoded, Failure == DecodeFailure
 
     @Test func trimsNonBreakingAndIdeographicBlanksAtLineEnds() {
         #expect(normalizer.normalize("\u{A0}Текст\u{A0}\u{3000}\nдальше") == "Текст\nдальше")
-        #expect(normalizer.normalize("46,5\u{A0}млн") == "46,5\u{A0}млн")
+        #expect(TextNormalizer(unifySpaces: false).normalize("46,5\u{A0}млн") == "46,5\u{A0}млн")
+    }
+
+    @Test func unifiesSpacesAndDropsInvisibleCharacters() {
+        #expect(normalizer.normalize("46,5\u{A0}млн  рублей\tв\u{2009}год") == "46,5 млн рублей в год")
+        #expect(normalizer.normalize("по\u{AD}ли\u{200B}ти\u{FEFF}ка\u{7}\u{9F}") == "политика")
+        #expect(TextNormalizer(removeInvisible: false).normalize("по\u{AD}ли") == "по\u{AD}ли")
     }
 
     @Test func composesToNFC() {

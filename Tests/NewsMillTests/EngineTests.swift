@@ -131,7 +131,7 @@ import Testing
         #expect(out.record(member: "b.json")?["title"] as? String == "Одна")
         let html = try #require(out.record(member: "c.html"))
         #expect(html["title"] as? String == "Заголовок")
-        #expect(html["text"] as? String == "Абзац\u{A0}один.\nАбзац два.")
+        #expect(html["text"] as? String == "Абзац один.\nАбзац два.")
         #expect(out.reject(member: "d.html")?["code"] as? String == "empty_text")
     }
 

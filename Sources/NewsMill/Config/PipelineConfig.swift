@@ -146,6 +146,7 @@ extension PipelineConfig {
             version: 1
             stages:
               - normalize
+              - boilerplate
               - language
               - stats
               - exact_dedup:

@@ -37,6 +37,7 @@ public enum Engine {
         var outcomes: [Outcome]
         var textBytes: Int
         var stageNanoseconds: [UInt64]
+        var stageCounts: [StageCounts]
     }
 
     static let batchItems = 128
@@ -119,6 +120,7 @@ public enum Engine {
         // Writer, on this thread, in input order
         var report = RunReport(pipeline: config.file, jobs: options.jobs)
         report.stageTimings = stages.map { RunReport.StageTiming(name: $0.name, seconds: 0) }
+        report.stageCounts = stages.map { _ in StageCounts() }
         let sequencers = stages.compactMap { $0.makeSequencer() }
         let parts = PartWriter(directory: staging, maxRecords: config.output.partMaxRecords)
         let rejects = try FileSink(path: "\(staging)/rejects.jsonl")
@@ -131,6 +133,7 @@ public enum Engine {
             guard failure == nil else { continue }  // drain so the reader and workers can finish
             report.textBytes += result.textBytes
             for (i, nanos) in result.stageNanoseconds.enumerated() { report.stageTimings[i].seconds += Double(nanos) / 1e9 }
+            for (i, counts) in result.stageCounts.enumerated() { report.stageCounts[i].merge(counts) }
             do throws(RunFailure) {
                 for outcome in result.outcomes {
                     report.documentsRead += 1
@@ -193,6 +196,7 @@ public enum Engine {
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(batch.items.count)
         var nanos = [UInt64](repeating: 0, count: stages.count)
+        var counts = [StageCounts](repeating: StageCounts(), count: stages.count)
         var textBytes = 0
         for item in batch.items {
             for outcome in decoder.decode(item) {
@@ -204,7 +208,7 @@ public enum Engine {
                 var verdict = Verdict.keep
                 for (i, stage) in stages.enumerated() {
                     let t0 = DispatchTime.now().uptimeNanoseconds
-                    verdict = stage.process(&document)
+                    verdict = stage.process(&document, counts: &counts[i])
                     nanos[i] += DispatchTime.now().uptimeNanoseconds - t0
                     if verdict != .keep { break }
                 }
@@ -215,7 +219,7 @@ public enum Engine {
                 }
             }
         }
-        return BatchResult(outcomes: outcomes, textBytes: textBytes, stageNanoseconds: nanos)
+        return BatchResult(outcomes: outcomes, textBytes: textBytes, stageNanoseconds: nanos, stageCounts: counts)
     }
 
     private static func elapsed(since start: DispatchTime) -> Double {

@@ -18,6 +18,8 @@ public struct RunReport: Sendable {
     public var outputBytes = 0
     public var seconds = 0.0
     public var stageTimings: [StageTiming] = []
+    /// What each stage counted, in stage order (parallel to `stageTimings`).
+    public var stageCounts: [StageCounts] = []
 
     public var rejected: Int { rejectsByCode.values.reduce(0, +) }
     public var dropped: Int { droppedByReason.values.reduce(0, +) }
@@ -50,6 +52,7 @@ public struct RunReport: Sendable {
             ("rejects", counts(rejectsByCode)),
             ("dropped", counts(droppedByReason)),
             ("dedup", counts(dedupStatus)),
+            ("stages", .object(zip(stageTimings, stageCounts).filter { !$1.values.isEmpty }.map { ($0.name, counts($1.values)) })),
             ("output", .object([
                 ("parts", .array(parts.map { .string($0) })),
                 ("records", .number(String(written))),

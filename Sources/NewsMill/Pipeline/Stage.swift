@@ -12,12 +12,30 @@ public enum Verdict: Sendable, Equatable {
 public protocol Stage: Sendable {
     var name: String { get }
     func process(_ document: inout Document) -> Verdict
+    /// The same, for a stage that counts what it does; the counts are summed into report.json.
+    func process(_ document: inout Document, counts: inout StageCounts) -> Verdict
     func makeSequencer() -> (any Sequencer)?
 }
 
 extension Stage {
     public func process(_ document: inout Document) -> Verdict { .keep }
+    public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict { process(&document) }
     public func makeSequencer() -> (any Sequencer)? { nil }
+}
+
+/// Named counters a stage keeps (e.g. boilerplate lines removed, by pattern).
+public struct StageCounts: Sendable, Equatable {
+    public private(set) var values: [String: Int] = [:]
+
+    public init() {}
+
+    public mutating func add(_ key: String, _ amount: Int = 1) {
+        values[key, default: 0] += amount
+    }
+
+    public mutating func merge(_ other: StageCounts) {
+        for (key, value) in other.values { values[key, default: 0] += value }
+    }
 }
 
 /// The ordered half of a stage: sees documents one at a time in the fixed input order, on one
@@ -28,11 +46,12 @@ public protocol Sequencer: AnyObject {
 
 /// Builds stages by the names used in pipeline configs.
 public enum StageRegistry {
-    public static let names = ["normalize", "language", "stats", "exact_dedup"]
+    public static let names = ["normalize", "boilerplate", "language", "stats", "exact_dedup"]
 
     static func make(name: String, options: ConfigSection) throws(ConfigError) -> any Stage {
         switch name {
         case "normalize": return try NormalizeStage(options: options)
+        case "boilerplate": return try BoilerplateStage(options: options)
         case "language": return try LanguageStage(options: options)
         case "stats": return try StatsStage(options: options)
         case "exact_dedup": return try ExactDedupStage(options: options)

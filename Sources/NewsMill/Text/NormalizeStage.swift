@@ -11,12 +11,14 @@ public struct NormalizeStage: Stage {
     }
 
     init(options: ConfigSection) throws(ConfigError) {
-        try options.allowOnly(["mojibake", "nfc", "line_breaks", "trim_lines"])
+        try options.allowOnly(["mojibake", "nfc", "line_breaks", "trim_lines", "invisible", "spaces"])
         repairMojibake = try options.bool("mojibake", default: true)
         normalizer = TextNormalizer(
             nfc: try options.bool("nfc", default: true),
             unifyLineBreaks: try options.bool("line_breaks", default: true),
-            trimLines: try options.bool("trim_lines", default: true))
+            trimLines: try options.bool("trim_lines", default: true),
+            removeInvisible: try options.bool("invisible", default: true),
+            unifySpaces: try options.bool("spaces", default: true))
     }
 
     public func process(_ document: inout Document) -> Verdict {

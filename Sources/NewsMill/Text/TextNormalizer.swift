@@ -6,15 +6,23 @@ public struct TextNormalizer: Sendable {
     public var nfc: Bool
     public var unifyLineBreaks: Bool
     public var trimLines: Bool
+    /// Drop control characters, zero-width characters and soft hyphens.
+    public var removeInvisible: Bool
+    /// Turn NBSP, tabs and the other Unicode spaces into a plain space, and runs of spaces into one.
+    public var unifySpaces: Bool
 
-    public init(nfc: Bool = true, unifyLineBreaks: Bool = true, trimLines: Bool = true) {
+    public init(nfc: Bool = true, unifyLineBreaks: Bool = true, trimLines: Bool = true,
+                removeInvisible: Bool = true, unifySpaces: Bool = true) {
         self.nfc = nfc
         self.unifyLineBreaks = unifyLineBreaks
         self.trimLines = trimLines
+        self.removeInvisible = removeInvisible
+        self.unifySpaces = unifySpaces
     }
 
     public func normalize(_ text: String) -> String {
         var text = text
+        if removeInvisible || unifySpaces { text = cleanCharacters(text) }
         let lines = text.withUTF8 { lineRanges($0) }
         let unchanged = lines.count == 1 && lines[0] == 0..<text.utf8.count
         if !unchanged {
@@ -35,6 +43,49 @@ public struct TextNormalizer: Sendable {
             return text.precomposedStringWithCanonicalMapping
         }
         return text
+    }
+
+    /// Bytes that may start an invisible character or an unusual space: C0 controls and tab,
+    /// 0xC2 (NBSP, soft hyphen, C1 controls), 0xE2 (U+2000–U+206F), 0xE3 (U+3000), 0xEF (U+FEFF).
+    private static let mayNeedCleaning: [Bool] = (0...255).map { $0 < 0x20 || [0xC2, 0xE2, 0xE3, 0xEF].contains($0) }
+
+    /// One scalar pass, run only when a byte scan finds something it may change (or two spaces).
+    private func cleanCharacters(_ text: String) -> String {
+        var text = text
+        let suspicious = text.withUTF8 { s in
+            Self.mayNeedCleaning.withUnsafeBufferPointer { table in
+                var previous: UInt8 = 0
+                for b in s {
+                    if table[Int(b)] && b != 0x0A && b != 0x0D { return true }
+                    if unifySpaces && b == 0x20 && previous == 0x20 { return true }
+                    previous = b
+                }
+                return false
+            }
+        }
+        guard suspicious else { return text }
+        var out = String.UnicodeScalarView()
+        var lastWasSpace = false
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if removeInvisible {
+                let control = (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (0x7F...0x9F).contains(v)
+                    && !(unifyLineBreaks && v == 0x85)
+                let zeroWidth = (0x200B...0x200D).contains(v) || v == 0x2060 || v == 0xFEFF || v == 0xAD
+                if control || zeroWidth { continue }
+            }
+            if unifySpaces {
+                let isSpace = v == 0x20 || v == 0x09 || v == 0xA0 || (0x2000...0x200A).contains(v) || v == 0x202F || v == 0x205F || v == 0x3000
+                if isSpace {
+                    if !lastWasSpace { out.append(" ") }
+                    lastWasSpace = true
+                    continue
+                }
+                lastWasSpace = false
+            }
+            out.append(scalar)
+        }
+        return String(out)
     }
 
     /// Bytes that may start a line break: LF, VT, FF, CR and the lead bytes of NEL, U+2028 and U+2029.
