@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Charset-detection accuracy: NewsMill vs chardet vs charset-normalizer.
+"""Charset-detection accuracy (NewsMill vs chardet vs charset-normalizer) and mojibake repair (NewsMill vs ftfy).
 
 Run through Scripts/eval/charset-eval.sh (it makes the virtualenv). Evaluation only: the texts are
 read from shared/data at run time and every generated file goes to --work (outside the repo).
@@ -18,24 +18,33 @@ Every sample goes into one uncompressed tar as <encoding>/<length>/<n>.txt; `new
 it; each member's source.encoding (or its reject) is compared with the expected name. chardet and
 charset-normalizer are run on the same bytes (all of them, or a fixed random subset with
 --peer-sample). A second figure compares decoded text with the original, whitespace removed.
-Finally NewsMill runs on the original UTF-8 texts: any record not read as utf-8 or whose text
-differs is a "false repair".
+
+Mojibake (separate tar, in no other table): each Cyrillic text (and, for windows-1252 / latin-1,
+each western text), cut to the same lengths, is encoded as UTF-8 and decoded as windows-1251,
+windows-1252, latin-1 or cp866; the garbled string, saved as UTF-8, is the member. "strict" decoding
+skips (and counts) a text whose UTF-8 holds a byte the charset leaves undefined (0x98 in
+windows-1251, which is in every "И"; 0x81 0x8D 0x8F 0x90 0x9D in windows-1252, which are in every
+"с" and "я"); "sloppy" decodes such a byte as the C1 control of the same number, as browsers and
+Windows do. A text that is pure ASCII is not garbled at all and is skipped. Repaired = the record's
+source.mojibake names the charset (windows-1252 for latin-1) and its text (title + text, whitespace
+removed) equals the original. ftfy (if importable) runs on the same garbled strings.
+
+Finally NewsMill runs on the original UTF-8 texts: any record not read as utf-8, given a
+source.mojibake, or whose text differs is a "false repair"; ftfy gets the same check.
 """
 import argparse
 import codecs
 import collections
-import io
 import json
 import os
 import random
 import shlex
-import shutil
-import subprocess
 import sys
-import tarfile
 import time
-import unicodedata
 from pathlib import Path
+
+from evalcommon import (newsmill_extra, newsmill_path, pct, read_utf8, record_text, run_newsmill,
+                        shared_data_dir, squash, write_tar)
 
 SEED = "newsmill-charset-eval-v1"
 LENGTHS = [("200", 200), ("1000", 1000), ("full", None)]
@@ -94,10 +103,6 @@ def py_codec(nm_name):
         return None
 
 
-def squash(s):
-    return "".join(unicodedata.normalize("NFC", s).split())
-
-
 def accept(exp, got, data, original):
     """The acceptance rules: exact name, plus the latin-1 / windows-1252 superset cases."""
     if got == exp:
@@ -124,12 +129,6 @@ def decoded_equal(data, label, original):
 
 
 # ------------------------------------------------------------------------------------------ texts
-
-def read_utf8(path):
-    with open(path, encoding="utf-8") as f:
-        t = f.read()
-    return t.lstrip("\ufeff")
-
 
 def group_sentences(path, target=1000, per_par=3):
     """Consecutive lines (one sentence each) -> texts of >= target chars (the last may be shorter,
@@ -200,46 +199,243 @@ def build_samples(texts, fold_punct):
     return samples, skips
 
 
-def write_tar(path, items):
-    """items: iterable of (member, bytes); uncompressed, fixed mtime, sorted order."""
-    with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tf:
-        for member, data in items:
-            ti = tarfile.TarInfo(member)
-            ti.size = len(data)
-            ti.mtime = 0
-            ti.mode = 0o644
-            tf.addfile(ti, io.BytesIO(data))
+# --------------------------------------------------------------------------------------- mojibake
+
+# A byte the charset leaves undefined -> the C1 control of the same number (WHATWG / Windows).
+codecs.register_error("newsmill-eval-c1", lambda e: (chr(e.object[e.start]), e.start + 1))
+
+# (row name, Python codec, decode errors, expected source.mojibake, text groups)
+MOJIBAKE = [
+    ("windows-1251", "cp1251", "strict", "windows-1251", ("cyr",)),
+    ("windows-1251 sloppy", "cp1251", "newsmill-eval-c1", "windows-1251", ("cyr",)),
+    ("windows-1252", "cp1252", "strict", "windows-1252", ("cyr", "west")),
+    ("windows-1252 sloppy", "cp1252", "newsmill-eval-c1", "windows-1252", ("cyr", "west")),
+    ("latin-1", "latin_1", "strict", "windows-1252", ("cyr", "west")),
+    ("cp866", "cp866", "strict", "cp866", ("cyr",)),
+]
+MB_ROWS = [(v, g) for v, _c, _e, _x, gs in MOJIBAKE for g in gs]
+MB_EXPECT = {v: x for v, _c, _e, x, _g in MOJIBAKE}
+
+# ftfy's charset names -> the names NewsMill writes (latin-1 and windows-1252 are one family here)
+FTFY_TO_NM = {"sloppy-windows-1251": "windows-1251", "sloppy-windows-1252": "windows-1252",
+              "latin-1": "windows-1252", "windows-1252": "windows-1252", "windows-1251": "windows-1251",
+              "cp866": "cp866"}
 
 
-# --------------------------------------------------------------------------------------- NewsMill
-
-def run_newsmill(newsmill, tar, out, cwd, extra):
-    cmd = [newsmill, "run", str(tar), "-o", str(out), "-q"] + extra
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - t0
-    if p.returncode not in (0, 3):
-        sys.stderr.write(p.stdout[-4000:] + p.stderr[-4000:])
-        sys.exit(f"charset-eval: newsmill exited {p.returncode}: {shlex.join(cmd)}")
-    records, rejects = {}, {}
-    for part in sorted(Path(out).glob("part-*.jsonl")):
-        with open(part, encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    r = json.loads(line)
-                    records.setdefault(r["source"]["member"], r)
-    rj = Path(out) / "rejects.jsonl"
-    if rj.exists():
-        with open(rj, encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    r = json.loads(line)
-                    rejects.setdefault(r.get("member"), r.get("code"))
-    return cmd, wall, records, rejects
+def build_mojibake(texts):
+    """samples: {member: (variant, group, length, text_index, original, garbled)}; skips: Counter."""
+    samples, skips = {}, collections.Counter()
+    for variant, codec, errors, _exp, groups in MOJIBAKE:
+        slug = variant.replace(" ", "-")
+        for lname, lcut in LENGTHS:
+            for i, (_src, g, text) in enumerate(texts):
+                if g not in groups:
+                    continue
+                orig = text[:lcut] if lcut else text
+                try:
+                    garbled = orig.encode("utf-8").decode(codec, errors=errors)
+                except UnicodeDecodeError:
+                    skips[(variant, g, lname, "undecodable")] += 1
+                    continue
+                if garbled == orig:
+                    skips[(variant, g, lname, "ascii_only")] += 1
+                    continue
+                samples[f"mojibake/{slug}/{g}/{lname}/{i}.txt"] = (variant, g, lname, i, orig, garbled)
+    return samples, skips
 
 
-def record_text(r):
-    return (r.get("title") or "") + (r.get("text") or "")
+def first_difference(got, want):
+    a, b = squash(got), squash(want)
+    p = next((j for j in range(min(len(a), len(b))) if a[j] != b[j]), min(len(a), len(b)))
+    return f"first difference at non-space char {p}: got {a[p:p + 12]!r}, want {b[p:p + 12]!r}"
+
+
+def judge_newsmill_mojibake(rec, reject, expected, orig):
+    """-> (repaired?, failure category or None)"""
+    if rec is None:
+        return False, "reject" if reject is not None else "missing"
+    got = rec["source"].get("mojibake")
+    if got is None:
+        return False, "not repaired"
+    if got != expected:
+        return False, f"as {got}"
+    if squash(record_text(rec)) != squash(orig):
+        return False, "text differs"
+    return True, None
+
+
+def ftfy_setup():
+    """(fix function, version) or (None, reason). Only ftfy's mojibake-related fixes are on: its
+    quote uncurling, ligature and width fixes and HTML unescaping would change clean text too."""
+    try:
+        import ftfy
+    except ImportError as e:
+        return None, f"not available ({e})"
+    cfg = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, fix_latin_ligatures=False,
+                               fix_character_width=False)
+
+    def fix(s):
+        r = ftfy.fix_and_explain(s, cfg)
+        enc = next((arg for op, arg in (r.explanation or []) if op == "encode"), None)
+        return r.text, enc
+    return fix, ftfy.__version__
+
+
+def judge_ftfy(fixed, enc, expected, orig):
+    if enc is None:
+        return False, "not repaired"
+    got = FTFY_TO_NM.get(enc, enc)
+    if got != expected:
+        return False, f"as {enc}"
+    if squash(fixed) != squash(orig):
+        return False, "text differs"
+    return True, None
+
+
+def fixed_subset(keys, cell_of, limit, seed):
+    """All keys, or at most `limit` fixed random keys per cell."""
+    by_cell = collections.defaultdict(list)
+    for k in keys:
+        by_cell[cell_of(k)].append(k)
+    out = []
+    rng = random.Random(seed)
+    for cell in sorted(by_cell):
+        ks = by_cell[cell]
+        if limit and len(ks) > limit:
+            ks = sorted(rng.sample(ks, limit))
+        out += ks
+    return out
+
+
+def run_mojibake(texts, newsmill, work, repo, extra, peer_sample, show_wrong):
+    """Builds the mojibake tar, runs NewsMill and ftfy, prints the tables; returns a results dict."""
+    samples, skips = build_mojibake(texts)
+    keys = sorted(samples, key=lambda k: (samples[k][0], samples[k][1], samples[k][2], samples[k][3]))
+    tar = work / "charset-mojibake.tar"
+    write_tar(tar, ((k, samples[k][5].encode("utf-8")) for k in keys))
+    nm_cmd, nm_wall, records, rejects = run_newsmill(newsmill, tar, work / "out-mojibake", repo, extra,
+                                                     "charset-eval")
+    fix, ftfy_version = ftfy_setup()
+    ft_keys = []
+    t_ft = 0.0
+    ft_res = {}
+    if fix is not None:
+        ft_keys = fixed_subset(keys, lambda k: samples[k][:3], peer_sample, SEED + ":ftfy")
+        for k in ft_keys:
+            t0 = time.perf_counter()
+            ft_res[k] = fix(samples[k][5])
+            t_ft += time.perf_counter() - t0
+
+    cells = collections.defaultdict(collections.Counter)   # (tool, variant, group, length) -> n, ok
+    by_source = collections.defaultdict(collections.Counter)  # (tool, source, variant) -> n, ok
+    fails = collections.defaultdict(collections.Counter)   # (tool, variant, group, length) -> category
+    examples = []
+    seen_why = set()
+    for k in keys:
+        variant, g, lname, i, orig, _garbled = samples[k]
+        exp = MB_EXPECT[variant]
+        src = texts[i][0]
+        ok, why = judge_newsmill_mojibake(records.get(k), rejects.get(k), exp, orig)
+        results = [("newsmill", ok, why)]
+        if k in ft_res:
+            results.append(("ftfy", *judge_ftfy(*ft_res[k], exp, orig)))
+            results.append(("newsmill@ftfy", ok, why))
+        for tool, ok_, why_ in results:
+            for cell in ((tool, variant, g, lname), (tool, "ALL", "", lname), (tool, "ALL", "", "all")):
+                cells[cell]["n"] += 1
+                cells[cell]["ok"] += ok_
+            for cell in ((tool, src, variant), (tool, src, "ALL")):
+                by_source[cell]["n"] += 1
+                by_source[cell]["ok"] += ok_
+            if why_:
+                fails[(tool, variant, g, lname)][why_] += 1
+        if why and (variant, g, why) not in seen_why:   # one example per row and kind of failure
+            seen_why.add((variant, g, why))
+            detail = why
+            if why == "text differs":
+                detail += ": " + first_difference(record_text(records[k]), orig)
+            elif why == "reject":
+                detail += f" {rejects.get(k)}"
+            examples.append(f"{k} ({src}): {detail}")
+
+    P = print
+    subset = fix is not None and len(ft_keys) < len(keys)
+    tools = [("newsmill", "NewsMill")] + ([("ftfy", "ftfy")] if fix is not None else [])
+    P("## Mojibake repaired: % (n)\n")
+    P(f"{len(keys)} garbled samples in `{tar}` (not counted in any table above); "
+      f"NewsMill: `{shlex.join(nm_cmd)}`; "
+      + (f"ftfy {ftfy_version} (`ftfy.fix_and_explain`, uncurl_quotes / fix_latin_ligatures / "
+         f"fix_character_width / unescape_html off) on {len(ft_keys)} samples"
+         + (f" (fixed random subset: at most {peer_sample} per row x length)" if subset else " (all)")
+         if fix is not None else f"ftfy {ftfy_version}") + ".\n")
+    hdr = ["garbled as (texts)"] + [f"{ln} {t}" for ln, _ in LENGTHS for _k, t in tools]
+    P("| " + " | ".join(hdr) + " |")
+    P("|" + "---|" + "---:|" * (len(hdr) - 1))
+    for variant, g in MB_ROWS + [("ALL", "")]:
+        row = [f"**{variant}**" if variant == "ALL" else f"{variant} ({g})"]
+        for ln, _ in LENGTHS:
+            for tk, _t in tools:
+                c = cells[(tk, variant, g, ln)]
+                row.append(pct(c["ok"], c["n"]))
+        P("| " + " | ".join(row) + " |")
+    if subset:
+        row = ["ALL, NewsMill on ftfy subset"]
+        for ln, _ in LENGTHS:
+            c = cells[("newsmill@ftfy", "ALL", "", ln)]
+            row += [pct(c["ok"], c["n"]), ""]
+        P("| " + " | ".join(row) + " |")
+    P("\nRepaired = source.mojibake (ftfy: its first `encode` step; latin-1 counts as windows-1252) "
+      "names the charset the text was garbled with, and the text, whitespace removed, equals the original. "
+      "sloppy = bytes the charset leaves undefined decoded as C1 controls (U+0080-U+009F) instead of "
+      "skipping the text; latin-1 samples expect windows-1252.\n")
+
+    P("## Mojibake repaired by text source, all lengths: NewsMill / ftfy % (n)\n")
+    srcs = list(dict.fromkeys(s for s, _g, _t in texts))
+    cols = [v for v, *_ in MOJIBAKE] + ["ALL"]
+    P("| source | " + " | ".join(cols) + " |")
+    P("|---|" + "---:|" * len(cols))
+    for src in srcs:
+        row = [src]
+        for v in cols:
+            c = by_source[("newsmill", src, v)]
+            f = by_source[("ftfy", src, v)]
+            if not c["n"]:
+                row.append("–")
+                continue
+            ft = f" / {100.0 * f['ok'] / f['n']:.1f}" if f["n"] else ""
+            row.append(f"{100.0 * c['ok'] / c['n']:.1f}{ft} ({c['n']})")
+        P("| " + " | ".join(row) + " |")
+    P("")
+
+    P("## Mojibake samples: skips and failures\n")
+    P("| garbled as | texts | length | samples | skipped undecodable | skipped ASCII-only | "
+      "NewsMill failures | ftfy failures |")
+    P("|---|---|---|---:|---:|---:|---|---|")
+    for variant, g in MB_ROWS:
+        for ln, _ in LENGTHS:
+            fl = []
+            for tk, _t in (("newsmill", ""), ("ftfy", "")):
+                w = fails[(tk, variant, g, ln)].most_common(show_wrong)
+                fl.append(", ".join(f"{a} {n}" for a, n in w) or "–")
+            P(f"| {variant} | {g} | {ln} | {cells[('newsmill', variant, g, ln)]['n']} | "
+              f"{skips[(variant, g, ln, 'undecodable')]} | {skips[(variant, g, ln, 'ascii_only')]} | "
+              f"{fl[0]} | {fl[1] if fix is not None else 'n/a'} |")
+    if examples:
+        P("\nNewsMill failures, first of each kind per row:")
+        for ex in examples:
+            P(f"- {ex}")
+    P("")
+    return {
+        "samples": len(keys), "ftfy": ftfy_version, "ftfy_samples": len(ft_keys),
+        "newsmill_command": nm_cmd, "newsmill_wall": nm_wall, "ftfy_seconds": t_ft,
+        "cells": [{"tool": t, "variant": v, "group": g, "length": l, **c}
+                  for (t, v, g, l), c in sorted(cells.items())],
+        "skips": [{"variant": v, "group": g, "length": l, "reason": r, "n": n}
+                  for (v, g, l, r), n in sorted(skips.items())],
+        "failures": [{"tool": t, "variant": v, "group": g, "length": l, "why": w, "n": n}
+                     for (t, v, g, l), c in sorted(fails.items()) for w, n in sorted(c.items())],
+        "fix": fix,
+    }
 
 
 # ------------------------------------------------------------------------------------------ peers
@@ -265,10 +461,6 @@ def run_peers(samples, keys):
 
 # ---------------------------------------------------------------------------------------- report
 
-def pct(ok, n):
-    return f"{100.0 * ok / n:.1f}% ({n})" if n else "– (0)"
-
-
 def main():
     repo = Path(__file__).resolve().parents[2]
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -278,31 +470,24 @@ def main():
     ap.add_argument("--work", default="/work/bench/charset", help="where tars and NewsMill output go")
     ap.add_argument("--min-cyrillic", type=int, default=2000)
     ap.add_argument("--peer-sample", type=int, default=0,
-                    help="run chardet/charset-normalizer on at most N fixed random samples per "
-                         "encoding x length (0 = all samples; default)")
+                    help="run chardet/charset-normalizer (and ftfy) on at most N fixed random samples per "
+                         "encoding x length (mojibake: per garbling x text group x length; "
+                         "0 = all samples; default)")
     ap.add_argument("--fold-punct", action="store_true",
                     help="map «»„“”’—–…№ and NBSP to ASCII before encoding to single-byte charsets "
                          "(fewer skips; the original to compare with is the folded text)")
     ap.add_argument("--no-clean", action="store_true", help="skip the false-repair run on UTF-8 originals")
+    ap.add_argument("--no-mojibake", action="store_true", help="skip the mojibake-repair figures")
     ap.add_argument("--pipeline", help="pass --pipeline to newsmill (default: its own default)")
     ap.add_argument("--jobs", type=int, help="pass --jobs to newsmill")
     ap.add_argument("--show-wrong", type=int, default=3, help="most frequent wrong answers shown per encoding")
     args = ap.parse_args()
 
-    newsmill = os.path.abspath(args.newsmill)
-    if not (os.path.isfile(newsmill) and os.access(newsmill, os.X_OK)):
-        sys.exit(f"charset-eval: newsmill not found at {newsmill} (build it with `swift build -c release`, "
-                 f"or set NEWSMILL / --newsmill)")
-    data_dir = Path(args.shared)
-    if (data_dir / "data" / "nerel-ru-wikinews").is_dir():
-        data_dir = data_dir / "data"
+    newsmill = newsmill_path(args.newsmill, "charset-eval")
+    data_dir = shared_data_dir(args.shared, "nerel-ru-wikinews")
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    extra = []
-    if args.pipeline:
-        extra += ["--pipeline", os.path.abspath(args.pipeline)]
-    if args.jobs:
-        extra += ["--jobs", str(args.jobs)]
+    extra = newsmill_extra(args.pipeline, args.jobs)
 
     t_start = time.perf_counter()
     rng = random.Random(SEED)
@@ -313,19 +498,10 @@ def main():
     tar = work / "charset-samples.tar"
     write_tar(tar, ((k, samples[k][4]) for k in keys))
     out = work / "out-samples"
-    nm_cmd, nm_wall, records, rejects = run_newsmill(newsmill, tar, out, repo, extra)
+    nm_cmd, nm_wall, records, rejects = run_newsmill(newsmill, tar, out, repo, extra, "charset-eval")
 
     # peer subset: fixed per encoding x length
-    by_cell = collections.defaultdict(list)
-    for k in keys:
-        by_cell[(samples[k][0], samples[k][1])].append(k)
-    peer_keys = []
-    prng = random.Random(SEED + ":peers")
-    for cell in sorted(by_cell):
-        ks = by_cell[cell]
-        if args.peer_sample and len(ks) > args.peer_sample:
-            ks = sorted(prng.sample(ks, args.peer_sample))
-        peer_keys += ks
+    peer_keys = fixed_subset(keys, lambda k: samples[k][:2], args.peer_sample, SEED + ":peers")
     peer_set = set(peer_keys)
     cd, cn, t_cd, t_cn, v_cd, v_cn = run_peers(samples, peer_keys)
 
@@ -367,38 +543,6 @@ def main():
                 c["text"] += tok
             if not ok:
                 wrong[(tool, enc)][ans] += 1
-
-    # ---- false repairs on clean UTF-8 originals (full length)
-    clean = None
-    if not args.no_clean:
-        ctar = work / "charset-clean-utf8.tar"
-        citems = [(f"utf-8/full/{i}.txt", t.encode("utf-8")) for i, (_s, _g, t) in enumerate(texts)]
-        write_tar(ctar, citems)
-        _c, c_wall, crec, crej = run_newsmill(newsmill, ctar, work / "out-clean", repo, extra)
-        bad_enc = bad_text = 0
-        examples = []
-        for i, (src, _g, t) in enumerate(texts):
-            m = f"utf-8/full/{i}.txt"
-            r = crec.get(m)
-            if r is None:
-                continue
-            e = canon(r["source"].get("encoding"))
-            if e != "utf-8":
-                bad_enc += 1
-            a, b = squash(record_text(r)), squash(t)
-            if a != b:
-                bad_text += 1
-                if len(examples) < 5:
-                    p = next((j for j in range(min(len(a), len(b))) if a[j] != b[j]), min(len(a), len(b)))
-                    examples.append(f"{m} ({src}): first difference at non-space char {p}: "
-                                    f"got {a[p:p + 12]!r}, want {b[p:p + 12]!r}")
-        missing = sum(1 for i in range(len(texts)) if f"utf-8/full/{i}.txt" not in crec
-                      and f"utf-8/full/{i}.txt" not in crej)
-        clean = dict(n=len(texts), records=len(crec), rejects=len(crej),
-                     reject_codes=collections.Counter(crej.values()), bad_enc=bad_enc,
-                     bad_text=bad_text, missing=missing, wall=c_wall, examples=examples)
-
-    total = time.perf_counter() - t_start
 
     # ---- print
     P = print
@@ -459,20 +603,79 @@ def main():
         P(f"| {enc} | " + " | ".join(cells) + " |")
     P("")
 
-    if clean is not None:
+    mojibake = None
+    if not args.no_mojibake:
+        mojibake = run_mojibake(texts, newsmill, work, repo, extra, args.peer_sample, args.show_wrong)
+    fix = mojibake.pop("fix") if mojibake else None
+
+    # ---- false repairs on clean UTF-8 originals (full length)
+    clean = None
+    if not args.no_clean:
+        ctar = work / "charset-clean-utf8.tar"
+        citems = [(f"utf-8/full/{i}.txt", t.encode("utf-8")) for i, (_s, _g, t) in enumerate(texts)]
+        write_tar(ctar, citems)
+        _c, c_wall, crec, crej = run_newsmill(newsmill, ctar, work / "out-clean", repo, extra, "charset-eval")
+        bad_enc = bad_text = bad_mb = 0
+        examples = []
+        for i, (src, _g, t) in enumerate(texts):
+            m = f"utf-8/full/{i}.txt"
+            r = crec.get(m)
+            if r is None:
+                continue
+            e = canon(r["source"].get("encoding"))
+            if e != "utf-8":
+                bad_enc += 1
+            if "mojibake" in r["source"]:
+                bad_mb += 1
+            if squash(record_text(r)) != squash(t):
+                bad_text += 1
+                if len(examples) < 5:
+                    examples.append(f"{m} ({src}): " + first_difference(record_text(r), t))
+        missing = sum(1 for i in range(len(texts)) if f"utf-8/full/{i}.txt" not in crec
+                      and f"utf-8/full/{i}.txt" not in crej)
+        ft_enc = ft_text = 0
+        ft_examples = []
+        if fix is not None:
+            for i, (src, _g, t) in enumerate(texts):
+                fixed, enc = fix(t)
+                ft_enc += enc is not None
+                if squash(fixed) != squash(t):
+                    ft_text += 1
+                    if len(ft_examples) < 3:
+                        ft_examples.append(f"utf-8/full/{i}.txt ({src}): ftfy {enc or 'no encode step'}, "
+                                           + first_difference(fixed, t))
+        clean = dict(n=len(texts), records=len(crec), rejects=len(crej),
+                     reject_codes=collections.Counter(crej.values()), bad_enc=bad_enc, bad_mojibake=bad_mb,
+                     bad_text=bad_text, missing=missing, wall=c_wall, examples=examples,
+                     ftfy_encode=ft_enc if fix else None, ftfy_text=ft_text if fix else None,
+                     ftfy_examples=ft_examples)
         P("## False repairs on clean UTF-8 originals (full length)\n")
         P(f"texts {clean['n']}, records {clean['records']}, rejects {clean['rejects']} "
           f"{dict(clean['reject_codes']) or ''}, missing {clean['missing']}; "
-          f"**source.encoding != utf-8: {clean['bad_enc']}**, **text differs: {clean['bad_text']}** "
+          f"**source.encoding != utf-8: {clean['bad_enc']}**, **source.mojibake given: {bad_mb}**, "
+          f"**text differs: {clean['bad_text']}** "
           f"(all of rejects, missing and these should be 0); NewsMill wall {clean['wall']:.2f} s")
         for ex in clean["examples"]:
             P(f"- {ex}")
+        if fix is not None:
+            P(f"\nftfy on the same texts (same settings): mojibake fix applied to {ft_enc}, text changed "
+              f"(whitespace removed, NFC) in {ft_text}")
+            for ex in ft_examples:
+                P(f"- {ex}")
         P("")
+
+    total = time.perf_counter() - t_start
 
     P("## Timing\n")
     P(f"- NewsMill run on {len(samples)} samples: {nm_wall:.2f} s wall")
     P(f"- chardet on {len(peer_keys)} samples: {t_cd:.2f} s ({1000 * t_cd / max(1, len(peer_keys)):.2f} ms each)")
     P(f"- charset-normalizer on {len(peer_keys)} samples: {t_cn:.2f} s ({1000 * t_cn / max(1, len(peer_keys)):.2f} ms each)")
+    if mojibake:
+        P(f"- NewsMill run on {mojibake['samples']} mojibake samples: {mojibake['newsmill_wall']:.2f} s wall")
+        if mojibake["ftfy_samples"]:
+            n = mojibake["ftfy_samples"]
+            P(f"- ftfy on {n} mojibake samples: {mojibake['ftfy_seconds']:.2f} s "
+              f"({1000 * mojibake['ftfy_seconds'] / n:.2f} ms each)")
     P(f"- whole evaluation: {total:.1f} s; files in {work}")
 
     # machine-readable copy next to the tars
@@ -483,6 +686,7 @@ def main():
         "skips": [{"encoding": e, "length": l, "reason": r, "n": n} for (e, l, r), n in sorted(skips.items())],
         "newsmill_rejects": dict(nm_rej_codes),
         "timing": {"newsmill_wall": nm_wall, "chardet": t_cd, "charset_normalizer": t_cn, "total": total},
+        "mojibake": mojibake,
         "clean": None if clean is None else {k: (dict(v) if isinstance(v, collections.Counter) else v)
                                              for k, v in clean.items()},
     }

@@ -215,8 +215,21 @@ func hex(_ string: String) -> [UInt8] {
         #expect(western.misreadAs == .windows1252)
     }
 
+    @Test func repairsMojibakeWithUndefinedBytesAndLatin1() throws {
+        let original = "Иван Иванович приехал в Иркутск. Поезд опоздал на 20 минут из-за ремонта путей."
+        // windows-1251 leaves 0x98 undefined: "И" (D0 98) came back as "Р" and U+0098.
+        let sloppy = "Р\u{98}РІР°РЅ Р\u{98}РІР°РЅРѕРІРёС‡ РїСЂРёРµС…Р°Р» РІ Р\u{98}СЂРєСѓС‚СЃРє. РџРѕРµР·Рґ РѕРїРѕР·РґР°Р» РЅР° 20 РјРёРЅСѓС‚ РёР·-Р·Р° СЂРµРјРѕРЅС‚Р° РїСѓС‚РµР№."
+        #expect(MojibakeRepair.repair(sloppy)?.text == original)
+        let latin1 = "Ð\u{98}Ð²Ð°Ð½ Ð\u{98}Ð²Ð°Ð½Ð¾Ð²Ð¸Ñ\u{87} Ð¿Ñ\u{80}Ð¸ÐµÑ\u{85}Ð°Ð» Ð² Ð\u{98}Ñ\u{80}ÐºÑ\u{83}Ñ\u{82}Ñ\u{81}Ðº. Ð\u{9F}Ð¾ÐµÐ·Ð´ Ð¾Ð¿Ð¾Ð·Ð´Ð°Ð» Ð½Ð° 20 Ð¼Ð¸Ð½Ñ\u{83}Ñ\u{82} Ð¸Ð·-Ð·Ð° Ñ\u{80}ÐµÐ¼Ð¾Ð½Ñ\u{82}Ð° Ð¿Ñ\u{83}Ñ\u{82}ÐµÐ¹."
+        #expect(MojibakeRepair.repair(latin1)?.text == original)
+        // Western text: only the accented letters are garbled, a few percent of the characters.
+        let french = "Le prÃ©sident a annoncÃ© hier que la rÃ©forme des retraites serait prÃ©sentÃ©e au Parlement la semaine prochaine, aprÃ¨s une longue concertation avec les syndicats et le patronat."
+        #expect(MojibakeRepair.repair(french)?.text == "Le président a annoncé hier que la réforme des retraites serait présentée au Parlement la semaine prochaine, après une longue concertation avec les syndicats et le patronat.")
+    }
+
     @Test(arguments: [
         sentence,
+        "Ãœber: a clean text may quote a mojibake sample like Ã© once, and stays as it is: café, naïve.",
         "СССР, США, РФ и РСФСР: Сёмга, Ёлка, Стоп. ВРС, СРС, РСР.",
         "Ça coûte 5 €, Straße — naïve déjà vu. ÐÑ is rare.",
         "Ðµ",

@@ -102,9 +102,9 @@ public enum CharsetDetector {
         return Detection(charset: charset, text: Charset.decode(bytes, table: model.byteTables[best]))
     }
 
-    /// Mean joint log-probability (x scale) per character pair of decoded text: how much it reads
-    /// like real text. Mojibake repair compares a text with its repaired form by it.
-    static func plausibility(_ text: String) -> Double {
+    /// Summed joint log-probability (x scale) of the character pairs of decoded text: how much it
+    /// reads like real text. Mojibake repair compares a text with its repaired form by it.
+    static func plausibilityTotal(_ text: String) -> Int {
         let model = model
         var previous: UInt8 = 0
         var total = 0
@@ -115,7 +115,7 @@ public enum CharsetDetector {
             previous = current
             count += 1
         }
-        return count > 1 ? Double(total) / Double(count - 1) : 0
+        return total
     }
 
     // MARK: UTF-16 without a byte-order mark

@@ -15,15 +15,17 @@ public enum MojibakeRepair {
         let table = charset.byteTable()
         var encode: [UInt32: UInt8] = [:]
         for (byte, scalar) in table.enumerated() where scalar != "\u{FFFD}" { encode[scalar.value] = UInt8(byte) }
-        if charset == .windows1252 {
-            // Bytes windows-1252 leaves undefined come back as C1 controls when misread as latin-1.
-            for byte in 0x80...0x9F where encode[UInt32(byte)] == nil && table[byte] == "\u{FFFD}" { encode[UInt32(byte)] = UInt8(byte) }
-        }
+        // Bytes a charset leaves undefined (0x98 in windows-1251; five in windows-1252), and every
+        // byte of 0x80-0x9F when the text was misread as latin-1, come back as the C1 control of
+        // the same number: no correct decoding produces those, so they map back unambiguously.
+        for byte in 0x80...0x9F where encode[UInt32(byte)] == nil { encode[UInt32(byte)] = UInt8(byte) }
         return Candidate(charset: charset, markers: [table[0xD0].value, table[0xD1].value, table[0xC3].value], encode: encode)
     }
 
-    /// Reads-like-text gain (mean joint log-probability per pair, x scale) a repair must bring.
-    static let requiredGain = 12.0
+    /// Reads-like-text gain (joint log-probability, x scale) a repair must bring per marker: in
+    /// Cyrillic mojibake nearly every character is garbled, in western mojibake only accented
+    /// letters are, so the gain is measured per garbled character, not per pair.
+    static let requiredGainPerMarker = 12
 
     /// Marker bits by the first two bytes of a two-byte marker, and by the last two bytes of a
     /// three-byte one (all start with 0xE2): the screen runs on every document, so it is one
@@ -55,8 +57,9 @@ public enum MojibakeRepair {
                         let long = b == 0xE2 && i + 2 < bytes.count ? three[next << 8 | Int(bytes[i + 2])] : 0
                         return two[b << 8 | next] | long
                     }
-                    // In mojibake the markers are a quarter of all bytes or more, in clean text a
-                    // few per thousand: a sample of every eighth position tells them apart.
+                    // In Cyrillic mojibake markers are a quarter of all bytes or more, in western
+                    // mojibake a few percent, in clean text a few per thousand: a sample of every
+                    // eighth position decides whether to look closer.
                     if bytes.count > 256 {
                         var hits = 0
                         var samples = 0
@@ -64,7 +67,7 @@ public enum MojibakeRepair {
                             if markers(at: i) | markers(at: i + 1) != 0 { hits += 1 }
                             samples += 1
                         }
-                        guard hits >= 2 && hits * 20 >= samples else { return false }
+                        guard hits >= 2 && hits * 50 >= samples else { return false }
                     }
                     for i in 0..<bytes.count {
                         if bytes[i] & 0xC0 != 0x80 { total += 1 }
@@ -77,7 +80,7 @@ public enum MojibakeRepair {
         }
         guard suspicious else { return nil }
         let scalars = text.unicodeScalars
-        for (i, candidate) in candidates.enumerated() where found[i] >= 2 && found[i] * 10 >= total {
+        for (i, candidate) in candidates.enumerated() where found[i] >= 2 && found[i] * 100 >= total {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(total * 2)
             var representable = true
@@ -89,7 +92,7 @@ public enum MojibakeRepair {
                 bytes.append(byte)
             }
             guard representable, let repaired = String(validating: bytes, as: UTF8.self), repaired != text else { continue }
-            if CharsetDetector.plausibility(repaired) >= CharsetDetector.plausibility(text) + requiredGain {
+            if CharsetDetector.plausibilityTotal(repaired) - CharsetDetector.plausibilityTotal(text) >= requiredGainPerMarker * found[i] {
                 return (repaired, candidate.charset)
             }
         }

@@ -22,10 +22,16 @@ public struct NormalizeStage: Stage {
     }
 
     public func process(_ document: inout Document) -> Verdict {
-        if repairMojibake, let repaired = MojibakeRepair.repair(document.text) {
-            document.text = repaired.text
-            document.mojibakeRepairedFrom = repaired.misreadAs
-            if let title = document.title, let fixed = MojibakeRepair.repair(title) { document.title = fixed.text }
+        if repairMojibake {
+            if let repaired = MojibakeRepair.repair(document.text) {
+                document.text = repaired.text
+                document.mojibakeRepairedFrom = repaired.misreadAs
+            }
+            // Titles are short but repaired on their own evidence.
+            if let title = document.title, let fixed = MojibakeRepair.repair(title) {
+                document.title = fixed.text
+                document.mojibakeRepairedFrom = document.mojibakeRepairedFrom ?? fixed.misreadAs
+            }
         }
         document.text = normalizer.normalize(document.text)
         if let title = document.title {
