@@ -5,6 +5,9 @@
 public struct BoilerplateStage: Stage {
     public let name = "boilerplate"
     public let patterns: [String]
+    /// The patterns as lowercase UTF-8, compared with a line's first bytes folded the same way.
+    private let folded: [(pattern: String, bytes: [UInt8])]
+    private let longest: Int
 
     public static let defaultPatterns = [
         "Читайте также", "Читайте нас", "Читать также", "Смотрите также", "Подписывайтесь на наш", "Подпишитесь на наш",
@@ -14,31 +17,64 @@ public struct BoilerplateStage: Stage {
 
     public init(patterns: [String] = BoilerplateStage.defaultPatterns) {
         self.patterns = patterns
+        folded = patterns.map { ($0, Array($0.lowercased().utf8)) }
+        longest = folded.map(\.bytes.count).max() ?? 0
     }
 
     init(options: ConfigSection) throws(ConfigError) {
         try options.allowOnly(["patterns"])
-        patterns = try options.stringList("patterns", default: Self.defaultPatterns)
+        self.init(patterns: try options.stringList("patterns", default: Self.defaultPatterns))
     }
 
-    private var lowered: [(pattern: String, lower: String)] { patterns.map { ($0, $0.lowercased()) } }
+    /// Lowercases ASCII and Russian Cyrillic in UTF-8 without decoding: enough to compare the
+    /// start of a line with patterns that are lowercased the same way.
+    static func foldCase(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        var i = 0
+        while i < bytes.count && out.count < limit {
+            let b = bytes[i]
+            if b >= 0x41 && b <= 0x5A {
+                out.append(b | 0x20)
+            } else if b == 0xD0 && i + 1 < bytes.count {
+                let c = bytes[i + 1]
+                if c >= 0x90 && c <= 0x9F { out += [0xD0, c + 0x20] }  // А–П → а–п
+                else if c >= 0xA0 && c <= 0xAF { out += [0xD1, c - 0x20] }  // Р–Я → р–я
+                else if c == 0x81 { out += [0xD1, 0x91] }  // Ё → ё
+                else { out += [b, c] }
+                i += 1
+            } else {
+                out.append(b)
+            }
+            i += 1
+        }
+    }
 
     public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
-        let patterns = lowered
-        var kept: [Substring] = []
-        var removed = false
-        for line in document.text.split(separator: "\n", omittingEmptySubsequences: false) {
-            // Only the line's start can match: compare a short lowercased prefix, not the line.
-            let head = line.prefix(40).lowercased()
-            if let match = patterns.first(where: { head.hasPrefix($0.lower) }) {
-                counts.add(match.pattern)
-                removed = true
-            } else {
-                kept.append(line)
+        var text = document.text
+        var head: [UInt8] = []
+        head.reserveCapacity(longest + 4)
+        var keptRanges: [Range<Int>] = []
+        var removedAny = false
+        text.withUTF8 { s in
+            var start = 0
+            while start <= s.count {
+                var end = start
+                while end < s.count && s[end] != 0x0A { end += 1 }
+                Self.foldCase(UnsafeBufferPointer(rebasing: s[start..<end]), limit: longest, into: &head)
+                if let match = folded.first(where: { head.starts(with: $0.bytes) }) {
+                    counts.add(match.pattern)
+                    removedAny = true
+                } else {
+                    keptRanges.append(start..<end)
+                }
+                start = end + 1
             }
         }
-        guard removed else { return .keep }
-        document.text = kept.joined(separator: "\n")
+        guard removedAny else { return .keep }
+        let utf8 = text.utf8
+        document.text = keptRanges.map { range in
+            String(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)]))
+        }.joined(separator: "\n")
         if document.text.isEmpty { return .reject(.emptyText, "nothing but boilerplate lines") }
         return .keep
     }

@@ -20,11 +20,12 @@ public enum TextDecoding {
             body = UnsafeBufferPointer(rebasing: bytes[3...])
         }
         if let text = String(validating: body, as: UTF8.self) {
+            let checked = checkText(body, text: text, encoding: "utf-8")
             // NULs in valid UTF-8 are either binary data or UTF-16 of ASCII-range characters.
-            if body.contains(0), let utf16 = CharsetDetector.detectUTF16(body) {
+            if case .failure(.binary) = checked, let utf16 = CharsetDetector.detectUTF16(body) {
                 return .success(Decoded(text: utf16.text, encoding: utf16.charset.rawValue))
             }
-            return checkText(body, text: text, encoding: "utf-8")
+            return checked
         }
         // Not UTF-8: UTF-16 without a byte-order mark, or a single-byte charset.
         guard let detection = CharsetDetector.detect(body) else {

@@ -45,47 +45,71 @@ public struct TextNormalizer: Sendable {
         return text
     }
 
-    /// Bytes that may start an invisible character or an unusual space: C0 controls and tab,
+    /// Bytes that can start something `cleanCharacters` changes: C0 controls, tab, space, DEL,
     /// 0xC2 (NBSP, soft hyphen, C1 controls), 0xE2 (U+2000–U+206F), 0xE3 (U+3000), 0xEF (U+FEFF).
-    private static let mayNeedCleaning: [Bool] = (0...255).map { $0 < 0x20 || [0xC2, 0xE2, 0xE3, 0xEF].contains($0) }
+    private static let mayChange: [Bool] = (0...255).map { $0 <= 0x20 || [0x7F, 0xC2, 0xE2, 0xE3, 0xEF].contains($0) }
 
-    /// One scalar pass, run only when a byte scan finds something it may change (or two spaces).
+    /// One byte pass that copies unchanged runs in bulk, and only once something changes.
+    /// Every sequence dropped or replaced is a whole scalar: the result stays valid UTF-8.
     private func cleanCharacters(_ text: String) -> String {
         var text = text
-        let suspicious = text.withUTF8 { s in
-            Self.mayNeedCleaning.withUnsafeBufferPointer { table in
-                var previous: UInt8 = 0
-                for b in s {
-                    if table[Int(b)] && b != 0x0A && b != 0x0D { return true }
-                    if unifySpaces && b == 0x20 && previous == 0x20 { return true }
-                    previous = b
+        return text.withUTF8 { s -> String? in
+            Self.mayChange.withUnsafeBufferPointer { mayChange -> String? in
+                var out: [UInt8]?
+                var runStart = 0
+                var i = 0
+                let n = s.count
+                while i < n {
+                    let b = s[i]
+                    guard mayChange[Int(b)] else {
+                        i += 1
+                        continue
+                    }
+                    let b1: UInt8 = i + 1 < n ? s[i + 1] : 0
+                    let b2: UInt8 = i + 2 < n ? s[i + 2] : 0
+                    // (replacement: a space or nothing, bytes consumed), or nil to keep the bytes.
+                    var action: (space: Bool, consumed: Int)?
+                    switch b {
+                    case 0x20 where unifySpaces:
+                        let afterSpace = i > 0 && (s[i - 1] == 0x20 || (runStart == i && out?.last == 0x20))
+                        if afterSpace { action = (false, 1) }
+                    case 0x09 where unifySpaces:
+                        action = (true, 1)
+                    case 0x00..<0x20 where b != 0x09 && b != 0x0A && b != 0x0D && removeInvisible, 0x7F where removeInvisible:
+                        action = (false, 1)
+                    case 0xC2 where b1 == 0xA0 && unifySpaces:
+                        action = (true, 2)
+                    case 0xC2 where removeInvisible && (b1 == 0xAD || ((0x80...0x9F).contains(b1) && !(b1 == 0x85 && unifyLineBreaks))):
+                        action = (false, 2)
+                    case 0xE2 where unifySpaces && ((b1 == 0x80 && ((0x80...0x8A).contains(b2) || b2 == 0xAF)) || (b1 == 0x81 && b2 == 0x9F)):
+                        action = (true, 3)
+                    case 0xE2 where removeInvisible && ((b1 == 0x80 && (0x8B...0x8D).contains(b2)) || (b1 == 0x81 && b2 == 0xA0)):
+                        action = (false, 3)
+                    case 0xE3 where unifySpaces && b1 == 0x80 && b2 == 0x80:
+                        action = (true, 3)
+                    case 0xEF where removeInvisible && b1 == 0xBB && b2 == 0xBF:
+                        action = (false, 3)
+                    default:
+                        break
+                    }
+                    guard let action else {
+                        i += 1
+                        continue
+                    }
+                    if out == nil {
+                        out = []
+                        out!.reserveCapacity(n)
+                    }
+                    out!.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<i]))
+                    if action.space && out!.last != 0x20 { out!.append(0x20) }
+                    i += action.consumed
+                    runStart = i
                 }
-                return false
+                guard var out else { return nil }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<n]))
+                return String(decoding: out, as: UTF8.self)
             }
-        }
-        guard suspicious else { return text }
-        var out = String.UnicodeScalarView()
-        var lastWasSpace = false
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if removeInvisible {
-                let control = (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (0x7F...0x9F).contains(v)
-                    && !(unifyLineBreaks && v == 0x85)
-                let zeroWidth = (0x200B...0x200D).contains(v) || v == 0x2060 || v == 0xFEFF || v == 0xAD
-                if control || zeroWidth { continue }
-            }
-            if unifySpaces {
-                let isSpace = v == 0x20 || v == 0x09 || v == 0xA0 || (0x2000...0x200A).contains(v) || v == 0x202F || v == 0x205F || v == 0x3000
-                if isSpace {
-                    if !lastWasSpace { out.append(" ") }
-                    lastWasSpace = true
-                    continue
-                }
-                lastWasSpace = false
-            }
-            out.append(scalar)
-        }
-        return String(out)
+        } ?? text
     }
 
     /// Bytes that may start a line break: LF, VT, FF, CR and the lead bytes of NEL, U+2028 and U+2029.
