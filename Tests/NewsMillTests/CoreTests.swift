@@ -141,6 +141,26 @@ func hex(_ string: String) -> [UInt8] {
     }
 }
 
+@Suite struct TypographyTests {
+    let typography = Typography()
+
+    @Test func dialogueAndSpacedDashesBecomeEmDashes() {
+        #expect(typography.apply("- Мы не говорим, что нам нужна помощь, - заявил военный.\n– Да.") == "— Мы не говорим, что нам нужна помощь, — заявил военный.\n— Да.")
+        #expect(typography.apply("В Венесуэле - двоевластие. Материально-технический план, 2019-2020.") == "В Венесуэле — двоевластие. Материально-технический план, 2019-2020.")
+    }
+
+    @Test func quotesBecomeGuillemetsInCyrillicParagraphs() {
+        #expect(typography.apply("Компания \"Волжский кабель\" и “Северсталь” подписали „договор“.") == "Компания «Волжский кабель» и «Северсталь» подписали «договор».")
+        #expect(typography.apply("Он сказал: «Это \"ключевой\" проект».") == "Он сказал: «Это „ключевой“ проект».")
+        #expect(typography.apply("He said \"yes\" and “no”.") == "He said \"yes\" and “no”.")
+    }
+
+    @Test func htmlEntitiesAreDecodedAndSwitchesWork() {
+        #expect(typography.apply("&laquo;Газпром&raquo; &mdash; AT&T") == "«Газпром» — AT&T")
+        #expect(Typography(dashes: false, quotes: false, htmlEntities: false).apply("- \"&amp;\"") == "- \"&amp;\"")
+    }
+}
+
 @Suite struct BoilerplateTests {
     @Test func removesBoilerplateLinesAndCountsThem() {
         var document = Document(origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8",

@@ -3,16 +3,20 @@
 public struct NormalizeStage: Stage {
     public let name = "normalize"
     let normalizer: TextNormalizer
+    let typography: Typography
     let repairMojibake: Bool
 
-    public init(normalizer: TextNormalizer = TextNormalizer(), repairMojibake: Bool = true) {
+    public init(normalizer: TextNormalizer = TextNormalizer(), typography: Typography = Typography(), repairMojibake: Bool = true) {
         self.normalizer = normalizer
+        self.typography = typography
         self.repairMojibake = repairMojibake
     }
 
     init(options: ConfigSection) throws(ConfigError) {
-        try options.allowOnly(["mojibake", "nfc", "line_breaks", "trim_lines", "invisible", "spaces"])
+        try options.allowOnly(["mojibake", "nfc", "line_breaks", "trim_lines", "invisible", "spaces", "dashes", "quotes", "html_entities"])
         repairMojibake = try options.bool("mojibake", default: true)
+        typography = Typography(dashes: try options.bool("dashes", default: true), quotes: try options.bool("quotes", default: true),
+                                htmlEntities: try options.bool("html_entities", default: true))
         normalizer = TextNormalizer(
             nfc: try options.bool("nfc", default: true),
             unifyLineBreaks: try options.bool("line_breaks", default: true),
@@ -33,9 +37,9 @@ public struct NormalizeStage: Stage {
                 document.mojibakeRepairedFrom = document.mojibakeRepairedFrom ?? fixed.misreadAs
             }
         }
-        document.text = normalizer.normalize(document.text)
+        document.text = typography.apply(normalizer.normalize(document.text))
         if let title = document.title {
-            let clean = normalizer.normalize(title).split(separator: "\n").joined(separator: " ")
+            let clean = typography.apply(normalizer.normalize(title).split(separator: "\n").joined(separator: " "))
             document.title = clean.isEmpty ? nil : clean
         }
         if document.text.isEmpty {
