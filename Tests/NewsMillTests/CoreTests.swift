@@ -141,6 +141,31 @@ func hex(_ string: String) -> [UInt8] {
     }
 }
 
+@Suite struct SentenceTests {
+    @Test(arguments: [
+        ("Президент В. В. Путин провел встречу. Она длилась час.", 2),
+        ("Цены выросли на 5%, т. е. на 12 млн. руб. за год. Это много.", 2),
+        ("Митинг прошел на ул. Ленина в г. Москве. Задержаны 16 человек.", 2),
+        ("«Куда вы?» — спросил он. Ответа не было.", 2),
+        ("- Мы не говорим, что нам нужна помощь, - заявил военный.\nНа данный момент они за пределами страны.", 2),
+        ("В 2019 г. В Москве открыли три станции. Mr. Smith arrived.", 3),
+        ("Первое! Второе? Третье… Четвертое", 4),
+        ("", 0),
+    ])
+    func countsSentences(text: String, expected: Int) {
+        #expect(SentenceSplitter.count(text) == expected)
+    }
+
+    @Test func statsUseTheSplitterUnlessTold() {
+        var document = Document(origin: Origin(archive: nil, member: "a"), format: .txt, sourceBytes: 0, encoding: "utf-8",
+                                text: "Президент В. В. Путин провел встречу. Она длилась час.")
+        _ = StatsStage().process(&document)
+        #expect(document.stats?.sentences == 2)
+        _ = StatsStage(useSentenceSplitter: false).process(&document)
+        #expect(document.stats?.sentences == 4)
+    }
+}
+
 @Suite struct TypographyTests {
     let typography = Typography()
 

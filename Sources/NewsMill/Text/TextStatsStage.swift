@@ -1,15 +1,23 @@
 /// Counts characters (Unicode scalars, as offsets count them), words, sentences and paragraphs.
 public struct StatsStage: Stage {
     public let name = "stats"
+    /// Count sentences with the splitter (initials, abbreviations, dialogue) or, cheaper, by
+    /// terminal punctuation alone.
+    public let useSentenceSplitter: Bool
 
-    public init() {}
+    public init(useSentenceSplitter: Bool = true) {
+        self.useSentenceSplitter = useSentenceSplitter
+    }
 
     init(options: ConfigSection) throws(ConfigError) {
-        try options.allowOnly([])
+        try options.allowOnly(["sentences"])
+        useSentenceSplitter = try options.choice("sentences", default: "splitter", allowed: ["splitter", "punctuation"]) == "splitter"
     }
 
     public func process(_ document: inout Document) -> Verdict {
-        document.stats = Self.count(document.text)
+        var stats = Self.count(document.text)
+        if useSentenceSplitter { stats.sentences = SentenceSplitter.count(document.text) }
+        document.stats = stats
         return .keep
     }
 
