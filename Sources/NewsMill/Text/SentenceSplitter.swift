@@ -21,44 +21,62 @@ public enum SentenceSplitter {
     public static func count(_ text: String) -> Int {
         var text = text
         return text.withUTF8 { s in
-            var total = 0
-            var hasText = false
-            var i = 0
-            let n = s.count
-            while i < n {
-                let b = s[i]
-                if b == 0x0A {
-                    if hasText { total += 1 }
-                    hasText = false
-                    i += 1
-                    continue
+            interesting.withUnsafeBufferPointer { interesting in
+                var total = 0
+                var segmentStart = 0  // where the current sentence began
+                var i = 0
+                let n = s.count
+                // Does s[from..<to] hold a letter or digit? Looked at only at a candidate end,
+                // from the end backwards, so it usually stops at once.
+                func hasText(_ from: Int, _ to: Int) -> Bool {
+                    var k = to
+                    while k > from {
+                        k -= 1
+                        let b = s[k]
+                        if (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b >= 0xC0 { return true }
+                    }
+                    return false
                 }
-                let isEllipsis = b == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] == 0xA6
-                guard b == 0x2E || b == 0x21 || b == 0x3F || isEllipsis else {
-                    if (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b >= 0xC0 { hasText = true }
-                    i += 1
-                    continue
-                }
-                let start = i
-                // The run of terminators and closing quotes or brackets.
                 while i < n {
-                    let c = s[i]
-                    if c == 0x2E || c == 0x21 || c == 0x3F || c == 0x22 || c == 0x29 || c == 0x27 { i += 1; continue }
-                    if c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA6 || s[i + 2] == 0x9D || s[i + 2] == 0x9C) { i += 3; continue }
-                    if c == 0xC2 && i + 1 < n && s[i + 1] == 0xBB { i += 2; continue }
-                    break
+                    let b = s[i]
+                    guard interesting[Int(b)] else {
+                        i += 1
+                        continue
+                    }
+                    if b == 0x0A {
+                        if hasText(segmentStart, i) { total += 1 }
+                        i += 1
+                        segmentStart = i
+                        continue
+                    }
+                    let isEllipsis = b == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] == 0xA6
+                    guard b != 0xE2 || isEllipsis else {
+                        i += 1
+                        continue
+                    }
+                    let start = i
+                    // The run of terminators and closing quotes or brackets.
+                    while i < n {
+                        let c = s[i]
+                        if c == 0x2E || c == 0x21 || c == 0x3F || c == 0x22 || c == 0x29 || c == 0x27 { i += 1; continue }
+                        if c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA6 || s[i + 2] == 0x9D || s[i + 2] == 0x9C) { i += 3; continue }
+                        if c == 0xC2 && i + 1 < n && s[i + 1] == 0xBB { i += 2; continue }
+                        break
+                    }
+                    guard i < n, s[i] == 0x20, hasText(segmentStart, start) else { continue }
+                    if endsSentence(s, terminatorStart: start, runEnd: i) {
+                        total += 1
+                        segmentStart = i
+                    }
                 }
-                guard hasText, i < n, s[i] == 0x20 || s[i] == 0x0A else { continue }
-                if s[i] == 0x0A { continue }  // the paragraph end counts it
-                if endsSentence(s, terminatorStart: start, runEnd: i) {
-                    total += 1
-                    hasText = false
-                }
+                if hasText(segmentStart, n) { total += 1 }
+                return total
             }
-            if hasText { total += 1 }
-            return total
         }
     }
+
+    /// Bytes the count looks at: line feed, terminators and the lead byte of "…".
+    private static let interesting: [Bool] = (0...255).map { [0x0A, 0x2E, 0x21, 0x3F, 0xE2].contains($0) }
 
     /// The scalar starting at byte `i` and its width.
     private static func scalar(_ s: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int) {
