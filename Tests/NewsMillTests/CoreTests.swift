@@ -166,6 +166,18 @@ func hex(_ string: String) -> [UInt8] {
     }
 }
 
+@Suite struct LeadTests {
+    @Test func leadIsTheFirstRealParagraph() {
+        var document = Document(origin: Origin(archive: nil, member: "a"), format: .txt, sourceBytes: 0, encoding: "utf-8",
+                                text: "Иван Петров, корреспондент\nТВЕРЬ, 3 июня. Сильный дождь затопил несколько улиц в центре города.\nВторой абзац.")
+        _ = LeadStage().process(&document)
+        #expect(document.lead == "ТВЕРЬ, 3 июня. Сильный дождь затопил несколько улиц в центре города.")
+        var short = Document(origin: Origin(archive: nil, member: "b"), format: .txt, sourceBytes: 0, encoding: "utf-8", text: "Коротко.")
+        _ = LeadStage().process(&short)
+        #expect(short.lead == "Коротко.")
+    }
+}
+
 @Suite struct TypographyTests {
     let typography = Typography()
 

@@ -147,6 +147,7 @@ extension PipelineConfig {
             stages:
               - normalize
               - boilerplate
+              - lead
               - language
               - stats
               - exact_dedup:

@@ -25,6 +25,9 @@ public enum RecordSerializer {
         }
         json.key("url"); json.string(document.url)
         json.key("title"); json.string(document.title)
+        if let lead = document.lead {
+            json.key("lead"); json.string(lead)
+        }
         json.key("published"); json.string(document.published)
         json.key("text"); json.string(document.text)
         if !document.meta.isEmpty {

@@ -57,6 +57,8 @@ public struct Document: Sendable {
     public var mojibakeRepairedFrom: Charset?
     public var text: String
     public var title: String?
+    /// The opening paragraph (lead stage).
+    public var lead: String?
     public var url: String?
     public var published: String?
     /// Further fields of a dump row (e.g. topic, tags), in the order the dump gives them.

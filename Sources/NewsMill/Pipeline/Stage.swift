@@ -46,12 +46,13 @@ public protocol Sequencer: AnyObject {
 
 /// Builds stages by the names used in pipeline configs.
 public enum StageRegistry {
-    public static let names = ["normalize", "boilerplate", "language", "stats", "exact_dedup"]
+    public static let names = ["normalize", "boilerplate", "lead", "language", "stats", "exact_dedup"]
 
     static func make(name: String, options: ConfigSection) throws(ConfigError) -> any Stage {
         switch name {
         case "normalize": return try NormalizeStage(options: options)
         case "boilerplate": return try BoilerplateStage(options: options)
+        case "lead": return try LeadStage(options: options)
         case "language": return try LanguageStage(options: options)
         case "stats": return try StatsStage(options: options)
         case "exact_dedup": return try ExactDedupStage(options: options)
