@@ -11,16 +11,28 @@ public struct LeadStage: Stage {
     }
 
     public func process(_ document: inout Document) -> Verdict {
-        var first: Substring?
-        for paragraph in document.text.utf8.split(separator: 0x0A).prefix(4) {
-            let line = Substring(paragraph)
-            if first == nil { first = line }
-            if line.unicodeScalars.count >= Self.minimumCharacters {
-                document.lead = String(line)
-                return .keep
+        var text = document.text
+        // Byte ranges of the first paragraphs; the scan stops at the first long enough one.
+        let range: Range<Int>? = text.withUTF8 { s in
+            var first: Range<Int>?
+            var start = 0
+            for _ in 0..<4 where start < s.count {
+                var end = start
+                var characters = 0
+                while end < s.count && s[end] != 0x0A {
+                    if s[end] & 0xC0 != 0x80 { characters += 1 }
+                    end += 1
+                }
+                if first == nil { first = start..<end }
+                if characters >= Self.minimumCharacters { return start..<end }
+                start = end + 1
             }
+            return first
         }
-        document.lead = first.map(String.init)
+        document.lead = range.map { r in
+            let utf8 = text.utf8
+            return String(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: r.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: r.upperBound)]))
+        }
         return .keep
     }
 }
