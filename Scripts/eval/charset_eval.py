@@ -36,15 +36,14 @@ import argparse
 import codecs
 import collections
 import json
-import os
 import random
 import shlex
 import sys
 import time
 from pathlib import Path
 
-from evalcommon import (newsmill_extra, newsmill_path, pct, read_utf8, record_text, run_newsmill,
-                        shared_data_dir, squash, write_tar)
+from evalcommon import (REPO, add_common_args, newsmill_extra, newsmill_path, pct, read_utf8, record_text,
+                        run_newsmill, shared_data_dir, squash, write_tar)
 
 SEED = "newsmill-charset-eval-v1"
 LENGTHS = [("200", 200), ("1000", 1000), ("full", None)]
@@ -307,13 +306,13 @@ def fixed_subset(keys, cell_of, limit, seed):
     return out
 
 
-def run_mojibake(texts, newsmill, work, repo, extra, peer_sample, show_wrong):
+def run_mojibake(texts, newsmill, work, cwd, extra, peer_sample, show_wrong):
     """Builds the mojibake tar, runs NewsMill and ftfy, prints the tables; returns a results dict."""
     samples, skips = build_mojibake(texts)
     keys = sorted(samples, key=lambda k: (samples[k][0], samples[k][1], samples[k][2], samples[k][3]))
     tar = work / "charset-mojibake.tar"
     write_tar(tar, ((k, samples[k][5].encode("utf-8")) for k in keys))
-    nm_cmd, nm_wall, records, rejects = run_newsmill(newsmill, tar, work / "out-mojibake", repo, extra,
+    nm_cmd, nm_wall, records, rejects = run_newsmill(newsmill, tar, work / "out-mojibake", cwd, extra,
                                                      "charset-eval")
     fix, ftfy_version = ftfy_setup()
     ft_keys = []
@@ -462,12 +461,9 @@ def run_peers(samples, keys):
 # ---------------------------------------------------------------------------------------- report
 
 def main():
-    repo = Path(__file__).resolve().parents[2]
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--newsmill", default=os.environ.get("NEWSMILL", str(repo / ".build/release/newsmill")))
-    ap.add_argument("--shared", default=str(repo.parent / "shared" / "data"),
-                    help="shared data folder (holding nerel-ru-wikinews/ and lang-sentences/), or shared/ itself")
-    ap.add_argument("--work", default="/work/bench/charset", help="where tars and NewsMill output go")
+    add_common_args(ap, "/work/bench/charset",
+                    "shared data folder (holding nerel-ru-wikinews/ and lang-sentences/), or shared/ itself")
     ap.add_argument("--min-cyrillic", type=int, default=2000)
     ap.add_argument("--peer-sample", type=int, default=0,
                     help="run chardet/charset-normalizer (and ftfy) on at most N fixed random samples per "
@@ -478,8 +474,6 @@ def main():
                          "(fewer skips; the original to compare with is the folded text)")
     ap.add_argument("--no-clean", action="store_true", help="skip the false-repair run on UTF-8 originals")
     ap.add_argument("--no-mojibake", action="store_true", help="skip the mojibake-repair figures")
-    ap.add_argument("--pipeline", help="pass --pipeline to newsmill (default: its own default)")
-    ap.add_argument("--jobs", type=int, help="pass --jobs to newsmill")
     ap.add_argument("--show-wrong", type=int, default=3, help="most frequent wrong answers shown per encoding")
     args = ap.parse_args()
 
@@ -498,7 +492,7 @@ def main():
     tar = work / "charset-samples.tar"
     write_tar(tar, ((k, samples[k][4]) for k in keys))
     out = work / "out-samples"
-    nm_cmd, nm_wall, records, rejects = run_newsmill(newsmill, tar, out, repo, extra, "charset-eval")
+    nm_cmd, nm_wall, records, rejects = run_newsmill(newsmill, tar, out, REPO, extra, "charset-eval")
 
     # peer subset: fixed per encoding x length
     peer_keys = fixed_subset(keys, lambda k: samples[k][:2], args.peer_sample, SEED + ":peers")
@@ -548,7 +542,7 @@ def main():
     P = print
     P("# Charset detection: NewsMill vs chardet vs charset-normalizer\n")
     P("Command: `" + shlex.join([sys.executable, *sys.argv]) + "`  ")
-    P("NewsMill: `" + shlex.join(nm_cmd) + f"` (cwd {repo})  ")
+    P("NewsMill: `" + shlex.join(nm_cmd) + f"` (cwd {REPO})  ")
     P(f"chardet {v_cd}, charset-normalizer {v_cn}, Python {sys.version.split()[0]}, seed {SEED!r}"
       + (", --fold-punct" if args.fold_punct else "") + "\n")
     src_n = collections.Counter(s for s, _g, _t in texts)
@@ -605,7 +599,7 @@ def main():
 
     mojibake = None
     if not args.no_mojibake:
-        mojibake = run_mojibake(texts, newsmill, work, repo, extra, args.peer_sample, args.show_wrong)
+        mojibake = run_mojibake(texts, newsmill, work, REPO, extra, args.peer_sample, args.show_wrong)
     fix = mojibake.pop("fix") if mojibake else None
 
     # ---- false repairs on clean UTF-8 originals (full length)
@@ -614,7 +608,15 @@ def main():
         ctar = work / "charset-clean-utf8.tar"
         citems = [(f"utf-8/full/{i}.txt", t.encode("utf-8")) for i, (_s, _g, t) in enumerate(texts)]
         write_tar(ctar, citems)
-        _c, c_wall, crec, crej = run_newsmill(newsmill, ctar, work / "out-clean", repo, extra, "charset-eval")
+        # Decoding and mojibake repair are what is checked here: typography, character cleanup
+        # and boilerplate removal change clean text on purpose, so they are off for this run.
+        clean_extra = extra
+        if not args.pipeline:
+            clean_pipeline = work / "clean-check.yaml"
+            clean_pipeline.write_text("stages:\n  - normalize: {mojibake: true, invisible: false, spaces: false, "
+                                      "dashes: false, quotes: false, html_entities: false}\n", encoding="utf-8")
+            clean_extra = newsmill_extra(str(clean_pipeline), args.jobs)
+        _c, c_wall, crec, crej = run_newsmill(newsmill, ctar, work / "out-clean", REPO, clean_extra, "charset-eval")
         bad_enc = bad_text = bad_mb = 0
         examples = []
         for i, (src, _g, t) in enumerate(texts):

@@ -17,6 +17,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
+def add_common_args(ap, work, shared_help):
+    """The options every evaluation takes: which newsmill, where the data is, where output goes,
+    and the pipeline and jobs passed on to newsmill."""
+    ap.add_argument("--newsmill", default=os.environ.get("NEWSMILL", str(REPO / ".build/release/newsmill")))
+    ap.add_argument("--shared", default=str(REPO.parent / "shared" / "data"), help=shared_help)
+    ap.add_argument("--work", default=work, help="where tars and NewsMill output go")
+    ap.add_argument("--pipeline", help="pass --pipeline to newsmill (default: its own default)")
+    ap.add_argument("--jobs", type=int, help="pass --jobs to newsmill")
+
+
 def squash(s):
     """NFC, all whitespace removed: the text comparison used by every figure."""
     return "".join(unicodedata.normalize("NFC", s).split())

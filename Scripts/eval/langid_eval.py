@@ -24,13 +24,12 @@ Any answer outside the ten is wrong. Everything is deterministic.
 import argparse
 import collections
 import json
-import os
 import shlex
 import sys
 import time
 from pathlib import Path
 
-from evalcommon import newsmill_extra, newsmill_path, read_utf8, run_newsmill, shared_data_dir, write_tar
+from evalcommon import REPO, add_common_args, newsmill_extra, newsmill_path, read_utf8, run_newsmill, shared_data_dir, write_tar
 
 LANGS = ["ru", "uk", "be", "kk", "sr", "en", "de", "fr", "es", "pl"]
 LINGUA_NAMES = {"ru": "RUSSIAN", "uk": "UKRAINIAN", "be": "BELARUSIAN", "kk": "KAZAKH", "sr": "SERBIAN",
@@ -125,15 +124,9 @@ def acc(ok, n):
 
 
 def main():
-    repo = Path(__file__).resolve().parents[2]
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--newsmill", default=os.environ.get("NEWSMILL", str(repo / ".build/release/newsmill")))
-    ap.add_argument("--shared", default=str(repo.parent / "shared" / "data"),
-                    help="shared data folder (holding lang-sentences/), or shared/ itself")
-    ap.add_argument("--work", default="/work/bench/langid", help="where tars and NewsMill output go")
+    add_common_args(ap, "/work/bench/langid", "shared data folder (holding lang-sentences/), or shared/ itself")
     ap.add_argument("--no-peers", action="store_true", help="NewsMill only")
-    ap.add_argument("--pipeline", help="pass --pipeline to newsmill (default: its own default)")
-    ap.add_argument("--jobs", type=int, help="pass --jobs to newsmill")
     ap.add_argument("--top", type=int, default=3, help="confusions shown per language")
     args = ap.parse_args()
 
@@ -161,7 +154,7 @@ def main():
         items = build(sentences, setting, k)
         tar = work / f"langid-{setting}.tar"
         write_tar(tar, ((m, (t + "\n").encode("utf-8")) for m, _l, t in items))
-        cmd, wall, records, rejects = run_newsmill(newsmill, tar, work / f"out-{setting}", repo, extra,
+        cmd, wall, records, rejects = run_newsmill(newsmill, tar, work / f"out-{setting}", REPO, extra,
                                                    "langid-eval")
         if peers is not None:
             peers.t.clear()
@@ -201,7 +194,7 @@ def main():
 
         # ---- accuracy table
         P(f"## {title.capitalize()}: accuracy % ({len(items)} samples)\n")
-        P(f"NewsMill: `{shlex.join(cmd)}` (cwd {repo})\n")
+        P(f"NewsMill: `{shlex.join(cmd)}` (cwd {REPO})\n")
         hdr = ["lang", "n"] + [t for _k, t in tools] + ["NewsMill und %"]
         P("| " + " | ".join(hdr) + " |")
         P("|---|" + "---:|" * (len(hdr) - 1))
