@@ -7,7 +7,7 @@ import Testing
 
     @Test func defaultPipelineParsesAndMatchesBuiltIn() throws {
         let config = try PipelineConfig.load(path: "\(Self.packageRoot)/Pipelines/default.yaml")
-        #expect(config.stageNames == ["normalize", "boilerplate", "lead", "language", "stats", "exact_dedup"])
+        #expect(config.stageNames == ["normalize", "boilerplate", "lead", "language", "stats", "dates", "exact_dedup"])
         #expect(config.stageNames == (try PipelineConfig.builtInDefault()).stageNames)
         #expect(config.input == InputOptions())
         #expect(config.output == OutputOptions())
@@ -51,6 +51,7 @@ import Testing
         ("version: 1", "stages: missing"),
         ("stages: [stats\n", "not valid YAML"),
         ("input: {csv: {delimiter: x}}\nstages: [stats]", "expected one of"),
+        ("stages: [dates, boilerplate]", "stages[1]: 'boilerplate' changes the text after 'dates' recorded offsets into it"),
     ])
     func configErrorsAreSpecific(yaml: String, expected: String) {
         let e = error(yaml)

@@ -131,7 +131,13 @@ public struct PipelineConfig: Sendable {
             if stages.contains(where: { $0.name == name }) {
                 throw ConfigError(file: file, line: item.mark?.line, keyPath: path, message: "stage '\(name)' is listed twice")
             }
-            stages.append(try StageRegistry.make(name: name, options: options))
+            let stage = try StageRegistry.make(name: name, options: options)
+            // Offsets recorded before a stage rewrites the text would point at the wrong characters.
+            if stage.changesText, let offsets = stages.first(where: \.recordsOffsets) {
+                throw ConfigError(file: file, line: item.mark?.line, keyPath: path,
+                                  message: "'\(name)' changes the text after '\(offsets.name)' recorded offsets into it; list it before '\(offsets.name)'")
+            }
+            stages.append(stage)
         }
         return stages
     }
@@ -150,6 +156,7 @@ extension PipelineConfig {
               - lead
               - language
               - stats
+              - dates
               - exact_dedup:
                   mode: mark
             """, file: "(built-in default)")

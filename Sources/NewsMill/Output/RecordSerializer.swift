@@ -47,6 +47,19 @@ public enum RecordSerializer {
             json.key("paragraphs"); json.int(stats.paragraphs)
             json.endObject()
         }
+        if let dates = document.dates {
+            json.key("dates")
+            json.beginArray()
+            for date in dates {
+                json.beginObject()
+                json.key("text"); json.string(date.text)
+                json.key("value"); json.string(date.value)
+                json.key("start"); json.int(date.start)
+                json.key("end"); json.int(date.end)
+                json.endObject()
+            }
+            json.endArray()
+        }
         if let dedup = document.dedup {
             json.key("dedup")
             json.beginObject()

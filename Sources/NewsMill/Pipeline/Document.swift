@@ -65,6 +65,8 @@ public struct Document: Sendable {
     public var meta: [(key: String, value: String)]
     public var language: LanguageIdentifier.Result?
     public var stats: TextStats?
+    /// Date expressions with offsets into `text` (dates stage).
+    public var dates: [DateMention]?
     public var contentHash: Hash128?
     public var dedup: DedupInfo?
 

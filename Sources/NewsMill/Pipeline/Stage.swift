@@ -11,6 +11,10 @@ public enum Verdict: Sendable, Equatable {
 /// the document alone; stages that need a global view (deduplication) also return a sequencer.
 public protocol Stage: Sendable {
     var name: String { get }
+    /// The stage rewrites `text` (normalization, boilerplate removal).
+    var changesText: Bool { get }
+    /// The stage records offsets into `text`, so no stage after it may change the text.
+    var recordsOffsets: Bool { get }
     func process(_ document: inout Document) -> Verdict
     /// The same, for a stage that counts what it does; the counts are summed into report.json.
     func process(_ document: inout Document, counts: inout StageCounts) -> Verdict
@@ -18,6 +22,8 @@ public protocol Stage: Sendable {
 }
 
 extension Stage {
+    public var changesText: Bool { false }
+    public var recordsOffsets: Bool { false }
     public func process(_ document: inout Document) -> Verdict { .keep }
     public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict { process(&document) }
     public func makeSequencer() -> (any Sequencer)? { nil }
@@ -46,7 +52,7 @@ public protocol Sequencer: AnyObject {
 
 /// Builds stages by the names used in pipeline configs.
 public enum StageRegistry {
-    public static let names = ["normalize", "boilerplate", "lead", "language", "stats", "exact_dedup"]
+    public static let names = ["normalize", "boilerplate", "lead", "language", "stats", "dates", "exact_dedup"]
 
     static func make(name: String, options: ConfigSection) throws(ConfigError) -> any Stage {
         switch name {
@@ -55,6 +61,7 @@ public enum StageRegistry {
         case "lead": return try LeadStage(options: options)
         case "language": return try LanguageStage(options: options)
         case "stats": return try StatsStage(options: options)
+        case "dates": return try DatesStage(options: options)
         case "exact_dedup": return try ExactDedupStage(options: options)
         default:
             throw ConfigError(file: options.file, line: options.line, keyPath: options.path,

@@ -4,6 +4,7 @@
 /// paragraph one line.
 public struct BoilerplateStage: Stage {
     public let name = "boilerplate"
+    public var changesText: Bool { true }
     public let patterns: [String]
     /// The patterns as lowercase UTF-8, compared with a line's first bytes folded the same way.
     private let folded: [(pattern: String, bytes: [UInt8])]

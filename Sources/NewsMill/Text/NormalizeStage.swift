@@ -2,6 +2,7 @@
 /// reject, since an empty record helps no analysis.
 public struct NormalizeStage: Stage {
     public let name = "normalize"
+    public var changesText: Bool { true }
     let normalizer: TextNormalizer
     let typography: Typography
     let repairMojibake: Bool
