@@ -49,6 +49,20 @@ import Testing
         }
     }
 
+    @Test func everyCutOfTheTextIsSafe() {
+        // Patterns look ahead and behind; a text may end anywhere inside one.
+        let text = "В четверг, 11 июля 2019 года, с 1 по 3 марта 2019 г., в 1990-х годах, XX в., 2016/17, (2001—2003), "
+            + "Олимпиаде-2016, 23.01.2019, 2019-01-24, в 1997-м, в июне прошлого года, 8-800-2000-600, 400 г, в 2002 году"
+        let scalars = Array(text.unicodeScalars)
+        var total = 0
+        for cut in 0...scalars.count {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[..<cut])
+            total += DateExtractor().extract(from: String(view)).count
+        }
+        #expect(total > 0)
+    }
+
     @Test func yearComesFromThePublicationDate() {
         #expect(found("Это было 23 декабря и будет в мае.", published: "2019-01-10") == ["23 декабря = 2018-12-23", "в мае = 2019-05"])
         #expect(found("В июне прошлого года и 5 марта этого года.", published: "2019-11-30T08:00:00Z") == ["В июне прошлого года = 2018-06", "5 марта этого года = 2019-03-05"])

@@ -104,7 +104,7 @@ struct DateTokens {
     func isNumber(_ i: Int) -> Bool { i >= 0 && i < tokens.count && tokens[i].kind == .number }
     func isWord(_ i: Int) -> Bool { i >= 0 && i < tokens.count && tokens[i].kind == .word }
 
-    func digits(_ i: Int) -> Int { Int(tokens[i].byteEnd - tokens[i].byteStart) }
+    func digits(_ i: Int) -> Int { isNumber(i) ? Int(tokens[i].byteEnd - tokens[i].byteStart) : 0 }
 
     /// The value of a number token of at most 4 digits (nil for longer runs).
     func number(_ i: Int) -> Int? {
@@ -146,6 +146,7 @@ struct DateTokens {
 
     /// Lower-cased UTF-8 of a word token of at most 16 scalars, for lexicon lookups.
     func folded(_ i: Int) -> [UInt8]? {
+        guard isWord(i) else { return nil }
         let t = tokens[i]
         guard t.kind == .word, t.scalarEnd - t.scalarStart <= 16 else { return nil }
         var out = [UInt8]()
@@ -174,6 +175,7 @@ struct DateTokens {
 
     /// The first letter of word token i is upper case (ASCII or Cyrillic).
     func isCapitalized(_ i: Int) -> Bool {
+        guard isWord(i) else { return false }
         let s = Int(tokens[i].byteStart)
         let b = bytes[s]
         if b >= 0x41 && b <= 0x5A { return true }
