@@ -112,6 +112,8 @@ enum DateValue: Equatable {
 private struct Parser {
     let tokens: DateTokens
 
+    static let and = WordKey("и"), or = WordKey("или"), life = WordKey("жизни"), centuryAbbreviation = WordKey("в")
+
     struct Match {
         var start: Int
         var end: Int
@@ -137,8 +139,8 @@ private struct Parser {
     }
 
     func word(_ i: Int) -> DateWord? {
-        guard tokens.isWord(i), let folded = tokens.folded(i) else { return nil }
-        return DateLexicon.lookup(folded)
+        guard let key = tokens.key(i) else { return nil }
+        return DateLexicon.lookup(key)
     }
 
     func month(_ i: Int) -> (month: Int, genitive: Bool, abbreviated: Bool)? {
@@ -238,8 +240,8 @@ private struct Parser {
         guard (1800...2100).contains(year) else { return false }
         if pauseFollows(end) { return true }
         if tokens.joined(i), tokens.isDash(i - 1), tokens.joined(i - 1), tokens.isWord(i - 2) { return true }
-        if end + 1 < tokens.count, tokens.sameLine(end), let conjunction = tokens.folded(end),
-           conjunction == Array("и".utf8) || conjunction == Array("или".utf8), tokens.digits(end + 1) == 4 { return true }
+        if end + 1 < tokens.count, tokens.sameLine(end), let conjunction = tokens.key(end),
+           conjunction == Self.and || conjunction == Self.or, tokens.digits(end + 1) == 4 { return true }
         return false
     }
 
@@ -344,7 +346,7 @@ private struct Parser {
         if let (word, end) = yearWord(at: k, plural: nil) {
             // "400 г" is a weight, "на 102-м году жизни" an age.
             guard digits >= 3, (1...2100).contains(year), word != .year(plural: false, abbreviated: true) || digits == 4,
-                  tokens.folded(end).map({ $0 != Array("жизни".utf8) }) ?? true else { return nil }
+                  tokens.key(end) != Self.life else { return nil }
             return Core(end: end, shape: .year, point: DatePoint(year: year))
         }
         guard digits == 4, (1000...2100).contains(year) else { return nil }
@@ -369,14 +371,14 @@ private struct Parser {
     func decade(at i: Int) -> Core? {
         guard let n = tokens.number(i), n % 10 == 0, tokens.digits(i) == 4 || tokens.digits(i) == 2,
               tokens.joined(i + 1), tokens.isDash(i + 1), tokens.joined(i + 2), tokens.isWord(i + 2),
-              let suffix = tokens.folded(i + 2), Self.decadeSuffixes.contains(suffix) else { return nil }
+              let suffix = tokens.key(i + 2), Self.decadeSuffixes.contains(suffix) else { return nil }
         let first = tokens.digits(i) == 2 ? 1900 + n : n
         guard (1000...2100).contains(first) else { return nil }
         let word = yearWord(at: i + 3, plural: true)
         return Core(end: word?.1 ?? i + 3, shape: word == nil ? .bareDecade : .decadeOrCentury, point: DatePoint(year: first),
                     range: (DatePoint(year: first), DatePoint(year: first + 9)))
     }
-    static let decadeSuffixes: Set<[UInt8]> = Set(["х", "е", "ых", "ые", "ми"].map { Array($0.utf8) })
+    static let decadeSuffixes: Set<WordKey> = Set(["х", "е", "ых", "ые", "ми"].map(WordKey.init))
 
     /// "XX век", "в XXI веке", "XIX в.": the century as a range of years.
     func century(at i: Int) -> Core? {
@@ -384,7 +386,7 @@ private struct Parser {
         let end = i + 2
         var isCenturyWord = false
         if case .century? = word(i + 1) { isCenturyWord = true }
-        guard isCenturyWord || (tokens.folded(i + 1) == Array("в".utf8) && tokens.joined(end) && tokens.asciiMark(end) == 0x2E) else { return nil }
+        guard isCenturyWord || (tokens.key(i + 1) == Self.centuryAbbreviation && tokens.joined(end) && tokens.asciiMark(end) == 0x2E) else { return nil }
         let first = (n - 1) * 100 + 1
         return Core(end: end, shape: .decadeOrCentury, point: DatePoint(year: first),
                     range: (DatePoint(year: first), DatePoint(year: n * 100)))
@@ -440,10 +442,10 @@ private struct Parser {
     /// "-м", "-го", "-й" after a year number.
     func ordinalSuffix(at k: Int) -> Int? {
         guard k + 1 < tokens.count, tokens.joined(k), tokens.isDash(k), tokens.joined(k + 1),
-              let suffix = tokens.folded(k + 1), Self.ordinalSuffixes.contains(suffix) else { return nil }
+              let suffix = tokens.key(k + 1), Self.ordinalSuffixes.contains(suffix) else { return nil }
         return k + 2
     }
-    static let ordinalSuffixes: Set<[UInt8]> = Set(["м", "го", "й", "ом", "ый"].map { Array($0.utf8) })
+    static let ordinalSuffixes: Set<WordKey> = Set(["м", "го", "й", "ом", "ый"].map(WordKey.init))
 
     /// A year word at k ("года", "г", "1929г"). The full stop of an abbreviation stays outside
     /// the mention, as in news annotation.

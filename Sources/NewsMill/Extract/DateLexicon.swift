@@ -26,7 +26,7 @@ enum DateWord: Equatable {
 }
 
 enum DateLexicon {
-    static func lookup(_ folded: [UInt8]) -> DateWord? { table[folded] }
+    static func lookup(_ key: WordKey) -> DateWord? { table[key] }
 
     /// Cheap screen before a lookup: the first two letters of a month name or its abbreviation.
     static func mayBeMonth(_ tokens: DateTokens, _ i: Int) -> Bool {
@@ -47,22 +47,18 @@ enum DateLexicon {
         return UInt32(lead) << 8 | UInt32(trail)
     }
 
-    private static let monthInitials: Set<UInt32> = {
-        var set = Set<UInt32>()
-        for stem in monthStems {
-            let u = Array(stem.utf8)
-            set.insert((UInt32(u[0]) << 8 | UInt32(u[1])) << 16 | (UInt32(u[2]) << 8 | UInt32(u[3])))
-        }
-        return set
-    }()
+    private static let monthInitials: [UInt32] = monthStems.map { stem in
+        let u = Array(stem.utf8)
+        return (UInt32(u[0]) << 8 | UInt32(u[1])) << 16 | (UInt32(u[2]) << 8 | UInt32(u[3]))
+    }
 
     /// Month stems with the endings of their case forms (the genitive is listed first).
     private static let monthStems = ["январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"]
 
-    private static let table: [[UInt8]: DateWord] = {
-        var table = [[UInt8]: DateWord]()
+    private static let table: [WordKey: DateWord] = {
+        var table = [WordKey: DateWord]()
         func add(_ words: [String], _ word: DateWord) {
-            for w in words { table[Array(w.utf8)] = word }
+            for w in words { table[WordKey(w)] = word }
         }
         let softEndings = ["я", "ь", "е", "ю", "ём", "ем"]
         let hardEndings = ["а", "", "е", "у", "ом"]
@@ -75,7 +71,7 @@ enum DateLexicon {
             default: endings = softEndings
             }
             for (k, ending) in endings.enumerated() {
-                table[Array((stem + ending).utf8)] = .month(month, genitive: k == 0, abbreviated: false)
+                table[WordKey(stem + ending)] = .month(month, genitive: k == 0, abbreviated: false)
             }
         }
         let abbreviations = [["янв"], ["фев", "февр"], ["мар"], ["апр"], [], ["июн"], ["июл"], ["авг"],

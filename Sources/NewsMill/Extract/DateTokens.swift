@@ -28,74 +28,99 @@ struct DateTokens {
     var count: Int { tokens.count }
     subscript(i: Int) -> Token { tokens[i] }
 
-    private enum ByteClass { case space, lineBreak, digit, letter, punctuation }
+    /// What a byte starts: most bytes are settled by this table; the leads of the Latin-1
+    /// punctuation and General Punctuation blocks (C2, E2, E3) need a look at what follows.
+    private enum ByteClass: UInt8 { case space, lineBreak, digit, letter, punctuation, continuation, special }
 
-    private mutating func tokenize() {
-        var i = 0
-        var scalar: Int32 = 0
-        var spaced = true
-        var lineBreak = true
-        let n = bytes.count
-        while i < n {
-            let (cls, width) = classify(at: i)
-            switch cls {
-            case .space:
-                spaced = true
-                i += width; scalar += 1
-                continue
-            case .lineBreak:
-                spaced = true; lineBreak = true
-                i += width; scalar += 1
-                continue
-            case .punctuation:
-                tokens.append(Token(kind: .punctuation, spaced: spaced, lineBreak: lineBreak, byteStart: Int32(i),
-                                    byteEnd: Int32(i + width), scalarStart: scalar, scalarEnd: scalar + 1))
-                i += width; scalar += 1
-            case .digit, .letter:
-                let start = i, scalarStart = scalar
-                var j = i
-                while j < n {
-                    let (next, w) = classify(at: j)
-                    guard next == cls else { break }
-                    j += w; scalar += 1
-                }
-                tokens.append(Token(kind: cls == .digit ? .number : .word, spaced: spaced, lineBreak: lineBreak,
-                                    byteStart: Int32(start), byteEnd: Int32(j), scalarStart: scalarStart, scalarEnd: scalar))
-                i = j
-            }
-            spaced = false; lineBreak = false
+    private static let byteClasses: [ByteClass] = (0...255).map { b -> ByteClass in
+        switch b {
+        case 0x30...0x39: return .digit
+        case 0x41...0x5A, 0x61...0x7A: return .letter
+        case 0x0A, 0x0D: return .lineBreak
+        case 0x09, 0x0B, 0x0C, 0x20: return .space
+        case 0x00..<0x80: return .punctuation
+        case 0x80..<0xC0: return .continuation
+        case 0xC2, 0xE2, 0xE3: return .special
+        default: return .letter
         }
     }
 
-    private func classify(at i: Int) -> (ByteClass, Int) {
-        let b = bytes[i]
-        if b < 0x80 {
-            switch b {
-            case 0x30...0x39: return (.digit, 1)
-            case 0x41...0x5A, 0x61...0x7A: return (.letter, 1)
-            case 0x0A, 0x0D: return (.lineBreak, 1)
-            case 0x09, 0x0B, 0x0C, 0x20: return (.space, 1)
-            default: return (.punctuation, 1)
+    private mutating func tokenize() {
+        let classes = Self.byteClasses
+        var tokens = self.tokens
+        self.tokens = []
+        bytes.withUnsafeBufferPointer { b in
+            classes.withUnsafeBufferPointer { table in
+                let n = b.count
+                var i = 0
+                var scalar: Int32 = 0
+                var spaced = true
+                var lineBreak = true
+                while i < n {
+                    var cls = table[Int(b[i])]
+                    var width = 1
+                    if cls == .special { (cls, width) = Self.classifySpecial(b, at: i) }
+                    switch cls {
+                    case .space, .lineBreak:
+                        spaced = true
+                        if cls == .lineBreak { lineBreak = true }
+                        i += width; scalar += 1
+                        continue
+                    case .punctuation, .continuation:
+                        tokens.append(Token(kind: .punctuation, spaced: spaced, lineBreak: lineBreak, byteStart: Int32(i),
+                                            byteEnd: Int32(i + width), scalarStart: scalar, scalarEnd: scalar + 1))
+                        i += width; scalar += 1
+                    case .digit:
+                        var j = i + 1
+                        while j < n && table[Int(b[j])] == .digit { j += 1 }
+                        tokens.append(Token(kind: .number, spaced: spaced, lineBreak: lineBreak, byteStart: Int32(i),
+                                            byteEnd: Int32(j), scalarStart: scalar, scalarEnd: scalar + Int32(j - i)))
+                        scalar += Int32(j - i)
+                        i = j
+                    case .letter, .special:
+                        let start = i, scalarStart = scalar
+                        var j = i
+                        scan: while j < n {
+                            switch table[Int(b[j])] {
+                            case .letter: scalar += 1; j += 1
+                            case .continuation: j += 1
+                            case .special:
+                                let (next, w) = Self.classifySpecial(b, at: j)
+                                guard next == .letter else { break scan }
+                                scalar += 1; j += w
+                            default: break scan
+                            }
+                        }
+                        tokens.append(Token(kind: .word, spaced: spaced, lineBreak: lineBreak, byteStart: Int32(start),
+                                            byteEnd: Int32(j), scalarStart: scalarStart, scalarEnd: scalar))
+                        i = j
+                    }
+                    spaced = false; lineBreak = false
+                }
             }
         }
-        let width = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-        guard i + width <= bytes.count else { return (.punctuation, bytes.count - i) }
-        switch b {
+        self.tokens = tokens
+    }
+
+    /// C2, E2 and E3 sequences: NBSP and the Unicode spaces are spaces, U+2028/2029 line breaks,
+    /// the rest of those blocks (« » — “ ” …) marks; a truncated sequence is a mark.
+    private static func classifySpecial(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (ByteClass, Int) {
+        let lead = b[i]
+        let width = lead == 0xC2 ? 2 : 3
+        guard i + width <= b.count else { return (.punctuation, b.count - i) }
+        switch lead {
         case 0xC2:
-            // Latin-1 punctuation block: NBSP is a space, « » ° § and friends are marks.
-            return (bytes[i + 1] == 0xA0 ? .space : .punctuation, width)
+            return (b[i + 1] == 0xA0 ? .space : .punctuation, 2)
         case 0xE2:
-            // General punctuation (dashes, quotes, ellipsis) and the Unicode spaces and separators.
-            if bytes[i + 1] == 0x80 {
-                let c = bytes[i + 2]
-                if c <= 0x8A || c == 0xAF { return (.space, width) }
-                if c == 0xA8 || c == 0xA9 { return (.lineBreak, width) }
+            if b[i + 1] == 0x80 {
+                let c = b[i + 2]
+                if c <= 0x8A || c == 0xAF { return (.space, 3) }
+                if c == 0xA8 || c == 0xA9 { return (.lineBreak, 3) }
             }
-            return (.punctuation, width)
-        case 0xE3 where bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80:
-            return (.space, width)
+            return (.punctuation, 3)
         default:
-            return (.letter, width)
+            // E3: the ideographic space is a space; the rest of the CJK blocks are letters.
+            return (b[i + 1] == 0x80 && b[i + 2] == 0x80 ? .space : .letter, 3)
         }
     }
 
@@ -144,33 +169,31 @@ struct DateTokens {
     /// Token i is on the same line as token i-1.
     func sameLine(_ i: Int) -> Bool { i > 0 && i < tokens.count && !tokens[i].lineBreak }
 
-    /// Lower-cased UTF-8 of a word token of at most 16 scalars, for lexicon lookups.
-    func folded(_ i: Int) -> [UInt8]? {
-        guard isWord(i) else { return nil }
-        let t = tokens[i]
-        guard t.kind == .word, t.scalarEnd - t.scalarStart <= 16 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(Int(t.byteEnd - t.byteStart))
-        var k = Int(t.byteStart)
-        let end = Int(t.byteEnd)
+    /// A 64-bit hash (FNV-1a) of the lower-cased UTF-8 of a word token of at most 16 scalars,
+    /// for lexicon lookups without building a string; `WordKey("…")` hashes a lexicon entry.
+    func key(_ i: Int) -> WordKey? {
+        guard isWord(i), tokens[i].scalarEnd - tokens[i].scalarStart <= 16 else { return nil }
+        var key = WordKey()
+        var k = Int(tokens[i].byteStart)
+        let end = Int(tokens[i].byteEnd)
         while k < end {
             let b = bytes[k]
             if b >= 0x41 && b <= 0x5A {
-                out.append(b | 0x20); k += 1
+                key.add(b | 0x20); k += 1
             } else if b == 0xD0 && k + 1 < end {
                 let c = bytes[k + 1]
                 switch c {
-                case 0x90...0x9F: out.append(0xD0); out.append(c + 0x20)   // А…П → а…п
-                case 0xA0...0xAF: out.append(0xD1); out.append(c - 0x20)   // Р…Я → р…я
-                case 0x81: out.append(0xD1); out.append(0x91)              // Ё → ё
-                default: out.append(b); out.append(c)
+                case 0x90...0x9F: key.add(0xD0); key.add(c + 0x20)   // А…П → а…п
+                case 0xA0...0xAF: key.add(0xD1); key.add(c - 0x20)   // Р…Я → р…я
+                case 0x81: key.add(0xD1); key.add(0x91)              // Ё → ё
+                default: key.add(b); key.add(c)
                 }
                 k += 2
             } else {
-                out.append(b); k += 1
+                key.add(b); k += 1
             }
         }
-        return out
+        return key
     }
 
     /// The first letter of word token i is upper case (ASCII or Cyrillic).
@@ -184,5 +207,19 @@ struct DateTokens {
 
     func text(_ range: Range<Int>) -> String {
         String(decoding: bytes[Int(tokens[range.lowerBound].byteStart)..<Int(tokens[range.upperBound - 1].byteEnd)], as: UTF8.self)
+    }
+}
+
+struct WordKey: Hashable {
+    private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    init() {}
+
+    init(_ word: String) {
+        for b in word.utf8 { add(b) }
+    }
+
+    mutating func add(_ byte: UInt8) {
+        value = (value ^ UInt64(byte)) &* 0x100_0000_01B3
     }
 }

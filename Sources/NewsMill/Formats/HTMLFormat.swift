@@ -271,33 +271,45 @@ enum HTMLEntities {
         "frac12": "½", "frac14": "¼", "frac34": "¾", "prime": "′", "Prime": "″", "larr": "←", "rarr": "→", "rsaquo": "›", "lsaquo": "‹",
     ]
 
+    /// Decodes named and numeric character references in one byte pass; text without "&" is
+    /// returned as it is, and a reference that is not one stays verbatim.
     static func decode(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        var out = String.UnicodeScalarView()
-        let s = Array(text.unicodeScalars)
-        var i = 0
-        while i < s.count {
-            guard s[i] == "&" else { out.append(s[i]); i += 1; continue }
-            var j = i + 1
-            while j < s.count && j - i <= 32 && s[j] != ";" && (s[j].properties.isAlphabetic || ("0"..."9").contains(s[j]) || s[j] == "#") { j += 1 }
-            guard j < s.count && s[j] == ";" else { out.append(s[i]); i += 1; continue }
-            let body = String(String.UnicodeScalarView(s[(i + 1)..<j]))
-            var replacement: String?
-            if body.hasPrefix("#x") || body.hasPrefix("#X") {
-                replacement = UInt32(body.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String($0) }
-            } else if body.hasPrefix("#") {
-                replacement = UInt32(body.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
-            } else {
-                replacement = named[body]
+        var text = text
+        let decoded: [UInt8]? = text.withUTF8 { s in
+            guard let first = s.firstIndex(of: 0x26) else { return nil }
+            var out = [UInt8]()
+            out.reserveCapacity(s.count)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: s[..<first]))
+            var i = first
+            while i < s.count {
+                guard s[i] == 0x26 else {
+                    out.append(s[i]); i += 1
+                    continue
+                }
+                var j = i + 1
+                while j < s.count && j - i <= 32 && isReferenceByte(s[j]) { j += 1 }
+                if j < s.count && s[j] == 0x3B, let replacement = reference(UnsafeBufferPointer(rebasing: s[(i + 1)..<j])) {
+                    out.append(contentsOf: replacement.utf8)
+                    i = j + 1
+                } else {
+                    out.append(0x26); i += 1
+                }
             }
-            if let replacement {
-                out.append(contentsOf: replacement.unicodeScalars)
-                i = j + 1
-            } else {
-                out.append(s[i])
-                i += 1
-            }
+            return out
         }
-        return String(out)
+        return decoded.map { String(decoding: $0, as: UTF8.self) } ?? text
+    }
+
+    private static func isReferenceByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x23
+    }
+
+    /// What "&name;" or "&#NNN;" / "&#xHH;" stands for (the bytes between & and ;).
+    private static func reference(_ body: UnsafeBufferPointer<UInt8>) -> String? {
+        guard !body.isEmpty else { return nil }
+        guard body[0] == 0x23 else { return named[String(decoding: body, as: UTF8.self)] }
+        let hex = body.count > 1 && (body[1] == 0x78 || body[1] == 0x58)
+        let digits = String(decoding: body.dropFirst(hex ? 2 : 1), as: UTF8.self)
+        return UInt32(digits, radix: hex ? 16 : 10).flatMap(Unicode.Scalar.init).map { String($0) }
     }
 }

@@ -35,7 +35,7 @@ enum TxtFormat {
         guard (3...200).contains(scalars.count), let first = scalars.first, let last = scalars.last else { return nil }
         guard !".,:;…".unicodeScalars.contains(last), !"-–—•*".unicodeScalars.contains(first) else { return nil }
         // "Источник: …", "Фото: …": a one-word label before a colon is a credit line, not a headline.
-        if let colon = title.firstIndex(of: ":"), !title[..<colon].contains(" ") { return nil }
+        if let colon = title.utf8.firstIndex(of: 0x3A), !title.utf8[..<colon].contains(0x20) { return nil }
         var bodyStart = end
         while bodyStart < utf8.endIndex, isBlankOrBreak(utf8[bodyStart]) { bodyStart = utf8.index(after: bodyStart) }
         guard bodyStart < utf8.endIndex else { return nil }

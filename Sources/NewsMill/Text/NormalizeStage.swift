@@ -38,14 +38,38 @@ public struct NormalizeStage: Stage {
                 document.mojibakeRepairedFrom = document.mojibakeRepairedFrom ?? fixed.misreadAs
             }
         }
-        document.text = typography.apply(normalizer.normalize(document.text))
+        document.text = normalizeText(document.text)
         if let title = document.title {
-            let clean = typography.apply(normalizer.normalize(title).split(separator: "\n").joined(separator: " "))
+            // A title is one line: its line breaks become spaces (bytes, not Characters: titles are many).
+            let oneLine = String(decoding: normalizer.normalize(title).utf8.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
+            let clean = typography.apply(oneLine)
             document.title = clean.isEmpty ? nil : clean
         }
         if document.text.isEmpty {
             return .reject(.emptyText, "the text is empty after normalization")
         }
         return .keep
+    }
+
+    /// The normalizer's byte passes, then typography on their bytes: one String is made (and
+    /// validated) for the lot. HTML entities (rare) are decoded in between, on a String.
+    private func normalizeText(_ text: String) -> String {
+        var text = text
+        var pending: [UInt8]? = text.withUTF8 { normalizer.cleanedBytes($0) }
+        let hasAmpersand = pending.map { $0.contains(0x26) } ?? text.withUTF8 { $0.contains(0x26) }
+        if typography.htmlEntities && hasAmpersand {
+            if let bytes = pending {
+                text = String(decoding: bytes, as: UTF8.self)
+                pending = nil
+            }
+            text = HTMLEntities.decode(text)
+        }
+        if let bytes = pending {
+            pending = bytes.withUnsafeBufferPointer { typography.rewrite($0) } ?? bytes
+        } else {
+            pending = text.withUTF8 { typography.rewrite($0) }
+        }
+        if let bytes = pending { text = String(decoding: bytes, as: UTF8.self) }
+        return normalizer.composed(text)
     }
 }

@@ -22,27 +22,42 @@ public struct TextNormalizer: Sendable {
 
     public func normalize(_ text: String) -> String {
         var text = text
-        if removeInvisible || unifySpaces { text = cleanCharacters(text) }
-        let lines = text.withUTF8 { lineRanges($0) }
-        let unchanged = lines.count == 1 && lines[0] == 0..<text.utf8.count
-        if !unchanged {
-            // Lines are cut at ASCII breaks and whole blanks, so every piece is valid UTF-8:
-            // appending them copies without validating again.
-            var joined = String()
-            joined.reserveCapacity(text.utf8.count)
-            let utf8 = text.utf8
-            for (k, line) in lines.enumerated() {
-                if k > 0 { joined.append("\n") }
-                let start = utf8.index(utf8.startIndex, offsetBy: line.lowerBound)
-                let end = utf8.index(start, offsetBy: line.count)
-                joined.append(contentsOf: Substring(utf8[start..<end]))
+        if let rebuilt = text.withUTF8({ cleanedBytes($0) }) { text = String(decoding: rebuilt, as: UTF8.self) }
+        return composed(text)
+    }
+
+    /// The character and line passes on UTF-8, nil when they change nothing. Byte passes hand
+    /// bytes to each other so that a String (whose creation validates UTF-8) is made once.
+    func cleanedBytes(_ original: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        if removeInvisible || unifySpaces, let cleaned = cleanCharacters(original) {
+            return cleaned.withUnsafeBufferPointer { joinLines($0) } ?? cleaned
+        }
+        return joinLines(original)
+    }
+
+    /// NFC, when it is switched on and the text is not NFC already.
+    func composed(_ text: String) -> String {
+        nfc && !Self.isNFC(text) ? text.precomposedStringWithCanonicalMapping : text
+    }
+
+    /// The kept lines joined by single "\n"s, or nil when that is the text already.
+    private func joinLines(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let lines = lineRanges(s)
+        var tiles = lines.first?.lowerBound == 0 && lines.last?.upperBound == s.count
+        if tiles {
+            for k in lines.indices.dropFirst() where lines[k].lowerBound != lines[k - 1].upperBound + 1 || s[lines[k - 1].upperBound] != 0x0A {
+                tiles = false
+                break
             }
-            text = joined
         }
-        if nfc && !Self.isNFC(text) {
-            return text.precomposedStringWithCanonicalMapping
+        if tiles || (lines.isEmpty && s.isEmpty) { return nil }
+        var joined = [UInt8]()
+        joined.reserveCapacity(s.count)
+        for (k, line) in lines.enumerated() {
+            if k > 0 { joined.append(0x0A) }
+            joined.append(contentsOf: UnsafeBufferPointer(rebasing: s[line]))
         }
-        return text
+        return joined
     }
 
     /// Bytes that can start something `cleanCharacters` changes: C0 controls, tab, space, DEL,
@@ -51,10 +66,8 @@ public struct TextNormalizer: Sendable {
 
     /// One byte pass that copies unchanged runs in bulk, and only once something changes.
     /// Every sequence dropped or replaced is a whole scalar: the result stays valid UTF-8.
-    private func cleanCharacters(_ text: String) -> String {
-        var text = text
-        return text.withUTF8 { s -> String? in
-            Self.mayChange.withUnsafeBufferPointer { mayChange -> String? in
+    private func cleanCharacters(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+            Self.mayChange.withUnsafeBufferPointer { mayChange -> [UInt8]? in
                 var out: [UInt8]?
                 var runStart = 0
                 var i = 0
@@ -107,9 +120,8 @@ public struct TextNormalizer: Sendable {
                 }
                 guard var out else { return nil }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<n]))
-                return String(decoding: out, as: UTF8.self)
+                return out
             }
-        } ?? text
     }
 
     /// Bytes that may start a line break: LF, VT, FF, CR and the lead bytes of NEL, U+2028 and U+2029.
