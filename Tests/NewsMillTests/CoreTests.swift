@@ -208,6 +208,15 @@ func hex(_ string: String) -> [UInt8] {
         #expect(counts.values == ["Источник:": 1, "Читайте также": 1, "Подписывайтесь на наш": 1])
     }
 
+    @Test func shortAndUpperCasePatternsMatch() {
+        var document = Document(origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8",
+                                text: "#реклама\nТекст.\nЁЛКА в продаже\nЁж остаётся.")
+        var counts = StageCounts()
+        _ = BoilerplateStage(patterns: ["#", "ёлка в"]).process(&document, counts: &counts)
+        #expect(document.text == "Текст.\nЁж остаётся.")
+        #expect(counts.values == ["#": 1, "ёлка в": 1])
+    }
+
     @Test func aTextOfOnlyBoilerplateIsRejected() {
         var document = Document(origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8", text: "Поделиться")
         var counts = StageCounts()

@@ -63,6 +63,22 @@ import Testing
         #expect(total > 0)
     }
 
+    @Test func digitScreenAgreesWithAByteLoop() {
+        var seed: UInt64 = 7
+        for length in 0..<40 {
+            for _ in 0..<200 {
+                let bytes = (0..<length).map { _ -> UInt8 in
+                    seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    let r = UInt8(truncatingIfNeeded: seed >> 33)
+                    return r & 0x10 == 0 ? r | 0x80 : r   // mostly high bytes, some ASCII
+                }
+                let expected = bytes.contains { $0 >= 0x30 && $0 <= 0x39 }
+                let found = bytes.withUnsafeBufferPointer { DateTokens.hasDigit($0, 0..<length) }
+                #expect(found == expected, "\(bytes)")
+            }
+        }
+    }
+
     @Test func yearComesFromThePublicationDate() {
         #expect(found("Это было 23 декабря и будет в мае.", published: "2019-01-10") == ["23 декабря = 2018-12-23", "в мае = 2019-05"])
         #expect(found("В июне прошлого года и 5 марта этого года.", published: "2019-11-30T08:00:00Z") == ["В июне прошлого года = 2018-06", "5 марта этого года = 2019-03-05"])

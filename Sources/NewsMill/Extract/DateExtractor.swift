@@ -29,18 +29,34 @@ public struct DateExtractor: Sendable {
     }
 
     public func extract(from text: String) -> [DateMention] {
-        let tokens = DateTokens(text)
-        let parser = Parser(tokens: tokens)
+        var text = text
+        return text.withUTF8 { extract(utf8: $0) }
+    }
+
+    private func extract(utf8: UnsafeBufferPointer<UInt8>) -> [DateMention] {
+        var tokens = DateTokens(utf8)
         var mentions: [DateMention] = []
-        var i = 0
-        while i < tokens.count {
-            if parser.isAnchor(i), let match = parser.match(at: i) {
-                let start = Int(tokens[match.start].scalarStart), end = Int(tokens[match.end - 1].scalarEnd)
-                mentions.append(DateMention(text: tokens.text(match.start..<match.end),
-                                            value: format(match.value), start: start, end: end))
-                i = match.end
-            } else {
-                i += 1
+        // Scalar offsets are counted forward from the previous mention, so the text is read once.
+        var countedBytes = 0, countedScalars = 0
+        func scalarOffset(ofByte byte: Int) -> Int {
+            countedScalars += tokens.scalarCount(from: countedBytes, to: byte)
+            countedBytes = byte
+            return countedScalars
+        }
+        for line in tokens.lines where tokens.mayHoldDate(line) {
+            tokens.tokenize(line: line)
+            let parser = Parser(tokens: tokens)
+            var i = 0
+            while i < tokens.count {
+                if parser.isAnchor(i), let match = parser.match(at: i) {
+                    let start = scalarOffset(ofByte: Int(tokens[match.start].byteStart))
+                    let end = scalarOffset(ofByte: Int(tokens[match.end - 1].byteEnd))
+                    mentions.append(DateMention(text: tokens.text(match.start..<match.end),
+                                                value: format(match.value), start: start, end: end))
+                    i = match.end
+                } else {
+                    i += 1
+                }
             }
         }
         return mentions
@@ -396,7 +412,10 @@ private struct Parser {
         guard tokens.isWord(i) else { return false }
         let t = tokens[i]
         guard t.byteEnd - t.byteStart <= 6 else { return false }
-        for k in Int(t.byteStart)..<Int(t.byteEnd) where !"IVX".utf8.contains(tokens.bytes[k]) { return false }
+        for k in Int(t.byteStart)..<Int(t.byteEnd) {
+            let b = tokens.bytes[k]
+            guard b == 0x49 || b == 0x56 || b == 0x58 else { return false }
+        }
         return true
     }
 

@@ -31,16 +31,21 @@ enum DateLexicon {
     /// Cheap screen before a lookup: the first two letters of a month name or its abbreviation.
     static func mayBeMonth(_ tokens: DateTokens, _ i: Int) -> Bool {
         let t = tokens[i]
-        let length = t.scalarEnd - t.scalarStart
-        guard t.kind == .word, length >= 3, length <= 9, t.byteEnd - t.byteStart >= 4 else { return false }
-        let s = Int(t.byteStart)
-        let b = tokens.bytes
-        guard b[s] == 0xD0 || b[s] == 0xD1, b[s + 2] == 0xD0 || b[s + 2] == 0xD1 else { return false }
+        let length = t.byteEnd - t.byteStart
+        // Three to nine Cyrillic letters.
+        guard t.kind == .word, length >= 6, length <= 18 else { return false }
+        return startsLikeMonth(tokens.bytes, at: Int(t.byteStart))
+    }
+
+    /// The four bytes at `s` are two Cyrillic letters that begin a month name (any case).
+    static func startsLikeMonth(_ b: UnsafeBufferPointer<UInt8>, at s: Int) -> Bool {
+        guard s + 3 < b.count, b[s] == 0xD0 || b[s] == 0xD1, b[s + 2] == 0xD0 || b[s + 2] == 0xD1 else { return false }
         let first = lowerCyrillic(b[s], b[s + 1]), second = lowerCyrillic(b[s + 2], b[s + 3])
         return monthInitials.contains(first << 16 | second)
     }
 
     /// A Cyrillic letter's two UTF-8 bytes, lower-cased, as one number.
+    @inline(__always)
     private static func lowerCyrillic(_ lead: UInt8, _ trail: UInt8) -> UInt32 {
         if lead == 0xD0 && (0x90...0x9F).contains(trail) { return 0xD000 | UInt32(trail + 0x20) }
         if lead == 0xD0 && (0xA0...0xAF).contains(trail) { return 0xD100 | UInt32(trail - 0x20) }

@@ -1,5 +1,5 @@
-/// The text cut into words, numbers and punctuation marks, each with its byte range (to read it)
-/// and its Unicode-scalar range (what records report, Python `str` indices, end exclusive).
+/// The text cut into words, numbers and punctuation marks, each with its byte range. Unicode-
+/// scalar offsets (what records report) are counted only for the few tokens that become mentions.
 struct DateTokens {
     enum Kind: UInt8 { case word, number, punctuation }
 
@@ -11,18 +11,79 @@ struct DateTokens {
         var lineBreak: Bool
         var byteStart: Int32
         var byteEnd: Int32
-        var scalarStart: Int32
-        var scalarEnd: Int32
     }
 
-    let bytes: [UInt8]
+    /// The text's UTF-8, borrowed for the extraction (`DateExtractor.extract` holds it).
+    let bytes: UnsafeBufferPointer<UInt8>
     private(set) var tokens: [Token] = []
 
-    init(_ text: String) {
-        var text = text
-        bytes = text.withUTF8 { Array($0) }
-        tokens.reserveCapacity(bytes.count / 5)
-        tokenize()
+    /// The text's bytes; tokens are made line by line (`tokenize(line:)`), since no date spans
+    /// lines and most lines hold none.
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        tokens.reserveCapacity(64)
+    }
+
+    /// Line ranges of the text (without their "\n").
+    var lines: [Range<Int>] {
+        var lines: [Range<Int>] = []
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            lines.append(start..<end)
+            start = end + 1
+        }
+        return lines
+    }
+
+    /// A cheap look at a line's bytes: a date needs a digit, a word starting like a month name,
+    /// or a Roman numeral (I, V, X at the start of a word).
+    func mayHoldDate(_ line: Range<Int>) -> Bool {
+        let b = bytes
+        do {
+            if Self.hasDigit(b, line) { return true }
+            var afterLetter = false
+            for k in line {
+                let byte = b[k]
+                if byte < 0x80 {
+                    if !afterLetter && (byte == 0x49 || byte == 0x56 || byte == 0x58) { return true }
+                    afterLetter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+                } else if byte == 0xD0 || byte == 0xD1 {
+                    if !afterLetter && k + 3 < line.upperBound && DateLexicon.startsLikeMonth(b, at: k) { return true }
+                    afterLetter = true
+                } else if byte >= 0xC0 {
+                    afterLetter = byte != 0xC2 && byte != 0xE2 && byte != 0xE3
+                }
+            }
+            return false
+        }
+    }
+
+    /// Whether any byte in the range is an ASCII digit, eight bytes at a time (SWAR: a byte
+    /// strictly between 0x2F and 0x3A sets its high bit in the mask).
+    static func hasDigit(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard let base = b.baseAddress, !range.isEmpty else { return false }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var k = range.lowerBound
+        while k + 8 <= range.upperBound {
+            let x = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            let low7 = x & (ones &* 127)
+            let between = ((ones &* (127 + 0x3A)) &- low7) & ~x & (low7 &+ (ones &* (127 - 0x2F))) & (ones &* 128)
+            if between != 0 { return true }
+            k += 8
+        }
+        while k < range.upperBound {
+            if b[k] >= 0x30 && b[k] <= 0x39 { return true }
+            k += 1
+        }
+        return false
+    }
+
+    mutating func tokenize(line: Range<Int>) {
+        tokens.removeAll(keepingCapacity: true)
+        tokenize(line)
     }
 
     var count: Int { tokens.count }
@@ -45,61 +106,76 @@ struct DateTokens {
         }
     }
 
-    private mutating func tokenize() {
+    private mutating func tokenize(_ range: Range<Int>) {
         let classes = Self.byteClasses
         var tokens = self.tokens
         self.tokens = []
-        bytes.withUnsafeBufferPointer { b in
+        let b = bytes
+        do {
             classes.withUnsafeBufferPointer { table in
-                let n = b.count
-                var i = 0
-                var scalar: Int32 = 0
+                let n = range.upperBound
+                var i = range.lowerBound
                 var spaced = true
                 var lineBreak = true
                 while i < n {
                     var cls = table[Int(b[i])]
                     var width = 1
                     if cls == .special { (cls, width) = Self.classifySpecial(b, at: i) }
+                    var kind = Kind.punctuation
+                    var end = i + width
                     switch cls {
                     case .space, .lineBreak:
                         spaced = true
                         if cls == .lineBreak { lineBreak = true }
-                        i += width; scalar += 1
+                        i += width
                         continue
                     case .punctuation, .continuation:
-                        tokens.append(Token(kind: .punctuation, spaced: spaced, lineBreak: lineBreak, byteStart: Int32(i),
-                                            byteEnd: Int32(i + width), scalarStart: scalar, scalarEnd: scalar + 1))
-                        i += width; scalar += 1
+                        break
                     case .digit:
-                        var j = i + 1
-                        while j < n && table[Int(b[j])] == .digit { j += 1 }
-                        tokens.append(Token(kind: .number, spaced: spaced, lineBreak: lineBreak, byteStart: Int32(i),
-                                            byteEnd: Int32(j), scalarStart: scalar, scalarEnd: scalar + Int32(j - i)))
-                        scalar += Int32(j - i)
-                        i = j
+                        kind = .number
+                        while end < n && table[Int(b[end])] == .digit { end += 1 }
                     case .letter, .special:
-                        let start = i, scalarStart = scalar
-                        var j = i
-                        scan: while j < n {
-                            switch table[Int(b[j])] {
-                            case .letter: scalar += 1; j += 1
-                            case .continuation: j += 1
-                            case .special:
-                                let (next, w) = Self.classifySpecial(b, at: j)
-                                guard next == .letter else { break scan }
-                                scalar += 1; j += w
-                            default: break scan
+                        kind = .word
+                        end = i
+                        // Letters and their continuation bytes; C2/E2/E3 sequences end a word unless letters.
+                        while end < n {
+                            let next = table[Int(b[end])]
+                            if next == .letter || next == .continuation {
+                                end += 1
+                            } else if next == .special, case let (.letter, w) = Self.classifySpecial(b, at: end) {
+                                end += w
+                            } else {
+                                break
                             }
                         }
-                        tokens.append(Token(kind: .word, spaced: spaced, lineBreak: lineBreak, byteStart: Int32(start),
-                                            byteEnd: Int32(j), scalarStart: scalarStart, scalarEnd: scalar))
-                        i = j
                     }
+                    tokens.append(Token(kind: kind, spaced: spaced, lineBreak: lineBreak, byteStart: Int32(i), byteEnd: Int32(end)))
+                    i = end
                     spaced = false; lineBreak = false
                 }
             }
         }
         self.tokens = tokens
+    }
+
+    /// Unicode scalars in bytes[from..<to]: the bytes that are not continuation bytes.
+    func scalarCount(from: Int, to: Int) -> Int {
+        // Eight bytes at a time: a continuation byte (10xxxxxx) has its top bit set and the next clear.
+        var count = 0
+        var k = from
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while k + 8 <= to {
+                let x = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                count += 8 - (x & ~(x << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+                k += 8
+            }
+        }
+        while k < to {
+            if bytes[k] & 0xC0 != 0x80 { count += 1 }
+            k += 1
+        }
+        return count
     }
 
     /// C2, E2 and E3 sequences: NBSP and the Unicode spaces are spaces, U+2028/2029 line breaks,
@@ -172,7 +248,7 @@ struct DateTokens {
     /// A 64-bit hash (FNV-1a) of the lower-cased UTF-8 of a word token of at most 16 scalars,
     /// for lexicon lookups without building a string; `WordKey("…")` hashes a lexicon entry.
     func key(_ i: Int) -> WordKey? {
-        guard isWord(i), tokens[i].scalarEnd - tokens[i].scalarStart <= 16 else { return nil }
+        guard isWord(i), tokens[i].byteEnd - tokens[i].byteStart <= 40 else { return nil }
         var key = WordKey()
         var k = Int(tokens[i].byteStart)
         let end = Int(tokens[i].byteEnd)
@@ -206,7 +282,7 @@ struct DateTokens {
     }
 
     func text(_ range: Range<Int>) -> String {
-        String(decoding: bytes[Int(tokens[range.lowerBound].byteStart)..<Int(tokens[range.upperBound - 1].byteEnd)], as: UTF8.self)
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(tokens[range.lowerBound].byteStart)..<Int(tokens[range.upperBound - 1].byteEnd)]), as: UTF8.self)
     }
 }
 

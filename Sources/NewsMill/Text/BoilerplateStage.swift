@@ -9,6 +9,9 @@ public struct BoilerplateStage: Stage {
     /// The patterns as lowercase UTF-8, compared with a line's first bytes folded the same way.
     private let folded: [(pattern: String, bytes: [UInt8])]
     private let longest: Int
+    /// The folded first two bytes of every pattern: a line that starts otherwise is kept without
+    /// folding it (most lines). Nil when a pattern is a single byte: then every line is checked.
+    private let openings: Set<UInt16>?
 
     public static let defaultPatterns = [
         "Читайте также", "Читайте нас", "Читать также", "Смотрите также", "Подписывайтесь на наш", "Подпишитесь на наш",
@@ -20,6 +23,7 @@ public struct BoilerplateStage: Stage {
         self.patterns = patterns
         folded = patterns.map { ($0, Array($0.lowercased().utf8)) }
         longest = folded.map(\.bytes.count).max() ?? 0
+        openings = folded.allSatisfy { $0.bytes.count >= 2 } ? Set(folded.map { Self.opening($0.bytes[...]) }) : nil
     }
 
     init(options: ConfigSection) throws(ConfigError) {
@@ -38,16 +42,23 @@ public struct BoilerplateStage: Stage {
                 out.append(b | 0x20)
             } else if b == 0xD0 && i + 1 < bytes.count {
                 let c = bytes[i + 1]
-                if c >= 0x90 && c <= 0x9F { out += [0xD0, c + 0x20] }  // А–П → а–п
-                else if c >= 0xA0 && c <= 0xAF { out += [0xD1, c - 0x20] }  // Р–Я → р–я
-                else if c == 0x81 { out += [0xD1, 0x91] }  // Ё → ё
-                else { out += [b, c] }
+                if c >= 0x90 && c <= 0x9F { out.append(0xD0); out.append(c + 0x20) }  // А–П → а–п
+                else if c >= 0xA0 && c <= 0xAF { out.append(0xD1); out.append(c - 0x20) }  // Р–Я → р–я
+                else if c == 0x81 { out.append(0xD1); out.append(0x91) }  // Ё → ё
+                else { out.append(b); out.append(c) }
                 i += 1
             } else {
                 out.append(b)
             }
             i += 1
         }
+    }
+
+    /// The first two bytes of folded text as one number (a short line pads with zeros).
+    private static func opening(_ bytes: ArraySlice<UInt8>) -> UInt16 {
+        let first = bytes.first ?? 0
+        let second = bytes.dropFirst().first ?? 0
+        return UInt16(first) << 8 | UInt16(second)
     }
 
     public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
@@ -61,8 +72,14 @@ public struct BoilerplateStage: Stage {
             while start <= s.count {
                 var end = start
                 while end < s.count && s[end] != 0x0A { end += 1 }
-                Self.foldCase(UnsafeBufferPointer(rebasing: s[start..<end]), limit: longest, into: &head)
-                if let match = folded.first(where: { head.starts(with: $0.bytes) }) {
+                let line = UnsafeBufferPointer(rebasing: s[start..<end])
+                var candidate = true
+                if let openings {
+                    Self.foldCase(UnsafeBufferPointer(rebasing: line.prefix(4)), limit: 2, into: &head)
+                    candidate = openings.contains(Self.opening(head[...]))
+                }
+                if candidate { Self.foldCase(line, limit: longest, into: &head) }
+                if candidate, let match = folded.first(where: { head.starts(with: $0.bytes) }) {
                     counts.add(match.pattern)
                     removedAny = true
                 } else {

@@ -67,6 +67,7 @@ public enum LanguageIdentifier {
             }
             if !previousWasSpace { scorer.add(" ", table) }
         }
+        scorer.flush()
         guard scorer.letters >= minimumLetters, scorer.grams > 0 else { return Result(language: "und", confidence: 0) }
         // Stored values are ln p x scale + 128 per n-gram.
         let scores = (0..<languages.count).map { scorer.score($0) - 128 * scorer.grams }
@@ -92,6 +93,13 @@ public enum LanguageIdentifier {
         var grams = 0
         var letters = 0
         var scores: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        // A table row is ten bytes, one per language. They are summed in 16-bit lanes: even
+        // languages 0-6 in `even`, odd 1-7 in `odd`, 8 and 9 in `last` (little-endian loads), and
+        // moved into `scores` every 255 rows, before a lane could overflow.
+        var even: UInt64 = 0
+        var odd: UInt64 = 0
+        var last: UInt32 = 0
+        var pending = 0
 
         func score(_ l: Int) -> Int {
             withUnsafeBytes(of: scores) { $0.load(fromByteOffset: l * MemoryLayout<Int>.stride, as: Int.self) }
@@ -111,11 +119,23 @@ public enum LanguageIdentifier {
         @inline(__always)
         private mutating func count(_ h: UInt32, _ table: UnsafeBufferPointer<UInt8>) {
             let row = Int(h & UInt32(LanguageTables.buckets - 1)) * 10
-            scores.0 += Int(table[row]); scores.1 += Int(table[row + 1]); scores.2 += Int(table[row + 2])
-            scores.3 += Int(table[row + 3]); scores.4 += Int(table[row + 4]); scores.5 += Int(table[row + 5])
-            scores.6 += Int(table[row + 6]); scores.7 += Int(table[row + 7]); scores.8 += Int(table[row + 8])
-            scores.9 += Int(table[row + 9])
+            let raw = UnsafeRawPointer(table.baseAddress!)
+            let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: row, as: UInt64.self))
+            let y = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: row + 8, as: UInt16.self))
+            even &+= x & 0x00FF_00FF_00FF_00FF
+            odd &+= (x >> 8) & 0x00FF_00FF_00FF_00FF
+            last &+= UInt32(y & 0xFF) | UInt32(y >> 8) << 16
             grams += 1
+            pending += 1
+            if pending == 255 { flush() }
+        }
+
+        mutating func flush() {
+            func lane(_ v: UInt64, _ k: UInt64) -> Int { Int((v >> (16 * k)) & 0xFFFF) }
+            scores.0 += lane(even, 0); scores.2 += lane(even, 1); scores.4 += lane(even, 2); scores.6 += lane(even, 3)
+            scores.1 += lane(odd, 0); scores.3 += lane(odd, 1); scores.5 += lane(odd, 2); scores.7 += lane(odd, 3)
+            scores.8 += Int(last & 0xFFFF); scores.9 += Int(last >> 16)
+            even = 0; odd = 0; last = 0; pending = 0
         }
 
         mutating func add(_ scalar: Unicode.Scalar, _ table: UnsafeBufferPointer<UInt8>) {
