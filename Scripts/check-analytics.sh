@@ -20,6 +20,11 @@
 #   WHERE dedup.status = 'exact'
 #   ORDER BY source.archive, source.member;
 #
+#   SELECT left(d.value, 7) AS month, count(*) AS mentions
+#   FROM (SELECT unnest(dates) AS d FROM read_json_auto('out/part-*.jsonl'))
+#   WHERE regexp_matches(d.value, '^[0-9]{4}-[0-9]{2}')
+#   GROUP BY ALL ORDER BY mentions DESC, month LIMIT 10;
+#
 # pandas (nested fields are dicts; .str[...] reaches into them, json_normalize flattens them):
 #
 #   import pandas as pd
@@ -66,6 +71,7 @@ fi
 cd "$WORK"
 "$WORK/venv/bin/python" - <<'PY'
 import json
+import re
 import sys
 from glob import glob
 
@@ -115,6 +121,25 @@ exact_rows = duckdb.sql(EXACT_SQL).fetchall()
 check("duckdb: exact duplicates listed with member and canonical id",
       len(exact_rows) == by_status.get("exact", 0) > 0 and all(r[2] and r[3] for r in exact_rows),
       f"rows={len(exact_rows)} report={by_status.get('exact', 0)}")
+
+MONTHS_SQL = """
+SELECT left(d.value, 7) AS month, count(*) AS mentions
+FROM (SELECT unnest(dates) AS d FROM read_json_auto('out/part-*.jsonl'))
+WHERE regexp_matches(d.value, '^[0-9]{4}-[0-9]{2}')
+GROUP BY ALL ORDER BY mentions DESC, month LIMIT 10;
+"""
+print(MONTHS_SQL.strip())
+duckdb.sql(MONTHS_SQL).show()
+months = duckdb.sql(MONTHS_SQL).fetchall()
+expected = {}
+for path in sorted(glob("out/part-*.jsonl")):
+    for line in open(path, encoding="utf-8"):
+        for d in json.loads(line).get("dates") or []:
+            if re.match(r"^[0-9]{4}-[0-9]{2}", d["value"]):
+                expected[d["value"][:7]] = expected.get(d["value"][:7], 0) + 1
+top = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+check("duckdb: date mentions by month equal the records' dates", months == top and len(top) > 0,
+      f"duckdb={months} records={top}")
 
 # ---- pandas (same text as the comment block at the top) ----
 print("\n== pandas", pd.__version__)
