@@ -81,6 +81,17 @@ public struct ConfigSection {
         return i
     }
 
+    public func double(_ key: String, default value: Double, range: ClosedRange<Double>) throws(ConfigError) -> Double {
+        guard let node = node(key) else { return value }
+        guard case .scalar(let scalar) = node, let d = Double(scalar.string.replacingUnderscores), d.isFinite else {
+            throw error(key, "expected a number in \(range.lowerBound)...\(range.upperBound), got '\(Self.show(node))'")
+        }
+        guard range.contains(d) else {
+            throw error(key, "\(d) is out of range; allowed: \(range.lowerBound)...\(range.upperBound)")
+        }
+        return d
+    }
+
     public func choice(_ key: String, default value: String, allowed: [String]) throws(ConfigError) -> String {
         guard let node = node(key) else { return value }
         guard case .scalar(let scalar) = node, allowed.contains(scalar.string) else {

@@ -69,6 +69,12 @@ public enum RecordSerializer {
             json.key("similarity")
             if let similarity = dedup.similarity { json.double(similarity) } else { json.null() }
             json.key("cluster"); json.string(dedup.cluster)
+            if !dedup.merges.isEmpty {
+                json.key("merges")
+                json.beginArray()
+                for merged in dedup.merges { json.string(merged) }
+                json.endArray()
+            }
             json.endObject()
         }
         json.endObject()

@@ -43,6 +43,8 @@ public struct DedupInfo: Sendable, Equatable {
     public var similarity: Double?
     /// Id of the cluster's canonical document (the document's own id when unique).
     public var cluster: String
+    /// Canonical ids of clusters this document merged into `cluster` (near dedup).
+    public var merges: [String] = []
 }
 
 /// One article on its way through the pipeline.
@@ -68,6 +70,8 @@ public struct Document: Sendable {
     /// Date expressions with offsets into `text` (dates stage).
     public var dates: [DateMention]?
     public var contentHash: Hash128?
+    /// Shingles and band hashes for near dedup, between its parallel and its ordered half.
+    public var nearSketch: NearSketch?
     public var dedup: DedupInfo?
 
     public init(origin: Origin, format: MemberFormat, sourceBytes: Int, encoding: String, text: String,

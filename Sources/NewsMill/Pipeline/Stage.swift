@@ -52,7 +52,7 @@ public protocol Sequencer: AnyObject {
 
 /// Builds stages by the names used in pipeline configs.
 public enum StageRegistry {
-    public static let names = ["normalize", "boilerplate", "lead", "language", "stats", "dates", "exact_dedup"]
+    public static let names = ["normalize", "boilerplate", "lead", "language", "stats", "dates", "exact_dedup", "near_dedup"]
 
     static func make(name: String, options: ConfigSection) throws(ConfigError) -> any Stage {
         switch name {
@@ -63,6 +63,7 @@ public enum StageRegistry {
         case "stats": return try StatsStage(options: options)
         case "dates": return try DatesStage(options: options)
         case "exact_dedup": return try ExactDedupStage(options: options)
+        case "near_dedup": return try NearDedupStage(options: options)
         default:
             throw ConfigError(file: options.file, line: options.line, keyPath: options.path,
                               message: "unknown stage '\(name)'; available stages: \(names.joined(separator: ", "))")
