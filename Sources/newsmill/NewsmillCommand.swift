@@ -7,7 +7,7 @@ struct Newsmill: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsmill",
         abstract: "Turn archives of news articles into clean, deduplicated JSON Lines.",
-        subcommands: [Run.self, Validate.self, Inspect.self],
+        subcommands: [Run.self, Validate.self, Inspect.self, State.self],
         defaultSubcommand: nil)
 }
 
@@ -54,6 +54,9 @@ struct Run: ParsableCommand {
     @Option(name: .shortAndLong, help: "Worker threads (default: number of cores).")
     var jobs = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(name: .long, help: "State folder kept across runs: dedup remembers what earlier runs saw (overrides the config's state:).")
+    var state: String?
+
     @Flag(name: .shortAndLong, help: "No progress bar and no summary.")
     var quiet = false
 
@@ -65,7 +68,7 @@ struct Run: ParsableCommand {
         let config = try pipeline.load()
         let showProgress = !quiet && isatty(2) == 1
         let bar = ProgressBar()
-        var options = RunOptions(inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs)
+        var options = RunOptions(inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs, state: state)
         if showProgress {
             options.onProgress = { @Sendable snapshot in bar.draw(snapshot) }
         }
@@ -168,5 +171,40 @@ final class ProgressBar: Sendable {
 
     func finish() {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
+
+struct State: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Look into a state folder.",
+        subcommands: [Stats.self])
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "What a state folder holds: runs, documents, bytes per file and per document.")
+
+        @Argument(help: "The state folder.")
+        var folder: String
+
+        func run() throws {
+            let state: StateFolder
+            do {
+                state = try StateFolder(path: folder, forReading: true)
+            } catch {
+                Log.error("\(error)")
+                throw ExitCode(Status.failed)
+            }
+            var out = "state folder \(folder): version \(StateFolder.version), \(state.runs) run\(state.runs == 1 ? "" : "s") committed\n"
+            for (name, section) in state.sections.sorted(by: { $0.key < $1.key }) {
+                let bytes = section.files.values.reduce(0, +)
+                let perDocument = section.documents > 0 ? Double(bytes) / Double(section.documents) : 0
+                let parameters = section.parameters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                out += "\(name): \(section.documents) documents, \(bytes) bytes on disk (\(String(format: "%.0f", perDocument)) per document)"
+                out += parameters.isEmpty ? "\n" : "; \(parameters)\n"
+                for (file, size) in section.files.sorted(by: { $0.key < $1.key }) {
+                    out += "  \(file)\t\(size)\n"
+                }
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
     }
 }

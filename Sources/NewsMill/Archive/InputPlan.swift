@@ -23,7 +23,9 @@ public struct InputPlan: Sendable {
         var seen = Set<String>()
         func add(_ path: String) {
             guard seen.insert(path).inserted else { return }
-            guard let attributes = try? fm.attributesOfItem(atPath: path) else {
+            // A symbolic link counts as the file it points to.
+            let target = (try? fm.destinationOfSymbolicLink(atPath: path)).map { _ in URL(fileURLWithPath: path).resolvingSymlinksInPath().path } ?? path
+            guard let attributes = try? fm.attributesOfItem(atPath: target) else {
                 problems.append(Reject(Origin(archive: nil, member: path), .inputUnreadable, "cannot read the file's attributes"))
                 return
             }

@@ -46,6 +46,8 @@ public struct PipelineConfig: Sendable {
     public var input = InputOptions()
     public var output = OutputOptions()
     public var stages: [any Stage] = []
+    /// State folder kept across runs (`state:`); `--state` overrides it.
+    public var state: String?
     public var stageNames: [String] { stages.map(\.name) }
 
     public static func load(path: String) throws(ConfigError) -> PipelineConfig {
@@ -67,7 +69,12 @@ public struct PipelineConfig: Sendable {
         }
         var config = PipelineConfig(file: file)
         let top = try ConfigSection(file: file, path: "", node: root)
-        try top.allowOnly(["version", "input", "stages", "output"])
+        try top.allowOnly(["version", "input", "stages", "output", "state"])
+        if top.node("state") != nil {
+            let state = try top.string("state", default: "")
+            if state.isEmpty { throw top.error("state", "expected the path of a state folder") }
+            config.state = state
+        }
         let version = try top.int("version", default: 1, range: 1...1)
         _ = version
 

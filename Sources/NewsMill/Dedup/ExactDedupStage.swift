@@ -30,6 +30,11 @@ final class ExactDedupSequencer: Sequencer {
     /// Grows with every unique document, so entries are kept small: 16 bytes of hash and the
     /// 12-byte id, not a String.
     private var canonicalByHash: [Hash128: CompactID] = [:]
+    /// With a state folder: the hashes file, which this run appends its new canonicals to.
+    private var hashesFile: StateAppender?
+    static let hashesFileName = "exact_dedup.hashes.bin"
+    /// Hash (16 bytes) and id (12 bytes) per canonical document.
+    static let recordSize = 28
 
     init(mode: ExactDedupStage.Mode) {
         self.mode = mode
@@ -42,9 +47,43 @@ final class ExactDedupSequencer: Sequencer {
             document.dedup = DedupInfo(hash: hash, status: .exact, of: canonical, similarity: 1.0, cluster: canonical)
             return mode == .drop ? .drop(reason: "exact_duplicate") : .keep
         }
-        canonicalByHash[hash] = CompactID(hex: document.id)
+        let id = CompactID(hex: document.id)
+        canonicalByHash[hash] = id
+        if let hashesFile {
+            hashesFile.append(hash.high); hashesFile.append(hash.low)
+            hashesFile.append(id.high); hashesFile.append(id.low)
+        }
         document.dedup = DedupInfo(hash: hash, status: .unique, of: nil, similarity: nil, cluster: document.id)
         return .keep
+    }
+}
+
+extension ExactDedupSequencer {
+    func restore(from state: StateFolder) throws(RunFailure) {
+        let file = try StateAppender(state: state, name: Self.hashesFileName)
+        let committed = file.length
+        let bytes = try file.readAll(upTo: committed)
+        guard bytes.count % Self.recordSize == 0 else {
+            throw RunFailure("state folder \(state.path) is damaged: \(Self.hashesFileName) holds \(bytes.count) bytes, not whole records")
+        }
+        canonicalByHash.reserveCapacity(bytes.count / Self.recordSize + 1024)
+        bytes.withUnsafeBytes { raw in
+            for offset in stride(from: 0, to: raw.count, by: Self.recordSize) {
+                let hash = Hash128(high: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
+                                   low: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+                let id = CompactID(high: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self),
+                                   low: raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt32.self))
+                canonicalByHash[hash] = canonicalByHash[hash] ?? id
+            }
+        }
+        hashesFile = file
+    }
+
+    func persist(to state: StateFolder) throws(RunFailure) {
+        guard let hashesFile else { return }
+        try hashesFile.sync()
+        state.stage("exact_dedup", section: StateFolder.Section(files: [Self.hashesFileName: hashesFile.length],
+                                                                documents: Int(hashesFile.length) / Self.recordSize, parameters: [:]))
     }
 }
 
@@ -52,6 +91,11 @@ final class ExactDedupSequencer: Sequencer {
 struct CompactID: Hashable {
     var high: UInt64
     var low: UInt32
+
+    init(high: UInt64, low: UInt32) {
+        self.high = high
+        self.low = low
+    }
 
     init(hex: String) {
         let digits = Array(hex.utf8)

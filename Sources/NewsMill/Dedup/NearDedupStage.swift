@@ -52,13 +52,18 @@ public struct NearSketch: Sendable {
 final class NearDedupSequencer: Sequencer {
     let stage: NearDedupStage
     private var index: LSHIndex
-    private let store: ShingleStore
+    private var store: ShingleStore
+    private var files: StateFiles?
     private var ids: [CompactID] = []
     /// Union-find over document numbers; a root is always the smallest number of its set, so the
     /// root is the cluster's earliest document.
     private var parent: [Int32] = []
     private var candidates: [Int32] = []
     private var buffer: [UInt32] = []
+
+    deinit {
+        if let files { close(files.shingles) }
+    }
 
     init(stage: NearDedupStage) {
         self.stage = stage
@@ -93,10 +98,23 @@ final class NearDedupSequencer: Sequencer {
         // cluster, so this record names the ones merged.
         let roots = Set(matched.map(\.root))
         let joinedRoot = roots.min()
-        ids.append(CompactID(hex: document.id))
+        let id = CompactID(hex: document.id)
+        let indexed = document.dedup?.status != .exact
+        ids.append(id)
         parent.append(number)
         store.append(sketch.shingles)
         for match in matched { union(number, match.number) }
+        if let files {
+            files.documents.append(id.high); files.documents.append(id.low)
+            files.documents.append(UInt32(sketch.shingles.count)); files.documents.append(UInt32(indexed ? 1 : 0))
+            if indexed && !sketch.bands.isEmpty {
+                files.bands.append(number)
+                files.bands.append(contentsOf: sketch.bands)
+            }
+            for match in matched {
+                files.links.append(number); files.links.append(match.number)
+            }
+        }
         let cluster = ids[Int(find(number))].hex
         let merges = roots.filter { $0 != joinedRoot }.sorted().map { ids[Int($0)].hex }
         let hash = document.dedup?.hash ?? document.contentHash ?? Hash128.murmur3(document.text)
@@ -115,6 +133,98 @@ final class NearDedupSequencer: Sequencer {
         document.dedup = DedupInfo(hash: hash, status: .near, of: ids[Int(best.number)].hex,
                                    similarity: (best.similarity * 10_000).rounded() / 10_000, cluster: cluster, merges: merges)
         return stage.mode == .drop ? .drop(reason: "near_duplicate") : .keep
+    }
+
+    // MARK: State across runs
+
+    /// The state folder's files of this stage, all appended to in document order.
+    struct StateFiles {
+        /// Per document: id (12 bytes), shingle count, whether it is in the LSH index.
+        let documents: StateAppender
+        /// Per indexed document: its number and band hashes.
+        let bands: StateAppender
+        /// Per verified match: the two document numbers (replayed into the union-find).
+        let links: StateAppender
+        let shingles: Int32
+    }
+
+    static let section = "near_dedup"
+    static let documentRecord = 20
+
+    var parameters: [String: String] {
+        ["shingle": String(stage.shingleSize), "bands": String(stage.minHash.bands), "rows": String(stage.minHash.rows)]
+    }
+
+    func restore(from state: StateFolder) throws(RunFailure) {
+        let committed = state.section(Self.section)
+        if let committed, committed.parameters != parameters {
+            let was = committed.parameters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let now = parameters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            throw RunFailure("state folder \(state.path) holds near_dedup signatures made with \(was); this pipeline asks for \(now): use the same near_dedup settings, or a new state folder")
+        }
+        let documents = try StateAppender(state: state, name: "near_dedup.documents.bin")
+        let bands = try StateAppender(state: state, name: "near_dedup.bands.bin")
+        let links = try StateAppender(state: state, name: "near_dedup.links.bin")
+        let shingles = try state.openData("near_dedup.shingles.bin", committed: committed?.files["near_dedup.shingles.bin"] ?? 0)
+        let damaged = { (what: String) in RunFailure("state folder \(state.path) is damaged: \(what)") }
+
+        let documentBytes = try documents.readAll(upTo: documents.length)
+        guard documentBytes.count % Self.documentRecord == 0 else { throw damaged("near_dedup.documents.bin is not whole records") }
+        var counts: [UInt32] = []
+        var indexedDocuments: [Bool] = []
+        documentBytes.withUnsafeBytes { raw in
+            for offset in stride(from: 0, to: raw.count, by: Self.documentRecord) {
+                ids.append(CompactID(high: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
+                                     low: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self)))
+                counts.append(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
+                indexedDocuments.append(raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt32.self) != 0)
+            }
+        }
+        let shingleBytes = counts.reduce(UInt64(0)) { $0 + UInt64($1) * 4 }
+        guard shingleBytes == committed?.files["near_dedup.shingles.bin"] ?? 0 else {
+            throw damaged("near_dedup.shingles.bin does not hold the sets near_dedup.documents.bin lists")
+        }
+        parent = (0..<Int32(ids.count)).map { $0 }
+
+        let bandRecord = 4 + 4 * stage.minHash.bands
+        let bandBytes = try bands.readAll(upTo: bands.length)
+        guard bandBytes.count % bandRecord == 0 else { throw damaged("near_dedup.bands.bin is not whole records") }
+        index = LSHIndex(bands: stage.minHash.bands, capacity: max(1024, bandBytes.count / bandRecord * 5 / 4))
+        var bad = false
+        bandBytes.withUnsafeBytes { raw in
+            for offset in stride(from: 0, to: raw.count, by: bandRecord) {
+                let number = raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)
+                guard number >= 0 && Int(number) < ids.count else { bad = true; return }
+                for band in 0..<stage.minHash.bands {
+                    index.insert(band: band, key: raw.loadUnaligned(fromByteOffset: offset + 4 + 4 * band, as: UInt32.self), doc: number)
+                }
+            }
+        }
+        let linkBytes = try links.readAll(upTo: links.length)
+        guard !bad, linkBytes.count % 8 == 0 else { throw damaged("near_dedup.bands.bin or near_dedup.links.bin is not whole records") }
+        linkBytes.withUnsafeBytes { raw in
+            for offset in stride(from: 0, to: raw.count, by: 8) {
+                let a = raw.loadUnaligned(fromByteOffset: offset, as: Int32.self), b = raw.loadUnaligned(fromByteOffset: offset + 4, as: Int32.self)
+                guard a >= 0, b >= 0, Int(a) < ids.count, Int(b) < ids.count else { bad = true; return }
+                union(a, b)
+            }
+        }
+        guard !bad else { throw damaged("near_dedup.links.bin names documents it does not hold") }
+        store = ShingleStore(descriptor: shingles, counts: counts)
+        files = StateFiles(documents: documents, bands: bands, links: links, shingles: shingles)
+    }
+
+    func persist(to state: StateFolder) throws(RunFailure) {
+        guard let files else { return }
+        if store.failed { throw RunFailure("cannot write \(state.path)/near_dedup.shingles.bin (disk full?)") }
+        try files.documents.sync()
+        try files.bands.sync()
+        try files.links.sync()
+        try StateIO.sync(files.shingles, file: "near_dedup.shingles.bin")
+        state.stage(Self.section, section: StateFolder.Section(
+            files: ["near_dedup.documents.bin": files.documents.length, "near_dedup.bands.bin": files.bands.length,
+                    "near_dedup.links.bin": files.links.length, "near_dedup.shingles.bin": store.end],
+            documents: ids.count, parameters: parameters))
     }
 
     private func find(_ x: Int32) -> Int32 {

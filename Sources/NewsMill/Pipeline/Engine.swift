@@ -5,13 +5,17 @@ public struct RunOptions: Sendable {
     public var inputs: [String]
     public var output: String
     public var jobs: Int
+    /// State folder that dedup keeps across runs (`--state`); nil: none.
+    public var state: String?
     /// Called about four times a second with the progress so far (TTY progress bar).
     public var onProgress: (@Sendable (ProgressSnapshot) -> Void)?
 
-    public init(inputs: [String], output: String, jobs: Int, onProgress: (@Sendable (ProgressSnapshot) -> Void)? = nil) {
+    public init(inputs: [String], output: String, jobs: Int, state: String? = nil,
+                onProgress: (@Sendable (ProgressSnapshot) -> Void)? = nil) {
         self.inputs = inputs
         self.output = output
         self.jobs = max(1, jobs)
+        self.state = state
         self.onProgress = onProgress
     }
 }
@@ -45,11 +49,18 @@ public enum Engine {
 
     public static func run(config: PipelineConfig, options: RunOptions) throws(RunFailure) -> RunReport {
         let started = DispatchTime.now()
-        let plan = InputPlan.expand(options.inputs, excluding: [options.output])
+        let statePath = options.state ?? config.state
+        let plan = InputPlan.expand(options.inputs, excluding: [options.output] + (statePath.map { [$0] } ?? []))
+        // The state is opened (and locked) first: a bad state folder stops the run before any work.
+        var state: StateFolder?
+        if let statePath { state = try StateFolder(path: statePath) }
         let output = try OutputDirectory(path: options.output)
         do {
-            let report = try execute(config: config, options: options, plan: plan, staging: output.staging, started: started)
+            let report = try execute(config: config, options: options, plan: plan, staging: output.staging, state: state, started: started)
+            // Output first, then the state: a crash in between re-runs these inputs as new, never
+            // leaves the state claiming documents whose output was lost.
             try output.publish()
+            try state?.commit()
             return report
         } catch {
             output.abandon()
@@ -57,7 +68,7 @@ public enum Engine {
         }
     }
 
-    private static func execute(config: PipelineConfig, options: RunOptions, plan: InputPlan, staging: String,
+    private static func execute(config: PipelineConfig, options: RunOptions, plan: InputPlan, staging: String, state: StateFolder?,
                                 started: DispatchTime) throws(RunFailure) -> RunReport {
         let stages = config.stages
         let decoder = MemberDecoder(options: config.input)
@@ -122,6 +133,9 @@ public enum Engine {
         report.stageTimings = stages.map { RunReport.StageTiming(name: $0.name, seconds: 0) }
         report.stageCounts = stages.map { _ in StageCounts() }
         let sequencers = stages.compactMap { $0.makeSequencer() }
+        if let state {
+            for sequencer in sequencers { try sequencer.restore(from: state) }
+        }
         let parts = PartWriter(directory: staging, maxRecords: config.output.partMaxRecords)
         let rejects = try FileSink(path: "\(staging)/rejects.jsonl")
         var json = JSONWriter(capacity: 1 << 16)
@@ -176,6 +190,9 @@ public enum Engine {
         readerDone.wait()
         workersDone.wait()
         if let failure { throw failure }
+        if let state {
+            for sequencer in sequencers { try sequencer.persist(to: state) }
+        }
         try parts.close()
         try rejects.close()
         report.read = readStats.value

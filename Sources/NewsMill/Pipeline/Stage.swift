@@ -48,6 +48,16 @@ public struct StageCounts: Sendable, Equatable {
 /// thread, so its decisions never depend on thread timing.
 public protocol Sequencer: AnyObject {
     func sequence(_ document: inout Document) -> Verdict
+    /// Loads what earlier runs committed to the state folder; called once, before any document.
+    func restore(from state: StateFolder) throws(RunFailure)
+    /// Makes what this run added durable in the state folder's data files and stages the
+    /// section that commits it; called once, after the last document.
+    func persist(to state: StateFolder) throws(RunFailure)
+}
+
+extension Sequencer {
+    public func restore(from state: StateFolder) throws(RunFailure) {}
+    public func persist(to state: StateFolder) throws(RunFailure) {}
 }
 
 /// Builds stages by the names used in pipeline configs.

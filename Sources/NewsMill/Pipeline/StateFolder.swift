@@ -1,0 +1,255 @@
+import Foundation
+import Glibc
+
+/// What stages remember between runs (`--state DIR`): data files that only grow, and one
+/// manifest, `state.json`, naming how many bytes of each file are committed. A run appends to
+/// the files and replaces the manifest (write, fsync, rename) only at its very end, so a run that
+/// is killed leaves the manifest of the run before: the bytes it appended beyond the committed
+/// lengths are cut off when the next run opens the state. One run at a time holds the folder
+/// (an exclusive lock on `DIR/lock`).
+public final class StateFolder {
+    public static let format = "newsmill-state"
+    public static let version = 1
+
+    /// One stage's committed state: bytes per data file, a document count, and the parameters the
+    /// data was built with (a run with other parameters could not use it).
+    public struct Section: Codable, Equatable, Sendable {
+        public var files: [String: UInt64]
+        public var documents: Int
+        public var parameters: [String: String]
+
+        public init(files: [String: UInt64], documents: Int, parameters: [String: String]) {
+            self.files = files
+            self.documents = documents
+            self.parameters = parameters
+        }
+    }
+
+    struct Manifest: Codable {
+        var format: String
+        var version: Int
+        var runs: Int
+        var updated: String
+        var sections: [String: Section]
+    }
+
+    public let path: String
+    private var lockDescriptor: Int32 = -1
+    private(set) var manifest: Manifest
+    private var pending: [String: Section] = [:]
+
+    /// Opens (or creates) a state folder for a run; `forReading` only inspects it, without the lock.
+    public init(path: String, forReading: Bool = false) throws(RunFailure) {
+        self.path = path
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            guard !forReading else { throw RunFailure("state folder \(path) does not exist") }
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw RunFailure("cannot create state folder \(path): \(error.localizedDescription)")
+            }
+        } else if !isFolder.boolValue {
+            throw RunFailure("state path \(path) is a file, not a folder")
+        }
+        manifest = Manifest(format: Self.format, version: Self.version, runs: 0, updated: "", sections: [:])
+        if !forReading {
+            lockDescriptor = open("\(path)/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard lockDescriptor >= 0 else { throw RunFailure("cannot open \(path)/lock: \(String(cString: strerror(errno)))") }
+            if flock(lockDescriptor, LOCK_EX | LOCK_NB) != 0 {
+                close(lockDescriptor)
+                throw RunFailure("state folder \(path) is in use by another newsmill run")
+            }
+        }
+        let manifestPath = "\(path)/state.json"
+        guard let data = FileManager.default.contents(atPath: manifestPath) else {
+            if FileManager.default.fileExists(atPath: manifestPath) { throw RunFailure("cannot read \(manifestPath)") }
+            let others = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0 != "lock" && !$0.hasPrefix(".") }
+            // A folder with data files but no manifest was never committed: its files are leftovers.
+            if forReading && others.isEmpty { throw RunFailure("\(path) holds no NewsMill state (no state.json)") }
+            return
+        }
+        let decoded: Manifest
+        do {
+            decoded = try JSONDecoder().decode(Manifest.self, from: data)
+        } catch {
+            throw RunFailure("state folder \(path) is damaged: state.json cannot be read (\(error)); restore it from a backup or start a new state folder")
+        }
+        guard decoded.format == Self.format else {
+            throw RunFailure("\(path)/state.json is not a NewsMill state manifest (format '\(decoded.format)')")
+        }
+        guard decoded.version == Self.version else {
+            throw RunFailure("state folder \(path) has state version \(decoded.version); this NewsMill reads version \(Self.version): use the NewsMill that wrote it, or start a new state folder")
+        }
+        for (name, section) in decoded.sections {
+            for (file, committed) in section.files {
+                let size = Self.size(of: "\(path)/\(file)")
+                guard let size, size >= committed else {
+                    throw RunFailure("state folder \(path) is damaged: \(file) (section \(name)) has \(size.map(String.init) ?? "no") bytes, the manifest commits \(committed)")
+                }
+            }
+        }
+        manifest = decoded
+    }
+
+    deinit {
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+    }
+
+    public var runs: Int { manifest.runs }
+    public var sections: [String: Section] { manifest.sections }
+
+    public func section(_ name: String) -> Section? { manifest.sections[name] }
+
+    public func filePath(_ name: String) -> String { "\(path)/\(name)" }
+
+    /// A data file opened for reading and appending, cut back to its committed length (bytes a
+    /// killed run appended are dropped). Returns the descriptor.
+    public func openData(_ name: String, committed: UInt64) throws(RunFailure) -> Int32 {
+        let file = filePath(name)
+        let fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw RunFailure("cannot open \(file): \(String(cString: strerror(errno)))") }
+        guard ftruncate(fd, off_t(committed)) == 0 else {
+            close(fd)
+            throw RunFailure("cannot truncate \(file): \(String(cString: strerror(errno)))")
+        }
+        return fd
+    }
+
+    /// A stage's new section, committed with the others by `commit()`.
+    public func stage(_ name: String, section: Section) {
+        pending[name] = section
+    }
+
+    /// Writes the manifest for this run: a temporary file, fsync, rename, fsync of the folder.
+    public func commit() throws(RunFailure) {
+        guard lockDescriptor >= 0 else { throw RunFailure("state folder \(path) was opened for reading") }
+        var next = manifest
+        for (name, section) in pending { next.sections[name] = section }
+        next.runs += 1
+        next.updated = ISO8601DateFormatter().string(from: Date())
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do { data = try encoder.encode(next) } catch { throw RunFailure("cannot encode the state manifest: \(error)") }
+        let temporary = "\(path)/.state.json.tmp"
+        let sink = try FileSink(path: temporary)
+        try sink.write(Array(data) + [0x0A])
+        try sink.close()
+        guard rename(temporary, "\(path)/state.json") == 0 else {
+            throw RunFailure("cannot replace \(path)/state.json: \(String(cString: strerror(errno)))")
+        }
+        let folder = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folder >= 0 {
+            _ = fsync(folder)
+            close(folder)
+        }
+        manifest = next
+        pending = [:]
+    }
+
+    static func size(of file: String) -> UInt64? {
+        var info = stat()
+        guard stat(file, &info) == 0 else { return nil }
+        return UInt64(info.st_size)
+    }
+}
+
+/// Appends to a state data file and reads it back, with the syscalls' failures as run failures.
+enum StateIO {
+    static func append(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: UInt64, file: String) throws(RunFailure) {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw RunFailure("cannot write \(file): \(String(cString: strerror(errno)))")
+            }
+            done += n
+        }
+    }
+
+    static func read(_ fd: Int32, count: Int, at offset: UInt64, file: String) throws(RunFailure) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw RunFailure("cannot read \(file): \(n < 0 ? String(cString: strerror(errno)) : "unexpected end")") }
+            done += n
+        }
+        return out
+    }
+
+    static func sync(_ fd: Int32, file: String) throws(RunFailure) {
+        if fsync(fd) != 0 && errno != EINVAL { throw RunFailure("cannot sync \(file): \(String(cString: strerror(errno)))") }
+    }
+}
+
+/// Buffered appends to one state data file, from its committed length on.
+final class StateAppender {
+    let name: String
+    let descriptor: Int32
+    private(set) var length: UInt64
+    private var buffer: [UInt8] = []
+
+    init(state: StateFolder, name: String) throws(RunFailure) {
+        self.name = name
+        length = state.section(Self.sectionName(of: name))?.files[name] ?? 0
+        descriptor = try state.openData(name, committed: length)
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// Files are named "<section>.<what>.bin"; the section is the stage's name.
+    static func sectionName(of file: String) -> String {
+        String(file.prefix { $0 != "." })
+    }
+
+    deinit { close(descriptor) }
+
+    /// The first failed write; appends go on into the buffer, and `sync` reports it.
+    private var failure: RunFailure?
+
+    func append<T>(_ value: T) {
+        withUnsafeBytes(of: value) { buffer.append(contentsOf: $0) }
+        length += UInt64(MemoryLayout<T>.size)
+        flushIfLarge()
+    }
+
+    func append(contentsOf values: [UInt32]) {
+        values.withUnsafeBytes { buffer.append(contentsOf: $0) }
+        length += UInt64(values.count * 4)
+        flushIfLarge()
+    }
+
+    private func flushIfLarge() {
+        guard buffer.count >= 1 << 20, failure == nil else { return }
+        do { try flush() } catch { failure = error }
+    }
+
+    /// The committed bytes as they were before this run's appends.
+    func readAll(upTo committed: UInt64) throws(RunFailure) -> [UInt8] {
+        committed == 0 ? [] : try StateIO.read(descriptor, count: Int(committed), at: 0, file: name)
+    }
+
+    func flush() throws(RunFailure) {
+        guard !buffer.isEmpty else { return }
+        let start = length - UInt64(buffer.count)
+        let failure: RunFailure? = buffer.withUnsafeBytes { raw in
+            do throws(RunFailure) {
+                try StateIO.append(descriptor, raw, at: start, file: name)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func sync() throws(RunFailure) {
+        if let failure { throw failure }
+        try flush()
+        try StateIO.sync(descriptor, file: name)
+    }
+}
