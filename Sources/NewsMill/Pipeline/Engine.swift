@@ -77,6 +77,14 @@ public enum Engine {
         let results = ReorderBuffer<BatchResult>()
         let inFlight = DispatchSemaphore(value: options.jobs * 4)
         let readStats = ReadStatsBox()
+        // Everything that can fail before the first document is set up before any thread starts:
+        // a throw with the reader and workers running would leave them blocked.
+        let sequencers = stages.compactMap { $0.makeSequencer() }
+        if let state {
+            for sequencer in sequencers { try sequencer.restore(from: state) }
+        }
+        let parts = PartWriter(directory: staging, maxRecords: config.output.partMaxRecords)
+        let rejects = try FileSink(path: "\(staging)/rejects.jsonl")
 
         // Reader
         let readerDone = DispatchGroup()
@@ -132,12 +140,6 @@ public enum Engine {
         var report = RunReport(pipeline: config.file, jobs: options.jobs)
         report.stageTimings = stages.map { RunReport.StageTiming(name: $0.name, seconds: 0) }
         report.stageCounts = stages.map { _ in StageCounts() }
-        let sequencers = stages.compactMap { $0.makeSequencer() }
-        if let state {
-            for sequencer in sequencers { try sequencer.restore(from: state) }
-        }
-        let parts = PartWriter(directory: staging, maxRecords: config.output.partMaxRecords)
-        let rejects = try FileSink(path: "\(staging)/rejects.jsonl")
         var json = JSONWriter(capacity: 1 << 16)
         var failure: RunFailure?
         var sequence = 0
