@@ -56,11 +56,14 @@ private extension String {
 }
 
 @Suite struct MinHashTests {
-    /// Two sets of 2,000 shingles sharing `common` of them.
+    /// Two sets of 2,000 shingle hashes (mixed, as `Shingles` makes them) sharing `common`.
     static func pair(common: Int, seed: UInt32) -> ([UInt32], [UInt32]) {
-        let shared = (0..<UInt32(common)).map { $0 &* 2_654_435_761 &+ seed }
-        let onlyA = (0..<UInt32(2000 - common)).map { ($0 &+ 1_000_000) &* 2_246_822_519 &+ seed }
-        let onlyB = (0..<UInt32(2000 - common)).map { ($0 &+ 2_000_000) &* 3_266_489_917 &+ seed }
+        func hash(_ x: UInt32, _ salt: UInt64) -> UInt32 {
+            UInt32(truncatingIfNeeded: Shingles.mix(UInt64(x) | salt << 32 | UInt64(seed) << 40) >> 32)
+        }
+        let shared = (0..<UInt32(common)).map { hash($0, 1) }
+        let onlyA = (0..<UInt32(2000 - common)).map { hash($0, 2) }
+        let onlyB = (0..<UInt32(2000 - common)).map { hash($0, 3) }
         return ((shared + onlyA).sorted(), (shared + onlyB).sorted())
     }
 

@@ -166,6 +166,7 @@ extension PipelineConfig {
               - dates
               - exact_dedup:
                   mode: mark
+              - near_dedup
             """, file: "(built-in default)")
     }
 }

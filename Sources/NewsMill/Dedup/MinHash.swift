@@ -1,6 +1,8 @@
-/// MinHash signatures by one-permutation hashing: every shingle is hashed once and falls into
-/// one of `bins` bins, each keeping its minimum; an empty bin borrows the value of the next
-/// non-empty bin to its right, re-hashed with the distance (Shrivastava and Li's densification).
+/// MinHash signatures by one-permutation hashing: the shingle hashes (already uniformly mixed)
+/// are the permutation; their range is cut into `bins` equal bins, each keeping its minimum,
+/// which for a sorted set is simply the first value that falls into it. An empty bin borrows the
+/// value of the next non-empty bin to its right, re-hashed with the distance (Shrivastava and
+/// Li's densification).
 /// For two sets, the chance that a bin agrees equals their Jaccard similarity, as with
 /// `bins` independent permutations, at the cost of one hash per shingle instead of `bins`.
 public struct MinHash: Sendable {
@@ -14,16 +16,20 @@ public struct MinHash: Sendable {
         self.rows = rows
     }
 
+    /// The signature of a sorted set of shingle hashes.
     public func signature(_ shingles: [UInt32]) -> [UInt32] {
         let bins = self.bins
         var signature = [UInt32](repeating: .max, count: bins)
         var filled = [Bool](repeating: false, count: bins)
+        var lastBin = -1
         for shingle in shingles {
-            let h = Shingles.mix(UInt64(shingle) &+ 0x9E37_79B9_7F4A_7C15)
-            let bin = Int(((h >> 32) &* UInt64(bins)) >> 32)
-            let value = UInt32(truncatingIfNeeded: h)
-            if value <= signature[bin] { signature[bin] = value }
-            filled[bin] = true
+            let bin = Int((UInt64(shingle) &* UInt64(bins)) >> 32)
+            // Sorted input: the first value of a bin is its minimum.
+            if bin != lastBin {
+                signature[bin] = shingle
+                filled[bin] = true
+                lastBin = bin
+            }
         }
         guard !shingles.isEmpty, filled.contains(false) else { return signature }
         let source = signature

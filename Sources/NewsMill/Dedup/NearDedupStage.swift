@@ -216,6 +216,7 @@ final class NearDedupSequencer: Sequencer {
 
     func persist(to state: StateFolder) throws(RunFailure) {
         guard let files else { return }
+        store.flush()
         if store.failed { throw RunFailure("cannot write \(state.path)/near_dedup.shingles.bin (disk full?)") }
         try files.documents.sync()
         try files.bands.sync()

@@ -48,19 +48,45 @@ final class ShingleStore {
 
     var documents: Int { counts.count }
 
-    /// Stores a set; its number is the count of sets stored before it. After a failed write (a
-    /// full disk) the sets go to memory and the run goes on; `failed` tells `persist`.
+    /// Sets not yet written: they start at file offset `end - pending.count * 4`.
+    private var pending: [UInt32] = []
+    private static let flushValues = 1 << 18
+
+    /// Stores a set; its number is the count of sets stored before it. Writes go out in 1 MB
+    /// blocks. After a failed write (a full disk) the sets go to memory and the run goes on;
+    /// `failed` tells `persist`.
     func append(_ set: [UInt32]) {
         offsets.append(end)
         counts.append(UInt32(set.count))
-        let bytes = set.count * 4
-        if descriptor >= 0 && memoryStart == nil {
-            let written = set.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, bytes, off_t(end)) }
-            if written != bytes { memoryStart = end }
-        }
+        end += UInt64(set.count * 4)
         if descriptor < 0 && memoryStart == nil { memoryStart = 0 }
-        if memoryStart != nil { memory.append(contentsOf: set) }
-        end += UInt64(bytes)
+        if memoryStart != nil {
+            memory.append(contentsOf: set)
+            return
+        }
+        pending.append(contentsOf: set)
+        if pending.count >= Self.flushValues { flush() }
+    }
+
+    /// Writes the pending sets to the file.
+    func flush() {
+        guard !pending.isEmpty, memoryStart == nil, descriptor >= 0 else { return }
+        let start = end - UInt64(pending.count * 4)
+        var done = 0
+        let bytes = pending.count * 4
+        while done < bytes {
+            let n = pending.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, bytes - done, off_t(start) + off_t(done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                // The file stops here; what was not written stays readable from memory.
+                memoryStart = start
+                memory = pending
+                pending = []
+                return
+            }
+            done += n
+        }
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// Where sets began to be kept in memory (no file, or a failed write).
@@ -75,6 +101,12 @@ final class ShingleStore {
         if let memoryStart, offset >= memoryStart {
             let start = Int((offset - memoryStart) / 4)
             buffer.append(contentsOf: memory[start..<(start + count)])
+            return
+        }
+        let pendingStart = end - UInt64(pending.count * 4)
+        if offset >= pendingStart {
+            let start = Int((offset - pendingStart) / 4)
+            buffer.append(contentsOf: pending[start..<(start + count)])
             return
         }
         buffer = [UInt32](unsafeUninitializedCapacity: count) { storage, initialized in
