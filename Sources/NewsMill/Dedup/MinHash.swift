@@ -67,58 +67,51 @@ public struct MinHash: Sendable {
 }
 
 /// Documents by band hash, one open-addressing table per band; equal keys simply take further
-/// slots. Keys are 32-bit: a collision only adds a candidate, which verification then rejects.
-/// 8 bytes per slot, at most half full: 16-32 bytes per document and band.
+/// slots. A slot is one 64-bit word, key above and document number + 1 below (0: empty), so a
+/// probe costs one cache miss. Keys are 32-bit: a collision only adds a candidate, which
+/// verification then rejects. At most half full: 16-32 bytes per document and band.
 struct LSHIndex {
-    private var keys: [[UInt32]]
-    private var docs: [[Int32]]
+    private var tables: [[UInt64]]
     private var counts: [Int]
 
     init(bands: Int, capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        keys = Array(repeating: [UInt32](repeating: 0, count: size), count: bands)
-        docs = Array(repeating: [Int32](repeating: -1, count: size), count: bands)
+        tables = Array(repeating: [UInt64](repeating: 0, count: size), count: bands)
         counts = Array(repeating: 0, count: bands)
     }
 
-    var documentsIndexed: Int { counts.first ?? 0 }
-    var bytes: Int { keys.reduce(0) { $0 + $1.count * 8 } }
+    var bytes: Int { tables.reduce(0) { $0 + $1.count * 8 } }
 
     /// Every document stored under `key` in `band`.
     func lookup(band: Int, key: UInt32, into out: inout [Int32]) {
-        keys[band].withUnsafeBufferPointer { keys in
-            docs[band].withUnsafeBufferPointer { docs in
-                let mask = keys.count - 1
-                var slot = Int(Shingles.mix(UInt64(key)) & UInt64(mask))
-                while docs[slot] >= 0 {
-                    if keys[slot] == key { out.append(docs[slot]) }
-                    slot = (slot + 1) & mask
-                }
+        tables[band].withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var slot = Int(Shingles.mix(UInt64(key)) & UInt64(mask))
+            while slots[slot] != 0 {
+                if UInt32(truncatingIfNeeded: slots[slot] >> 32) == key { out.append(Int32(truncatingIfNeeded: slots[slot]) - 1) }
+                slot = (slot + 1) & mask
             }
         }
     }
 
     mutating func insert(band: Int, key: UInt32, doc: Int32) {
-        if (counts[band] + 1) * 2 > keys[band].count { grow(band) }
-        Self.place(key, doc, keys: &keys[band], docs: &docs[band])
+        if (counts[band] + 1) * 2 > tables[band].count { grow(band) }
+        Self.place(UInt64(key) << 32 | UInt64(UInt32(doc + 1)), in: &tables[band])
         counts[band] += 1
     }
 
-    private static func place(_ key: UInt32, _ doc: Int32, keys: inout [UInt32], docs: inout [Int32]) {
-        let mask = keys.count - 1
-        var slot = Int(Shingles.mix(UInt64(key)) & UInt64(mask))
-        while docs[slot] >= 0 { slot = (slot + 1) & mask }
-        keys[slot] = key
-        docs[slot] = doc
+    private static func place(_ entry: UInt64, in slots: inout [UInt64]) {
+        let mask = slots.count - 1
+        var slot = Int(Shingles.mix(entry >> 32) & UInt64(mask))
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = entry
     }
 
     private mutating func grow(_ band: Int) {
-        let oldKeys = keys[band], oldDocs = docs[band]
-        var newKeys = [UInt32](repeating: 0, count: oldKeys.count * 2)
-        var newDocs = [Int32](repeating: -1, count: oldKeys.count * 2)
-        for slot in oldDocs.indices where oldDocs[slot] >= 0 { Self.place(oldKeys[slot], oldDocs[slot], keys: &newKeys, docs: &newDocs) }
-        keys[band] = newKeys
-        docs[band] = newDocs
+        let old = tables[band]
+        var grown = [UInt64](repeating: 0, count: old.count * 2)
+        for entry in old where entry != 0 { Self.place(entry, in: &grown) }
+        tables[band] = grown
     }
 }

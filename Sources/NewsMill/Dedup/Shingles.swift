@@ -22,17 +22,16 @@ public enum Shingles {
                     i += 1
                     continue
                 }
+                // Cyrillic first: most of the text. D0 letters are lower-cased through a table.
+                if (b == 0xD0 || b == 0xD1) && i + 1 < n {
+                    let c = s[i + 1]
+                    words.add(unit: b == 0xD0 ? cyrillicD0[Int(c & 0x3F)] : 0xD100 | UInt64(c))
+                    i += 2
+                    continue
+                }
                 let width = min(b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1, n - i)
                 let c: UInt8 = width > 1 ? s[i + 1] : 0
                 switch b {
-                case 0xD0 where width == 2:
-                    // Cyrillic, lower-cased: А-П → а-п, Р-Я → р-я, Ѐ-Џ → ѐ-џ
-                    if c >= 0x90 && c <= 0x9F { words.add(0xD0, c + 0x20) }
-                    else if c >= 0xA0 && c <= 0xAF { words.add(0xD1, c - 0x20) }
-                    else if c >= 0x80 && c <= 0x8F { words.add(0xD1, c + 0x10) }
-                    else { words.add(b, c) }
-                case 0xD1 where width == 2:
-                    words.add(b, c)
                 case 0xC3 where width == 2:
                     if c == 0x97 || c == 0xB7 { words.end() }   // × and ÷ are symbols
                     else { words.add(b, c >= 0x80 && c <= 0x9E ? c + 0x20 : c) }
@@ -93,6 +92,18 @@ public enum Shingles {
         }
     }
 
+    /// D0 xx lower-cased, by xx & 0x3F, as the 16-bit unit of the letter: А-П → а-п (D0 B0-BF),
+    /// Р-Я → р-я (D1 80-8F), Ѐ-Џ → ѐ-џ (D1 90-9F); а-п stay.
+    private static let cyrillicD0: [UInt64] = (0..<64).map { low -> UInt64 in
+        let c = UInt8(0x80 | low)
+        switch c {
+        case 0x90...0x9F: return 0xD000 | UInt64(c + 0x20)
+        case 0xA0...0xAF: return 0xD100 | UInt64(c - 0x20)
+        case 0x80...0x8F: return 0xD100 | UInt64(c + 0x10)
+        default: return 0xD000 | UInt64(c)
+        }
+    }
+
     private static let wordASCII: [Bool] = (0..<128).map { b in
         (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F
     }
@@ -103,15 +114,20 @@ public enum Shingles {
         let width = min(size, words.count)
         var out = [UInt32]()
         out.reserveCapacity(words.count - width + 1)
+        // A shingle's hash XORs its words, each rotated 13 bits further than the one before, so
+        // order matters. Sliding one word: drop the first, rotate the rest back, add the new last.
+        @inline(__always) func rotate(_ w: UInt64, _ r: Int) -> UInt64 { r == 0 ? w : (w << UInt64(r)) | (w >> UInt64(64 - r)) }
+        let lastRotation = (width - 1) * 13 % 64
         words.withUnsafeBufferPointer { words in
-            for start in 0...(words.count - width) {
-                // Each word rotated by its place in the shingle, so order matters; then mixed.
-                var h: UInt64 = UInt64(width) &* 0x9E37_79B9_7F4A_7C15
-                for k in 0..<width {
-                    let w = words[start + k], r = UInt64(k * 13 % 64)
-                    h ^= r == 0 ? w : (w << r) | (w >> (64 - r))
-                }
-                out.append(UInt32(truncatingIfNeeded: mix(h) >> 32))
+            var h: UInt64 = 0
+            for k in 0..<width { h ^= rotate(words[k], k * 13 % 64) }
+            let salt = UInt64(width) &* 0x9E37_79B9_7F4A_7C15
+            out.append(UInt32(truncatingIfNeeded: mix(h ^ salt) >> 32))
+            var start = 1
+            while start + width <= words.count {
+                h = rotate(h ^ words[start - 1], 64 - 13) ^ rotate(words[start + width - 1], lastRotation)
+                out.append(UInt32(truncatingIfNeeded: mix(h ^ salt) >> 32))
+                start += 1
             }
         }
         radixSort(&out)
