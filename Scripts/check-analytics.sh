@@ -20,6 +20,13 @@
 #   WHERE dedup.status = 'exact'
 #   ORDER BY source.archive, source.member;
 #
+#   WITH RECURSIVE m(old, new) AS (
+#     SELECT unnest(dedup.merges), dedup.cluster FROM read_json_auto('out/part-*.jsonl') WHERE len(dedup.merges) > 0),
+#    final(id, cluster) AS (
+#     SELECT id, dedup.cluster FROM read_json_auto('out/part-*.jsonl')
+#     UNION SELECT f.id, m.new FROM final f JOIN m ON f.cluster = m.old)
+#   SELECT id, cluster FROM final WHERE cluster NOT IN (SELECT old FROM m) ORDER BY cluster, id LIMIT 10;
+#
 #   SELECT left(d.value, 7) AS month, count(*) AS mentions
 #   FROM (SELECT unnest(dates) AS d FROM read_json_auto('out/part-*.jsonl'))
 #   WHERE regexp_matches(d.value, '^[0-9]{4}-[0-9]{2}')
@@ -121,6 +128,34 @@ exact_rows = duckdb.sql(EXACT_SQL).fetchall()
 check("duckdb: exact duplicates listed with member and canonical id",
       len(exact_rows) == by_status.get("exact", 0) > 0 and all(r[2] and r[3] for r in exact_rows),
       f"rows={len(exact_rows)} report={by_status.get('exact', 0)}")
+
+CLUSTERS_SQL = """
+WITH RECURSIVE m(old, new) AS (
+  SELECT unnest(dedup.merges), dedup.cluster FROM read_json_auto('out/part-*.jsonl') WHERE len(dedup.merges) > 0),
+ final(id, cluster) AS (
+  SELECT id, dedup.cluster FROM read_json_auto('out/part-*.jsonl')
+  UNION SELECT f.id, m.new FROM final f JOIN m ON f.cluster = m.old)
+SELECT id, cluster FROM final WHERE cluster NOT IN (SELECT old FROM m) ORDER BY cluster, id LIMIT 10;
+"""
+print(CLUSTERS_SQL.strip())
+duckdb.sql(CLUSTERS_SQL).show(max_width=200)
+final = dict(duckdb.sql(CLUSTERS_SQL.replace(" ORDER BY cluster, id LIMIT 10", "")).fetchall())
+parent = {}
+def find(x):
+    parent.setdefault(x, x)
+    while parent[x] != x:
+        x = parent[x]
+    return x
+records = [json.loads(line) for path in sorted(glob("out/part-*.jsonl")) for line in open(path, encoding="utf-8")]
+for r in records:
+    for merged in r["dedup"]["merges"]:
+        a, b = find(merged), find(r["dedup"]["cluster"])
+        if a != b:
+            parent[a] = b
+expected_clusters = {r["id"]: find(r["dedup"]["cluster"]) for r in records}
+near = sum(1 for r in records if r["dedup"]["status"] == "near")
+check("duckdb: final clusters equal the closure over cluster and merges, with near duplicates in them",
+      final == expected_clusters and near > 0, f"differ={sum(1 for k in expected_clusters if final.get(k) != expected_clusters[k])} near={near}")
 
 MONTHS_SQL = """
 SELECT left(d.value, 7) AS month, count(*) AS mentions

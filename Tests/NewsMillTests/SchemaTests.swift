@@ -34,7 +34,7 @@ import Testing
         "text":"Военные обратились к властям США.\\n- Нам нужна поддержка, - заявил военный.",\
         "meta":{"topic":"Мир","tags":"США, Венесуэла"},\
         "stats":{"chars":74,"words":11,"sentences":2,"paragraphs":2},\
-        "dedup":{"hash":"f31cc634e258dc9290cda771c6353687","status":"exact","of":"19a8d5bc81e62056ee08af44","similarity":1.0,"cluster":"19a8d5bc81e62056ee08af44"},\
+        "dedup":{"hash":"f31cc634e258dc9290cda771c6353687","status":"exact","of":"19a8d5bc81e62056ee08af44","similarity":1.0,"cluster":"19a8d5bc81e62056ee08af44","merges":[]},\
         "entities":[{"type":"LOC","text":"США","normal":"США","start":29,"end":32}],\
         "dates":[{"text":"23 января","value":"--01-23","start":0,"end":9}],\
         "quotes":[{"text":"Нам нужна поддержка","speaker":"военный","start":36,"end":55}],\

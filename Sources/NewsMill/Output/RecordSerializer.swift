@@ -69,12 +69,11 @@ public enum RecordSerializer {
             json.key("similarity")
             if let similarity = dedup.similarity { json.double(similarity) } else { json.null() }
             json.key("cluster"); json.string(dedup.cluster)
-            if !dedup.merges.isEmpty {
-                json.key("merges")
-                json.beginArray()
-                for merged in dedup.merges { json.string(merged) }
-                json.endArray()
-            }
+            // Always present, so that tools inferring a schema from the data see the same columns.
+            json.key("merges")
+            json.beginArray()
+            for merged in dedup.merges { json.string(merged) }
+            json.endArray()
             json.endObject()
         }
         json.endObject()
