@@ -13,7 +13,8 @@ generated from shared/data at run time into --work (outside the repo).
    half) must give the same clusters as one run (skipped with --no-state).
 4. datasketch MinHashLSH (128 permutations, threshold 0.8) on the same normalized word 5-gram
    shingles: each document is joined with every LSH match already inserted, unverified, as its
-   users do; clusters are the connected components.
+   users do; clusters are the connected components. It is handed every text correctly decoded (the
+   truth file names each file's encoding), so its figures do not suffer from charsets.
 All are scored with ../shared/tools/dedup_score.py; wall times are printed.
 """
 import argparse
@@ -79,10 +80,16 @@ def score(scorer, truth, pred, threshold, out):
     return json.loads(Path(out).read_text(encoding="utf-8")), p.stdout
 
 
-def datasketch_run(corpus, tools_dir, threshold):
+def datasketch_run(corpus, truth, tools_dir, threshold):
     sys.path.insert(0, str(tools_dir))
     from datasketch import MinHash, MinHashLSH
     from neardup_common import norm_words, shingle_set
+    encodings = {}
+    with open(truth, encoding="utf-8") as f:
+        for line in f:
+            t = json.loads(line)
+            if t.get("kind") == "doc":
+                encodings[t["id"]] = t.get("encoding", "utf-8")
     t0 = time.perf_counter()
     lsh = MinHashLSH(threshold=threshold, num_perm=128)
     parent = {}
@@ -95,11 +102,7 @@ def datasketch_run(corpus, tools_dir, threshold):
         return x
 
     for path in sorted(Path(corpus).glob("*.txt")):
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1251", errors="replace")
+        text = path.read_bytes().decode(encodings.get(path.stem, "utf-8"), errors="replace")
         m = MinHash(num_perm=128)
         for s in shingle_set(norm_words(text)):
             m.update(s.encode("utf-8"))
@@ -164,7 +167,7 @@ def main():
         split_note = f"two runs with a state folder give {'the same' if same else 'DIFFERENT'} clusters as one run"
 
     if not args.no_peer:
-        seconds, clusters = datasketch_run(corpus, tools, args.threshold)
+        seconds, clusters = datasketch_run(corpus, truth, tools, args.threshold)
         write_pred(work / "pred-datasketch.jsonl", clusters)
         metrics3, _ = score(tools / "dedup_score.py", truth, work / "pred-datasketch.jsonl", args.threshold, work / "score-datasketch.json")
         rows.append(("datasketch MinHashLSH, 128 perm", seconds, metrics3))
