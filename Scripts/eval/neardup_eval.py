@@ -47,6 +47,23 @@ def run(cmd, **kw):
     return time.perf_counter() - t0, p
 
 
+class UnionFind:
+    """find(x) gives x's set label; join(a, b) merges a's set into b's."""
+
+    def __init__(self):
+        self.parent = {}
+
+    def __call__(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def join(self, a, b):
+        self.parent[self(a)] = self(b)
+
+
 def newsmill_clusters(outs):
     """{file id: final cluster label} over the records of one or more runs, in order."""
     records = []
@@ -54,18 +71,11 @@ def newsmill_clusters(outs):
         for part in sorted(Path(out).glob("part-*.jsonl")):
             with open(part, encoding="utf-8") as f:
                 records += [json.loads(line) for line in f if line.strip()]
-    parent = {}
-
-    def find(x):
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    find = UnionFind()
 
     for r in records:
         for merged in r["dedup"].get("merges", []):
-            parent[find(merged)] = find(r["dedup"]["cluster"])
+            find.join(merged, r["dedup"]["cluster"])
     return {Path(r["source"]["member"]).stem: find(r["dedup"]["cluster"]) for r in records}
 
 
@@ -92,14 +102,7 @@ def datasketch_run(corpus, truth, tools_dir, threshold):
                 encodings[t["id"]] = t.get("encoding", "utf-8")
     t0 = time.perf_counter()
     lsh = MinHashLSH(threshold=threshold, num_perm=128)
-    parent = {}
-
-    def find(x):
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    find = UnionFind()
 
     for path in sorted(Path(corpus).glob("*.txt")):
         text = path.read_bytes().decode(encodings.get(path.stem, "utf-8"), errors="replace")
@@ -107,10 +110,10 @@ def datasketch_run(corpus, truth, tools_dir, threshold):
         for s in shingle_set(norm_words(text)):
             m.update(s.encode("utf-8"))
         for hit in lsh.query(m):
-            parent[find(hit)] = find(path.stem)
+            find.join(hit, path.stem)
         lsh.insert(path.stem, m)
     seconds = time.perf_counter() - t0
-    return seconds, {doc: find(doc) for doc in sorted(parent) + [p.stem for p in sorted(Path(corpus).glob("*.txt"))]}
+    return seconds, {p.stem: find(p.stem) for p in sorted(Path(corpus).glob("*.txt"))}
 
 
 def main():
