@@ -10,23 +10,24 @@ public enum Shingles {
     }
 
     static func hashes(utf8 s: UnsafeBufferPointer<UInt8>, size: Int) -> [UInt32] {
+        // No closure in this loop: a captured `words` would live in memory, not registers.
         var words = WordHashes(capacity: s.count / 6)
-        wordASCII.withUnsafeBufferPointer { wordASCII in
-            var i = 0
-            let n = s.count
+        var i = 0
+        let n = s.count
+        do {
             while i < n {
                 let b = s[i]
-                if b < 0x80 {
-                    // ASCII: letters (lower-cased), digits and "_" make words.
-                    if wordASCII[Int(b)] { words.add(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) } else { words.end() }
-                    i += 1
+                // Cyrillic first, most of the text: a run of letters stays in this branch.
+                if b & 0xFE == 0xD0 && i + 1 < n {
+                    let c = s[i + 1]
+                    words.add(unit: b == 0xD1 ? 0xD100 | UInt64(c) : Self.cyrillicD0(c))
+                    i += 2
                     continue
                 }
-                // Cyrillic first: most of the text. D0 letters are lower-cased through a table.
-                if (b == 0xD0 || b == 0xD1) && i + 1 < n {
-                    let c = s[i + 1]
-                    words.add(unit: b == 0xD0 ? cyrillicD0[Int(c & 0x3F)] : 0xD100 | UInt64(c))
-                    i += 2
+                if b < 0x80 {
+                    // ASCII: letters (lower-cased), digits and "_" make words.
+                    if isWordASCII(b) { words.add(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) } else { words.end() }
+                    i += 1
                     continue
                 }
                 let width = min(b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1, n - i)
@@ -92,20 +93,24 @@ public enum Shingles {
         }
     }
 
-    /// D0 xx lower-cased, by xx & 0x3F, as the 16-bit unit of the letter: А-П → а-п (D0 B0-BF),
-    /// Р-Я → р-я (D1 80-8F), Ѐ-Џ → ѐ-џ (D1 90-9F); а-п stay.
-    private static let cyrillicD0: [UInt64] = (0..<64).map { low -> UInt64 in
-        let c = UInt8(0x80 | low)
+    /// D0 xx lower-cased, as the 16-bit unit of the letter: А-П → а-п (D0 B0-BF), Р-Я → р-я
+    /// (D1 80-8F), Ѐ-Џ → ѐ-џ (D1 90-9F); а-п stay.
+    @inline(__always)
+    private static func cyrillicD0(_ c: UInt8) -> UInt64 {
         switch c {
-        case 0x90...0x9F: return 0xD000 | UInt64(c + 0x20)
-        case 0xA0...0xAF: return 0xD100 | UInt64(c - 0x20)
-        case 0x80...0x8F: return 0xD100 | UInt64(c + 0x10)
+        case 0x90...0x9F: return 0xD000 | UInt64(c &+ 0x20)
+        case 0xA0...0xAF: return 0xD100 | UInt64(c &- 0x20)
+        case 0x80...0x8F: return 0xD100 | UInt64(c &+ 0x10)
         default: return 0xD000 | UInt64(c)
         }
     }
 
-    private static let wordASCII: [Bool] = (0..<128).map { b in
-        (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F
+    /// ASCII letters, digits and "_", as two 64-bit masks (bytes 0-63 and 64-127).
+    @inline(__always)
+    private static func isWordASCII(_ b: UInt8) -> Bool {
+        let low: UInt64 = 0x03FF_0000_0000_0000        // 0-9
+        let high: UInt64 = 0x07FF_FFFE_87FF_FFFE       // A-Z, _, a-z
+        return b < 64 ? (low >> UInt64(b)) & 1 != 0 : (high >> UInt64(b - 64)) & 1 != 0
     }
 
     /// Hashes of every run of `size` words (all words when fewer), sorted, duplicates removed.
