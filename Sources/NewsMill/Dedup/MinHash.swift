@@ -83,6 +83,19 @@ struct LSHIndex {
 
     var bytes: Int { tables.reduce(0) { $0 + $1.count * 8 } }
 
+    /// Every document stored under any band's key, band by band. The first slot of every band
+    /// is read before any probe, so that the (independent) cache misses overlap.
+    func lookup(keys: [UInt32], into out: inout [Int32]) {
+        var touched: UInt64 = 0
+        for (band, key) in keys.enumerated() {
+            tables[band].withUnsafeBufferPointer { slots in
+                touched &+= slots[Int(Shingles.mix(UInt64(key)) & UInt64(slots.count - 1))]
+            }
+        }
+        if touched == 1 { out.reserveCapacity(out.count + 1) }   // keeps the reads
+        for (band, key) in keys.enumerated() { lookup(band: band, key: key, into: &out) }
+    }
+
     /// Every document stored under `key` in `band`.
     func lookup(band: Int, key: UInt32, into out: inout [Int32]) {
         tables[band].withUnsafeBufferPointer { slots in

@@ -76,7 +76,7 @@ final class NearDedupSequencer: Sequencer {
         document.nearSketch = nil
         let number = Int32(ids.count)
         candidates.removeAll(keepingCapacity: true)
-        for (band, key) in sketch.bands.enumerated() { index.lookup(band: band, key: key, into: &candidates) }
+        index.lookup(keys: sketch.bands, into: &candidates)
         candidates.sort()
         var matched: [(number: Int32, similarity: Double, root: Int32)] = []
         var previous: Int32 = -1
