@@ -61,13 +61,8 @@ final class ExactDedupSequencer: Sequencer {
 extension ExactDedupSequencer {
     func restore(from state: StateFolder) throws(RunFailure) {
         let file = try StateAppender(state: state, name: Self.hashesFileName)
-        let committed = file.length
-        let bytes = try file.readAll(upTo: committed)
-        guard bytes.count % Self.recordSize == 0 else {
-            throw RunFailure("state folder \(state.path) is damaged: \(Self.hashesFileName) holds \(bytes.count) bytes, not whole records")
-        }
-        canonicalByHash.reserveCapacity(bytes.count / Self.recordSize + 1024)
-        bytes.withUnsafeBytes { raw in
+        canonicalByHash.reserveCapacity(Int(file.length) / Self.recordSize + 1024)
+        let whole = try file.readRecords(size: Self.recordSize) { raw in
             for offset in stride(from: 0, to: raw.count, by: Self.recordSize) {
                 let hash = Hash128(high: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
                                    low: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
@@ -75,6 +70,9 @@ extension ExactDedupSequencer {
                                    low: raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt32.self))
                 canonicalByHash[hash] = canonicalByHash[hash] ?? id
             }
+        }
+        guard whole else {
+            throw RunFailure("state folder \(state.path) is damaged: \(Self.hashesFileName) holds \(file.length) bytes, not whole records")
         }
         hashesFile = file
     }

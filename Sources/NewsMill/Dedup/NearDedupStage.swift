@@ -168,18 +168,17 @@ final class NearDedupSequencer: Sequencer {
         let shingles = try state.openData("near_dedup.shingles.bin", committed: committed?.files["near_dedup.shingles.bin"] ?? 0)
         let damaged = { (what: String) in RunFailure("state folder \(state.path) is damaged: \(what)") }
 
-        let documentBytes = try documents.readAll(upTo: documents.length)
-        guard documentBytes.count % Self.documentRecord == 0 else { throw damaged("near_dedup.documents.bin is not whole records") }
         var counts: [UInt32] = []
-        var indexedDocuments: [Bool] = []
-        documentBytes.withUnsafeBytes { raw in
+        counts.reserveCapacity(Int(documents.length) / Self.documentRecord)
+        ids.reserveCapacity(counts.capacity)
+        let wholeDocuments = try documents.readRecords(size: Self.documentRecord) { raw in
             for offset in stride(from: 0, to: raw.count, by: Self.documentRecord) {
                 ids.append(CompactID(high: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
                                      low: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self)))
                 counts.append(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
-                indexedDocuments.append(raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt32.self) != 0)
             }
         }
+        guard wholeDocuments else { throw damaged("near_dedup.documents.bin is not whole records") }
         let shingleBytes = counts.reduce(UInt64(0)) { $0 + UInt64($1) * 4 }
         guard shingleBytes == committed?.files["near_dedup.shingles.bin"] ?? 0 else {
             throw damaged("near_dedup.shingles.bin does not hold the sets near_dedup.documents.bin lists")
@@ -187,11 +186,9 @@ final class NearDedupSequencer: Sequencer {
         parent = (0..<Int32(ids.count)).map { $0 }
 
         let bandRecord = 4 + 4 * stage.minHash.bands
-        let bandBytes = try bands.readAll(upTo: bands.length)
-        guard bandBytes.count % bandRecord == 0 else { throw damaged("near_dedup.bands.bin is not whole records") }
-        index = LSHIndex(bands: stage.minHash.bands, capacity: max(1024, bandBytes.count / bandRecord * 5 / 4))
+        index = LSHIndex(bands: stage.minHash.bands, capacity: max(1024, Int(bands.length) / bandRecord))
         var bad = false
-        bandBytes.withUnsafeBytes { raw in
+        let wholeBands = try bands.readRecords(size: bandRecord) { raw in
             for offset in stride(from: 0, to: raw.count, by: bandRecord) {
                 let number = raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)
                 guard number >= 0 && Int(number) < ids.count else { bad = true; return }
@@ -200,16 +197,15 @@ final class NearDedupSequencer: Sequencer {
                 }
             }
         }
-        let linkBytes = try links.readAll(upTo: links.length)
-        guard !bad, linkBytes.count % 8 == 0 else { throw damaged("near_dedup.bands.bin or near_dedup.links.bin is not whole records") }
-        linkBytes.withUnsafeBytes { raw in
+        guard wholeBands, !bad else { throw damaged("near_dedup.bands.bin is not whole records, or names documents it does not hold") }
+        let wholeLinks = try links.readRecords(size: 8) { raw in
             for offset in stride(from: 0, to: raw.count, by: 8) {
                 let a = raw.loadUnaligned(fromByteOffset: offset, as: Int32.self), b = raw.loadUnaligned(fromByteOffset: offset + 4, as: Int32.self)
                 guard a >= 0, b >= 0, Int(a) < ids.count, Int(b) < ids.count else { bad = true; return }
                 union(a, b)
             }
         }
-        guard !bad else { throw damaged("near_dedup.links.bin names documents it does not hold") }
+        guard wholeLinks, !bad else { throw damaged("near_dedup.links.bin is not whole records, or names documents it does not hold") }
         store = ShingleStore(descriptor: shingles, counts: counts)
         files = StateFiles(documents: documents, bands: bands, links: links, shingles: shingles)
     }

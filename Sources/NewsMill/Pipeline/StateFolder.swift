@@ -227,9 +227,20 @@ final class StateAppender {
         do { try flush() } catch { failure = error }
     }
 
-    /// The committed bytes as they were before this run's appends.
-    func readAll(upTo committed: UInt64) throws(RunFailure) -> [UInt8] {
-        committed == 0 ? [] : try StateIO.read(descriptor, count: Int(committed), at: 0, file: name)
+    /// The committed records of `size` bytes, read in blocks of a few MB (a large state is never
+    /// held in memory whole), handed to `body` a block at a time. False when the committed
+    /// length is not a whole number of records.
+    func readRecords(size: Int, _ body: (UnsafeRawBufferPointer) -> Void) throws(RunFailure) -> Bool {
+        guard length % UInt64(size) == 0 else { return false }
+        let block = max(1, (4 << 20) / size) * size
+        var offset: UInt64 = 0
+        while offset < length {
+            let count = Int(min(UInt64(block), length - offset))
+            let bytes = try StateIO.read(descriptor, count: count, at: offset, file: name)
+            bytes.withUnsafeBytes { body($0) }
+            offset += UInt64(count)
+        }
+        return true
     }
 
     func flush() throws(RunFailure) {
