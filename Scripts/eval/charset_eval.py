@@ -40,10 +40,8 @@ import random
 import shlex
 import sys
 import time
-from pathlib import Path
-
-from evalcommon import (REPO, add_common_args, newsmill_extra, newsmill_path, pct, read_utf8, record_text,
-                        run_newsmill, shared_data_dir, squash, write_tar)
+from evalcommon import (REPO, add_common_args, newsmill_extra, pct, prepare, read_utf8, record_text, run_newsmill,
+                        squash, write_tar)
 
 SEED = "newsmill-charset-eval-v1"
 LENGTHS = [("200", 200), ("1000", 1000), ("full", None)]
@@ -477,11 +475,7 @@ def main():
     ap.add_argument("--show-wrong", type=int, default=3, help="most frequent wrong answers shown per encoding")
     args = ap.parse_args()
 
-    newsmill = newsmill_path(args.newsmill, "charset-eval")
-    data_dir = shared_data_dir(args.shared, "nerel-ru-wikinews")
-    work = Path(args.work)
-    work.mkdir(parents=True, exist_ok=True)
-    extra = newsmill_extra(args.pipeline, args.jobs)
+    newsmill, data_dir, work, extra = prepare(args, "charset-eval", "nerel-ru-wikinews")
 
     t_start = time.perf_counter()
     rng = random.Random(SEED)

@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from evalcommon import REPO, add_common_args, newsmill_extra, newsmill_path, read_utf8, run_newsmill, shared_data_dir, write_tar
+from evalcommon import add_common_args, newsmill_extra, prepare, read_utf8, run_newsmill, write_tar
 
 PIPELINE = """version: 1
 input:
@@ -109,14 +109,11 @@ def main():
     add_common_args(ap, "/work/bench/dates", "shared/data folder (holds nerel-ru-wikinews)")
     ap.add_argument("--split", default="dev")
     args = ap.parse_args()
-    newsmill = newsmill_path(args.newsmill, "dates-eval")
-    data_root = shared_data_dir(args.shared, "nerel-ru-wikinews")
+    newsmill, data_root, work, _ = prepare(args, "dates-eval", "nerel-ru-wikinews")
     gold_dir = data_root / "nerel-ru-wikinews"
     scorer = data_root.parent / "tools" / "ner_score.py"
     if not scorer.is_file():
         sys.exit(f"dates-eval: scorer not found at {scorer}")
-    work = Path(args.work)
-    work.mkdir(parents=True, exist_ok=True)
     docs, gold = load(gold_dir, args.split)
 
     tar = work / f"nerel-{args.split}.tar"

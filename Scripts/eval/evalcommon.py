@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -94,6 +95,19 @@ def run_newsmill(newsmill, tar, out, cwd, extra, prog="eval"):
                     r = json.loads(line)
                     rejects.setdefault(r.get("member"), r.get("code"))
     return cmd, wall, records, rejects
+
+
+def prepare(args, prog, marker, fresh=False):
+    """What every evaluation starts from, after add_common_args: the newsmill binary, the shared
+    data folder (holding `marker`), the work folder (emptied first when `fresh`), and the extra
+    `newsmill run` arguments for --pipeline/--jobs."""
+    newsmill = newsmill_path(args.newsmill, prog)
+    data = shared_data_dir(args.shared, marker)
+    work = Path(args.work)
+    if fresh and work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    return newsmill, data, work, newsmill_extra(args.pipeline, args.jobs)
 
 
 def newsmill_extra(pipeline=None, jobs=None):

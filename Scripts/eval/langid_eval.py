@@ -27,9 +27,8 @@ import json
 import shlex
 import sys
 import time
-from pathlib import Path
 
-from evalcommon import REPO, add_common_args, newsmill_extra, newsmill_path, read_utf8, run_newsmill, shared_data_dir, write_tar
+from evalcommon import REPO, add_common_args, prepare, read_utf8, run_newsmill, write_tar
 
 LANGS = ["ru", "uk", "be", "kk", "sr", "en", "de", "fr", "es", "pl"]
 LINGUA_NAMES = {"ru": "RUSSIAN", "uk": "UKRAINIAN", "be": "BELARUSIAN", "kk": "KAZAKH", "sr": "SERBIAN",
@@ -130,11 +129,7 @@ def main():
     ap.add_argument("--top", type=int, default=3, help="confusions shown per language")
     args = ap.parse_args()
 
-    newsmill = newsmill_path(args.newsmill, "langid-eval")
-    data_dir = shared_data_dir(args.shared, "lang-sentences")
-    work = Path(args.work)
-    work.mkdir(parents=True, exist_ok=True)
-    extra = newsmill_extra(args.pipeline, args.jobs)
+    newsmill, data_dir, work, extra = prepare(args, "langid-eval", "lang-sentences")
     t_start = time.perf_counter()
     sentences = load(data_dir)
     peers = None if args.no_peers else Peers()

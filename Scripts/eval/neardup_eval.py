@@ -20,13 +20,12 @@ All are scored with ../shared/tools/dedup_score.py; wall times are printed.
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from evalcommon import add_common_args, newsmill_path, shared_data_dir
+from evalcommon import add_common_args, prepare
 
 PIPELINE = """version: 1
 input:
@@ -126,13 +125,8 @@ def main():
     ap.add_argument("--no-state", action="store_true", help="skip the two-run check with --state")
     ap.add_argument("--no-peer", action="store_true", help="skip datasketch")
     args = ap.parse_args()
-    newsmill = newsmill_path(args.newsmill, "neardup-eval")
-    data = shared_data_dir(args.shared, "nerel-ru-wikinews")
+    newsmill, data, work, _ = prepare(args, "neardup-eval", "nerel-ru-wikinews", fresh=True)
     tools = data.parent / "tools"
-    work = Path(args.work)
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
 
     gen_s, _ = run([sys.executable, str(tools / "make_neardup.py"), "--out", str(work / "set"), "--seed", args.seed,
                     "--n-exact", str(args.n_exact), "--n-near", str(args.n_near), "--no-jsonl"])
