@@ -41,7 +41,7 @@ import shlex
 import sys
 import time
 from evalcommon import (REPO, add_common_args, newsmill_extra, pct, prepare, read_utf8, record_text, run_newsmill,
-                        squash, write_tar)
+                        squash, write_tar, wrong_answers_table)
 
 SEED = "newsmill-charset-eval-v1"
 LENGTHS = [("200", 200), ("1000", 1000), ("full", None)]
@@ -581,14 +581,8 @@ def main():
     P(f"\nNewsMill reject codes: {dict(nm_rej_codes) or 'none'}\n")
 
     P(f"## Most frequent wrong answers (top {args.show_wrong})\n")
-    P("| encoding | NewsMill | chardet | charset-normalizer |")
-    P("|---|---|---|---|")
-    for enc, _c, _g in ENCODINGS:
-        cells = []
-        for tk, _t in tools:
-            w = wrong[(tk, enc)].most_common(args.show_wrong)
-            cells.append(", ".join(f"{a} {n}" for a, n in w) or "–")
-        P(f"| {enc} | " + " | ".join(cells) + " |")
+    for line in wrong_answers_table("encoding", [enc for enc, _c, _g in ENCODINGS], tools, wrong, args.show_wrong):
+        P(line)
     P("")
 
     mojibake = None

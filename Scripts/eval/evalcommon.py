@@ -110,6 +110,16 @@ def prepare(args, prog, marker, fresh=False):
     return newsmill, data, work, newsmill_extra(args.pipeline, args.jobs)
 
 
+def wrong_answers_table(label, rows, tools, counters, top):
+    """Markdown lines: one row per `rows` item, one column per (key, title) in `tools`, each cell
+    the `top` most frequent wrong answers in counters[(tool key, row)] ("–" when none)."""
+    lines = [f"| {label} | " + " | ".join(title for _key, title in tools) + " |", "|---|" + "---|" * len(tools)]
+    for row in rows:
+        cells = [", ".join(f"{answer} {n}" for answer, n in counters[(key, row)].most_common(top)) or "–" for key, _title in tools]
+        lines.append(f"| {row} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def newsmill_extra(pipeline=None, jobs=None):
     extra = []
     if pipeline:

@@ -28,7 +28,7 @@ import shlex
 import sys
 import time
 
-from evalcommon import REPO, add_common_args, prepare, read_utf8, run_newsmill, write_tar
+from evalcommon import REPO, add_common_args, prepare, read_utf8, run_newsmill, write_tar, wrong_answers_table
 
 LANGS = ["ru", "uk", "be", "kk", "sr", "en", "de", "fr", "es", "pl"]
 LINGUA_NAMES = {"ru": "RUSSIAN", "uk": "UKRAINIAN", "be": "BELARUSIAN", "kk": "KAZAKH", "sr": "SERBIAN",
@@ -245,14 +245,8 @@ def main():
         # ---- confusions
         P(f"### {title.capitalize()}: top wrong answers per language (count)\n")
         ctools = [t for t in tools if t[0] in ("newsmill", "lingua", "langdetect")]
-        P("| lang | " + " | ".join(t for _k, t in ctools) + " |")
-        P("|---|" + "---|" * len(ctools))
-        for lang in LANGS:
-            cells = []
-            for tk, _t in ctools:
-                w = confusion[(tk, lang)].most_common(args.top)
-                cells.append(", ".join(f"{a} {c}" for a, c in w) or "–")
-            P(f"| {lang} | " + " | ".join(cells) + " |")
+        for line in wrong_answers_table("lang", LANGS, ctools, confusion, args.top):
+            P(line)
         P("")
 
         tl = f"- {title}: NewsMill {wall:.2f} s wall for {len(items)} samples (whole `newsmill run`)"
