@@ -47,6 +47,19 @@ public enum RecordSerializer {
             json.key("paragraphs"); json.int(stats.paragraphs)
             json.endObject()
         }
+        if let entities = document.entities {
+            json.key("entities")
+            json.beginArray()
+            for entity in entities {
+                json.beginObject()
+                json.key("type"); json.string(entity.type.rawValue)
+                json.key("text"); json.string(entity.text)
+                json.key("start"); json.int(entity.start)
+                json.key("end"); json.int(entity.end)
+                json.endObject()
+            }
+            json.endArray()
+        }
         if let dates = document.dates {
             json.key("dates")
             json.beginArray()
@@ -56,6 +69,47 @@ public enum RecordSerializer {
                 json.key("value"); json.string(date.value)
                 json.key("start"); json.int(date.start)
                 json.key("end"); json.int(date.end)
+                json.endObject()
+            }
+            json.endArray()
+        }
+        if let quotes = document.quotes {
+            json.key("quotes")
+            json.beginArray()
+            for quote in quotes {
+                json.beginObject()
+                json.key("text"); json.string(quote.text)
+                json.key("start"); json.int(quote.start)
+                json.key("end"); json.int(quote.end)
+                json.key("form"); json.string(quote.form.rawValue)
+                json.key("speaker")
+                if let speaker = quote.speaker {
+                    json.beginObject()
+                    json.key("text"); json.string(speaker.text)
+                    json.key("start"); json.int(speaker.start)
+                    json.key("end"); json.int(speaker.end)
+                    json.key("entity"); json.string(speaker.entity?.rawValue)
+                    json.endObject()
+                } else {
+                    json.null()
+                }
+                json.key("verb"); json.string(quote.verb)
+                json.endObject()
+            }
+            json.endArray()
+        }
+        if let numbers = document.numbers {
+            json.key("numbers")
+            json.beginArray()
+            for number in numbers {
+                json.beginObject()
+                json.key("text"); json.string(number.text)
+                json.key("start"); json.int(number.start)
+                json.key("end"); json.int(number.end)
+                json.key("value"); json.double(number.value)
+                json.key("kind"); json.string(number.kind.rawValue)
+                json.key("unit"); json.string(number.unit)
+                json.key("currency"); json.string(number.currency)
                 json.endObject()
             }
             json.endArray()

@@ -69,6 +69,12 @@ public struct Document: Sendable {
     public var stats: TextStats?
     /// Date expressions with offsets into `text` (dates stage).
     public var dates: [DateMention]?
+    /// Named entities with offsets into `text` (entities stage).
+    public var entities: [EntityMention]?
+    /// Quotations with speaker and verb (quotes stage).
+    public var quotes: [QuoteMention]?
+    /// Figures: numbers with unit, currency and normalized value (numbers stage).
+    public var numbers: [NumberMention]?
     public var contentHash: Hash128?
     /// Shingles and band hashes for near dedup, between its parallel and its ordered half.
     public var nearSketch: NearSketch?

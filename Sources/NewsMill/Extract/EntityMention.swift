@@ -1,0 +1,21 @@
+/// The kinds of named entity the NER model tags.
+public enum EntityType: String, Sendable, CaseIterable {
+    case person = "PER"
+    case location = "LOC"
+    case organization = "ORG"
+}
+
+/// A named entity in a text: its span in Unicode scalars of the text (end exclusive).
+public struct EntityMention: Sendable, Equatable {
+    public var type: EntityType
+    public var text: String
+    public var start: Int
+    public var end: Int
+
+    public init(type: EntityType, text: String, start: Int, end: Int) {
+        self.type = type
+        self.text = text
+        self.start = start
+        self.end = end
+    }
+}

@@ -1,0 +1,45 @@
+/// How a quotation is set off in the text.
+public enum QuoteForm: String, Sendable, CaseIterable {
+    /// A paragraph opening with a dash: "— Мы не говорим… — заявил военный."
+    case dash
+    /// Words in «…» or "…" with an attribution ("сказал", "по словам X") around them.
+    case quoted
+    /// Speech attributed without quotation marks to a source ("цитирует … телеканал CNN").
+    case reported
+}
+
+/// Who a quotation is attributed to, as named in the text; `entity` is the type of the named
+/// entity the speaker resolves to, when one is in reach.
+public struct QuoteSpeaker: Sendable, Equatable {
+    public var text: String
+    public var start: Int
+    public var end: Int
+    public var entity: EntityType?
+
+    public init(text: String, start: Int, end: Int, entity: EntityType? = nil) {
+        self.text = text
+        self.start = start
+        self.end = end
+        self.entity = entity
+    }
+}
+
+/// A quotation: the quoted words without their marks, with offsets in Unicode scalars of the
+/// text (end exclusive), its speaker and attribution verb when the text gives them.
+public struct QuoteMention: Sendable, Equatable {
+    public var text: String
+    public var start: Int
+    public var end: Int
+    public var form: QuoteForm
+    public var speaker: QuoteSpeaker?
+    public var verb: String?
+
+    public init(text: String, start: Int, end: Int, form: QuoteForm, speaker: QuoteSpeaker? = nil, verb: String? = nil) {
+        self.text = text
+        self.start = start
+        self.end = end
+        self.form = form
+        self.speaker = speaker
+        self.verb = verb
+    }
+}
