@@ -62,7 +62,7 @@ extension Sequencer {
 
 /// Builds stages by the names used in pipeline configs.
 public enum StageRegistry {
-    public static let names = ["normalize", "boilerplate", "lead", "language", "stats", "dates", "exact_dedup", "near_dedup"]
+    public static let names = ["normalize", "boilerplate", "lead", "language", "stats", "dates", "entities", "exact_dedup", "near_dedup"]
 
     static func make(name: String, options: ConfigSection) throws(ConfigError) -> any Stage {
         switch name {
@@ -72,6 +72,7 @@ public enum StageRegistry {
         case "language": return try LanguageStage(options: options)
         case "stats": return try StatsStage(options: options)
         case "dates": return try DatesStage(options: options)
+        case "entities": return try EntitiesStage(options: options)
         case "exact_dedup": return try ExactDedupStage(options: options)
         case "near_dedup": return try NearDedupStage(options: options)
         default:

@@ -1,0 +1,80 @@
+import Foundation
+import Synchronization
+
+/// Sets `entities`: persons, organisations and locations found by the slovnet news NER model,
+/// run in Swift. The model files come from the natasha wheel (Scripts/install-models.sh); they
+/// are looked for in `models:` when the config names a folder, else in $NEWSMILL_MODELS, ./models
+/// and a models folder beside the executable's checkout.
+public struct EntitiesStage: Stage {
+    public let name = "entities"
+    public var recordsOffsets: Bool { true }
+    let tagger: EntityTagger
+
+    public init(modelDirectory: String) throws(NERModel.Failure) {
+        tagger = EntityTagger(model: try Self.loadModel(modelDirectory))
+    }
+
+    init(options: ConfigSection) throws(ConfigError) {
+        try options.allowOnly(["models"])
+        let configured = try options.string("models", default: "")
+        let candidates = configured.isEmpty ? Self.defaultModelDirectories() : [configured]
+        guard let directory = candidates.first(where: Self.holdsModel) else {
+            throw options.error("models", """
+                the entities stage needs the slovnet NER model files \(NERModel.nerFile) and \(NERModel.navecFile), \
+                not found in \(candidates.joined(separator: ", ")); run Scripts/install-models.sh (it fetches them \
+                from the natasha 1.6.0 wheel with pip into models/), or name their folder with `models:` or \
+                NEWSMILL_MODELS, or remove `entities` from the stages
+                """)
+        }
+        do {
+            try self.init(modelDirectory: directory)
+        } catch {
+            throw options.error("models", "cannot load the NER model: \(error.message); run Scripts/install-models.sh to fetch it again")
+        }
+    }
+
+    public func process(_ document: inout Document) -> Verdict {
+        document.entities = tagger.entities(in: document.text)
+        return .keep
+    }
+
+    static func holdsModel(_ directory: String) -> Bool {
+        [NERModel.nerFile, NERModel.navecFile].allSatisfy {
+            FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent($0))
+        }
+    }
+
+    static func defaultModelDirectories() -> [String] {
+        var directories: [String] = []
+        if let fromEnvironment = ProcessInfo.processInfo.environment["NEWSMILL_MODELS"], !fromEnvironment.isEmpty {
+            directories.append(fromEnvironment)
+        }
+        directories.append("models")
+        // A binary built in a checkout (.build/<triple>/release/newsmill) finds the checkout's models/.
+        var folder = (Bundle.main.executablePath.map { ($0 as NSString).resolvingSymlinksInPath } ?? "") as NSString
+        for _ in 0..<4 where folder.length > 1 {
+            folder = folder.deletingLastPathComponent as NSString
+            let candidate = folder.appendingPathComponent("models")
+            if holdsModel(candidate) && !directories.contains(candidate) {
+                directories.append(candidate)
+                break
+            }
+        }
+        return directories
+    }
+
+    /// One loaded model per folder and process: configs and tests that name the same folder
+    /// share it instead of reading 27 MB again.
+    private static let loaded = Mutex<[String: NERModel]>([:])
+
+    static func loadModel(_ directory: String) throws(NERModel.Failure) -> NERModel {
+        let key = (directory as NSString).standardizingPath
+        if let model = loaded.withLock({ $0[key] }) { return model }
+        let model = try NERModel(directory: directory)
+        return loaded.withLock { cache in
+            if let existing = cache[key] { return existing }
+            cache[key] = model
+            return model
+        }
+    }
+}
