@@ -9,6 +9,18 @@ struct Newsmill: ParsableCommand {
         abstract: "Turn archives of news articles into clean, deduplicated JSON Lines.",
         subcommands: [Run.self, Validate.self, Inspect.self, State.self],
         defaultSubcommand: nil)
+
+    static func main() {
+        #if NEWSMILL_NEEDS_AVX2
+        if let flags = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+            .split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+           !(flags.contains(" avx2") && flags.contains(" fma")) {
+            FileHandle.standardError.write(Data("newsmill: this build needs a CPU with AVX2 and FMA; rebuild with NEWSMILL_PORTABLE=1 swift build -c release\n".utf8))
+            Foundation.exit(Status.failed)
+        }
+        #endif
+        main(nil)
+    }
 }
 
 /// Exit statuses, documented in README.md.
