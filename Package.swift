@@ -41,7 +41,7 @@ let package = Package(
             dependencies: ["NewsMill", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: cpuCheck
         ),
-        .testTarget(name: "NewsMillTests", dependencies: ["NewsMill", "CArchive"]),
+        .testTarget(name: "NewsMillTests", dependencies: ["NewsMill", "CArchive"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

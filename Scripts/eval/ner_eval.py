@@ -109,6 +109,7 @@ def main():
     ap.add_argument("--speed-copies", type=int, default=2, help="the speed set is this many copies of those articles")
     ap.add_argument("--repeat", type=int, default=3, help="NewsMill speed runs per setting (best is reported)")
     ap.add_argument("--no-natasha", action="store_true", help="skip natasha (quality and speed)")
+    ap.add_argument("--no-speed", action="store_true", help="quality only")
     args = ap.parse_args()
     newsmill, data, work, extra = prepare(args, "ner-eval", "nerel-ru-wikinews", fresh=True)
     gold_dir = data / "nerel-ru-wikinews"
@@ -154,6 +155,8 @@ def main():
                 return "/".join(f"{x:.3f}" for x in v) if v else "–"
             print(f"| {name} | {section} | {cell('PER')} | {cell('ORG')} | {cell('LOC')} | {cell('ALL') if ('ALL' in types or 'all' in types) else cell('micro')} |")
 
+    if args.no_speed:
+        return
     # Speed.
     speed_docs = list(load(gold_dir, args.speed_split).values()) * args.speed_copies
     kb = sum(len(t.encode("utf-8")) for t in speed_docs) / 1000

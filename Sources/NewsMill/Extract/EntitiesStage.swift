@@ -69,10 +69,10 @@ public struct EntitiesStage: Stage {
 
     static func loadModel(_ directory: String) throws(NERModel.Failure) -> NERModel {
         let key = (directory as NSString).standardizingPath
-        if let model = loaded.withLock({ $0[key] }) { return model }
-        let model = try NERModel(directory: directory)
-        return loaded.withLock { cache in
-            if let existing = cache[key] { return existing }
+        // Loading under the lock: a second stage naming the folder waits and shares the model.
+        return try loaded.withLock { cache throws(NERModel.Failure) in
+            if let model = cache[key] { return model }
+            let model = try NERModel(directory: directory)
             cache[key] = model
             return model
         }

@@ -30,7 +30,7 @@ struct EntityTagger: Sendable {
             start = end
         }
         let tags = CRFDecoder.decode(scores, tagCount: tagCount, transitions: model.transitions)
-        return spans(tags, tokens, scalars)
+        return OrganisationComplements.join(spans(tags, tokens, scalars), scalars)
     }
 
     /// Word ids (lower-cased lookup, unknown words share one id) and shape ids per token.
@@ -74,6 +74,13 @@ struct EntityTagger: Sendable {
 
     /// Tag scores for a run of tokens, zero-padded at both ends (token × tag, row-major).
     func emissions(_ words: ArraySlice<Int32>, _ shapes: ArraySlice<Int32>) -> [Float] {
+        var trace: [[Float]]? = nil
+        return emissions(words, shapes, trace: &trace)
+    }
+
+    /// The same; a non-nil `trace` collects every layer's output (token × channel, no padding
+    /// rows), for tests against the reference implementation.
+    func emissions(_ words: ArraySlice<Int32>, _ shapes: ArraySlice<Int32>, trace: inout [[Float]]?) -> [Float] {
         let n = words.count
         let first = model.first
         let outputs = first.outputs
@@ -140,6 +147,7 @@ struct EntityTagger: Sendable {
             }
         }
 
+        trace?.append(Array(hidden[(padding * channels)..<((n + padding) * channels)]))
         for (index, block) in model.rest.enumerated() {
             let nextPadding = index + 1 < model.rest.count ? model.rest[index + 1].padding : 0
             var next = [Float](repeating: 0, count: (n + 2 * nextPadding) * block.outputs)
@@ -158,6 +166,7 @@ struct EntityTagger: Sendable {
             hidden = next
             channels = block.outputs
             padding = nextPadding
+            trace?.append(Array(hidden[(padding * channels)..<((n + padding) * channels)]))
         }
 
         let tagCount = model.tags.count

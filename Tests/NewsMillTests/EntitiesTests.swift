@@ -1,0 +1,227 @@
+import Foundation
+import Testing
+@testable import NewsMill
+
+/// The NER model files, fetched by Scripts/install-models.sh (Scripts/test.sh runs it first).
+enum NERFixtures {
+    static let modelDirectory = ProcessInfo.processInfo.environment["NEWSMILL_MODELS"] ?? CLIRunner.packageRoot + "/models"
+
+    static func model() throws -> NERModel {
+        do {
+            return try EntitiesStage.loadModel(modelDirectory)
+        } catch {
+            Issue.record("NER model not loadable from \(modelDirectory) (run Scripts/install-models.sh): \(error.message)")
+            throw error
+        }
+    }
+
+    struct Case: Decodable {
+        var text: String
+        var tokens: [[Int]]
+        var word_ids: [Int32]
+        var shape_ids: [Int32]
+        var layers: [[[Float]]]
+        var scores: [[Float]]
+        var tags: [Int]
+        var spans: [[JSONScalar]]
+    }
+
+    enum JSONScalar: Decodable, Equatable {
+        case int(Int), string(String)
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let i = try? c.decode(Int.self) { self = .int(i) } else { self = .string(try c.decode(String.self)) }
+        }
+    }
+
+    struct Reference: Decodable {
+        var channels: Int
+        var cases: [Case]
+    }
+
+    /// What slovnet computes for a few sentences written for the tests (Scripts/eval/make_ner_fixture.py).
+    static let reference: Reference = {
+        let url = URL(fileURLWithPath: CLIRunner.packageRoot + "/Tests/NewsMillTests/Fixtures/ner-reference.json")
+        return try! JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+    }()
+}
+
+@Suite struct WordTokenizerTests {
+    private func tokens(_ text: String) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        return WordTokenizer.tokenize(scalars).map { String(String.UnicodeScalarView(scalars[$0.start..<$0.end])) }
+    }
+
+    // Expected tokens and shapes are razdel 0.5.0's and slovnet 0.6.0's output for these strings.
+    @Test(arguments: [
+        ("что-то 5,3 1/2 ... ?! -- ** Yahoo! :) ;-((( snake_case Δσ mβж",
+         ["что-то", "5,3", "1/2", "...", "?!", "--", "**", "Yahoo!", ":)", ";", "-", "(", "(", "(", "snake_case", "Δσ", "mβж"]),
+        ("Су-27, СИЗО-6 и 2011-2020 гг.", ["Су-27", ",", "СИЗО-6", "и", "2011-2020", "гг", "."]),
+        ("ООО «Ромашка» (т. е. «что-то»)", ["ООО", "«", "Ромашка", "»", "(", "т", ".", "е", ".", "«", "что-то", "»", ")"]),
+        ("a -b c- d", ["a", "-b", "c-", "d"]),
+        ("  \n\t ", []),
+        ("😀 привет\u{00A0}мир", ["😀", "привет", "мир"]),
+    ])
+    func followsRazdel(_ text: String, _ expected: [String]) {
+        #expect(tokens(text) == expected)
+    }
+
+    @Test(arguments: [
+        ("что-то", "RU_xx"), ("5,3", "NUM"), ("-5", "NUM"), ("...", "PUNCT_OTHER"), ("Yahoo!", "EN_Xx"),
+        ("Су-27", "RU_Xx"), ("СИЗО-6", "RU_XX"), ("и", "RU_x"), ("Нью-Йорк", "RU_Xx-Xx"), ("iPhone", "EN_OTHER"),
+        ("Y", "EN_X"), ("«", "PUNCT_«"), ("-b", "PUNCT_OTHER"), ("Δσ", "OTHER"), ("’", "OTHER"),
+    ])
+    func shapesFollowSlovnet(_ word: String, _ shape: String) {
+        #expect(WordShape.of(ArraySlice(Array(word.unicodeScalars))) == shape)
+    }
+
+    @Test func tokenOffsetsAreScalarsOfTheReference() {
+        for c in NERFixtures.reference.cases {
+            let got = WordTokenizer.tokenize(Array(c.text.unicodeScalars)).map { [$0.start, $0.end] }
+            #expect(got == c.tokens, "\(c.text)")
+        }
+    }
+}
+
+@Suite struct CRFDecoderTests {
+    /// Exhaustive search over every tag sequence: the Viterbi path must score as high.
+    private func bruteForce(_ scores: [Float], _ tagCount: Int, _ transitions: [Float]) -> Float {
+        let n = scores.count / tagCount
+        var best = -Float.infinity
+        var sequence = [Int](repeating: 0, count: n)
+        func score(_ s: [Int]) -> Float {
+            var total = scores[s[0]]
+            for t in 1..<n { total += transitions[s[t - 1] * tagCount + s[t]] + scores[t * tagCount + s[t]] }
+            return total
+        }
+        func visit(_ t: Int) {
+            if t == n { best = max(best, score(sequence)); return }
+            for tag in 0..<tagCount { sequence[t] = tag; visit(t + 1) }
+        }
+        visit(0)
+        return best
+    }
+
+    @Test func findsTheBestPath() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            let tagCount = 3, n = Int.random(in: 1...6, using: &generator)
+            let scores = (0..<n * tagCount).map { _ in Float.random(in: -3...3, using: &generator) }
+            let transitions = (0..<tagCount * tagCount).map { _ in Float.random(in: -3...3, using: &generator) }
+            let path = CRFDecoder.decode(scores, tagCount: tagCount, transitions: transitions)
+            var total = scores[path[0]]
+            for t in 1..<n { total += transitions[path[t - 1] * tagCount + path[t]] + scores[t * tagCount + path[t]] }
+            #expect(path.count == n)
+            #expect(abs(total - bruteForce(scores, tagCount, transitions)) < 1e-4)
+        }
+    }
+
+    @Test func transitionsOverruleEmissions() {
+        // Tag 1 scores best at t=1 alone, but 0→1 is forbidden and 0 is forced at t=0.
+        let scores: [Float] = [5, 0, 0, 1]
+        let transitions: [Float] = [0, -100, 0, 0]
+        #expect(CRFDecoder.decode(scores, tagCount: 2, transitions: transitions) == [0, 0])
+    }
+}
+
+@Suite struct EntityTaggerTests {
+    @Test func everyLayerMatchesTheReference() throws {
+        let model = try NERFixtures.model()
+        let tagger = EntityTagger(model: model)
+        let reference = NERFixtures.reference
+        for c in reference.cases {
+            let scalars = Array(c.text.unicodeScalars)
+            let tokens = WordTokenizer.tokenize(scalars)
+            let (words, shapes) = tagger.encode(tokens, scalars)
+            #expect(words == c.word_ids, "word ids of \(c.text)")
+            #expect(shapes == c.shape_ids, "shape ids of \(c.text)")
+            var trace: [[Float]]? = []
+            let scores = tagger.emissions(words[...], shapes[...], trace: &trace)
+            let layers = try #require(trace)
+            #expect(layers.count == c.layers.count)
+            for (index, (ours, theirs)) in zip(layers, c.layers).enumerated() {
+                let channels = ours.count / tokens.count
+                var worst: Float = 0
+                for t in 0..<tokens.count {
+                    for f in 0..<reference.channels { worst = max(worst, abs(ours[t * channels + f] - theirs[t][f])) }
+                }
+                #expect(worst < 2e-3, "layer \(index) of \(c.text): max difference \(worst)")
+            }
+            let tagCount = model.tags.count
+            var worst: Float = 0
+            for t in 0..<tokens.count {
+                for j in 0..<tagCount { worst = max(worst, abs(scores[t * tagCount + j] - c.scores[t][j])) }
+            }
+            #expect(worst < 2e-3, "tag scores of \(c.text): max difference \(worst)")
+            let tags = CRFDecoder.decode(scores, tagCount: tagCount, transitions: model.transitions)
+            #expect(tags == c.tags, "tags of \(c.text)")
+            let spans = tagger.spans(tags, tokens, scalars).map { [NERFixtures.JSONScalar.string($0.type.rawValue), .int($0.start), .int($0.end)] }
+            #expect(spans == c.spans, "spans of \(c.text)")
+        }
+    }
+
+    @Test func windowsGiveWhatOnePassGives() throws {
+        let model = try NERFixtures.model()
+        let text = NERFixtures.reference.cases.map(\.text).joined(separator: "\n")
+        let whole = EntityTagger(model: model, window: 100_000).entities(in: text)
+        for window in [1, 2, 5, 17] {
+            #expect(EntityTagger(model: model, window: window).entities(in: text) == whole, "window \(window)")
+        }
+        #expect(!whole.isEmpty)
+    }
+
+    @Test func organisationsTakeTheirComplement() throws {
+        let tagger = EntityTagger(model: try NERFixtures.model())
+        let text = "Глава МИД России Сергей Лавров прилетел в Нью-Йорк."
+        let found = tagger.entities(in: text).map { "\($0.type.rawValue) \($0.text) \($0.start)" }
+        #expect(found == ["ORG МИД России 6", "LOC России 10", "PER Сергей Лавров 17", "LOC Нью-Йорк 42"])
+    }
+
+    @Test func joinsChainsButNotAcrossPunctuationOrPersons() {
+        let text = "Пресс-служба МВД России, Иван Петров"
+        let scalars = Array(text.unicodeScalars)
+        func mention(_ type: EntityType, _ start: Int, _ end: Int) -> EntityMention {
+            EntityMention(type: type, text: String(String.UnicodeScalarView(scalars[start..<end])), start: start, end: end)
+        }
+        let joined = OrganisationComplements.join([mention(.organization, 0, 12), mention(.organization, 13, 16),
+                                                   mention(.location, 17, 23), mention(.person, 25, 36)], scalars)
+        #expect(joined.map(\.text) == ["Пресс-служба МВД России", "России", "Иван Петров"])
+        #expect(joined.map(\.type) == [.organization, .location, .person])
+    }
+
+    @Test func offsetsCountScalarsAfterEmojiAndCombiningMarks() throws {
+        let tagger = EntityTagger(model: try NERFixtures.model())
+        let text = "👍🏽 Е\u{0301}сли верить ТАСС, Владимир Путин прилетел в Москву."
+        let scalars = Array(text.unicodeScalars)
+        let found = tagger.entities(in: text)
+        #expect(!found.isEmpty)
+        for entity in found {
+            #expect(String(String.UnicodeScalarView(scalars[entity.start..<entity.end])) == entity.text)
+        }
+        #expect(found.contains { $0.type == .person && $0.text == "Владимир Путин" })
+    }
+
+    /// The founding article: every person, organisation and location a careful reader must find.
+    @Test func seedArticleMustFacts() throws {
+        let stage = try EntitiesStage(modelDirectory: NERFixtures.modelDirectory)
+        let text = try String(contentsOfFile: CLIRunner.packageRoot + "/corpus/000_e05233e226880e41.txt", encoding: .utf8)
+        var document = Document(origin: Origin(archive: nil, member: "000_e05233e226880e41.txt"), format: .txt,
+                                sourceBytes: text.utf8.count, encoding: "utf-8", text: text)
+        _ = stage.process(&document)
+        let found = Set((document.entities ?? []).map { "\($0.type.rawValue) \($0.text)" })
+        let must = ["PER Николаса Мадуро", "PER Хуан Гуайдо", "PER Николас Мадуро", "PER Петр Порошенко", "PER Мадуро",
+                    "PER Гуайдо", "ORG CNN", "ORG Национальная ассамблея Венесуэлы", "ORG Национальной ассамблеи Венесуэлы",
+                    "LOC США", "LOC Венесуэле", "LOC Венесуэлы", "LOC Бразилии", "LOC Колумбии", "LOC Перу", "LOC Каракасе"]
+        for fact in must { #expect(found.contains(fact), "\(fact)") }
+        #expect(found.contains("ORG Госдепе США") || found.contains("ORG Госдепе"))
+    }
+
+    @Test func missingModelSaysHowToGetIt() throws {
+        let yaml = "version: 1\nstages:\n  - entities:\n      models: /nonexistent/models\n"
+        #expect {
+            _ = try PipelineConfig.parse(yaml: yaml, file: "test.yaml")
+        } throws: { error in
+            "\(error)".contains("Scripts/install-models.sh") && "\(error)".contains("stages[0].entities.models")
+        }
+    }
+}
