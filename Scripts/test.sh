@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/install-deps.sh
+Scripts/install-models.sh
 swift build --build-tests 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' || true; }
 swift test --skip-build
 NEWSMILL=.build/debug/newsmill Scripts/check-analytics.sh
