@@ -5,11 +5,13 @@ import Foundation
 // The NER model's matrix products run 2x faster with AVX2 and FMA (x86-64 CPUs since 2013-15:
 // Intel Haswell, AMD Zen). NEWSMILL_PORTABLE=1 builds for any x86-64 CPU. The CLI itself is built
 // for any CPU, so that on one without AVX2 it can say so instead of dying on an illegal instruction.
-var optimization: [SwiftSetting] = []
+// Debug builds optimize the library too: the tests run the NER model, whose loading and matrix
+// products take seconds instead of milliseconds unoptimized.
+var optimization: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 var cpuCheck: [SwiftSetting] = []
 #if arch(x86_64)
 if ProcessInfo.processInfo.environment["NEWSMILL_PORTABLE"] == nil {
-    optimization = [.unsafeFlags(["-target-cpu", "haswell"])]
+    optimization.append(.unsafeFlags(["-target-cpu", "haswell"]))
     cpuCheck = [.define("NEWSMILL_NEEDS_AVX2")]
 }
 #endif

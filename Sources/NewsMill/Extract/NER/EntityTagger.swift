@@ -127,21 +127,28 @@ struct EntityTagger: Sendable {
         var padding = model.rest.first?.padding ?? 0
         var channels = outputs
         var hidden = [Float](repeating: 0, count: (n + 2 * padding) * channels)
+        let vectorized = outputs % 16 == 0
         projected.withUnsafeBufferPointer { p in
             model.firstShapeTable.withUnsafeBufferPointer { shapeTable in
                 hidden.withUnsafeMutableBufferPointer { h in
                     var sum = [Float](repeating: 0, count: outputs)
-                    for t in 0..<n {
-                        for f in 0..<outputs { sum[f] = first.bias[f] }
-                        for k in 0..<kernel {
-                            let position = t + k - first.padding
-                            guard position >= 0 && position < n else { continue }
-                            let wordRow = Int(slot[position]) * wide + k * outputs
-                            let shapeRow = (Int(shapes[shapes.startIndex + position]) * kernel + k) * outputs
-                            for f in 0..<outputs { sum[f] += p[wordRow + f] + shapeTable[shapeRow + f] }
+                    sum.withUnsafeMutableBufferPointer { sum in
+                        for t in 0..<n {
+                            for f in 0..<outputs { sum[f] = first.bias[f] }
+                            for k in 0..<kernel {
+                                let position = t + k - first.padding
+                                guard position >= 0 && position < n else { continue }
+                                let word = p.baseAddress! + Int(slot[position]) * wide + k * outputs
+                                let shape = shapeTable.baseAddress! + (Int(shapes[shapes.startIndex + position]) * kernel + k) * outputs
+                                if vectorized {
+                                    Self.accumulate(sum.baseAddress!, word, shape, count: outputs)
+                                } else {
+                                    for f in 0..<outputs { sum[f] += word[f] + shape[f] }
+                                }
+                            }
+                            let out = (t + padding) * channels
+                            for f in 0..<outputs { h[out + f] = max(sum[f], 0) * first.scale[f] + first.shift[f] }
                         }
-                        let out = (t + padding) * channels
-                        for f in 0..<outputs { h[out + f] = max(sum[f], 0) * first.scale[f] + first.shift[f] }
                     }
                 }
             }
@@ -180,6 +187,19 @@ struct EntityTagger: Sendable {
             for j in 0..<tagCount { scores[t * tagCount + j] += model.projectionBias[j] }
         }
         return scores
+    }
+
+    /// sum += a + b over `count` floats, 16 at a time.
+    @inline(__always)
+    static func accumulate(_ sum: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) {
+        let s = UnsafeMutableRawPointer(sum), x = UnsafeRawPointer(a), y = UnsafeRawPointer(b)
+        var offset = 0
+        while offset < count * 4 {
+            let v = s.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                + (x.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self) + y.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self))
+            s.storeBytes(of: v, toByteOffset: offset, as: SIMD16<Float>.self)
+            offset += 64
+        }
     }
 
     /// BIO tags to spans: B opens a span, I extends the open one (whatever type it names), O

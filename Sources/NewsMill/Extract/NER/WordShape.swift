@@ -42,6 +42,24 @@ enum WordShape {
         return "OTHER"
     }
 
+    enum LetterCase { case upper, lower, title, none }
+
+    /// Unicode case of a character; ASCII and basic Cyrillic without the property tables.
+    @inline(__always)
+    static func letterCase(_ s: Unicode.Scalar) -> LetterCase {
+        switch s.value {
+        case 0x41...0x5A, 0x400...0x42F: return .upper
+        case 0x61...0x7A, 0x430...0x45F: return .lower
+        case 0...0x7F: return .none
+        default:
+            let p = s.properties
+            if p.generalCategory == .titlecaseLetter { return .title }
+            if p.isUppercase { return .upper }
+            if p.isLowercase { return .lower }
+            return .none
+        }
+    }
+
     static func isTitle(_ word: ArraySlice<Unicode.Scalar>) -> Bool {
         word.count > 1 && isUpper(word.prefix(1)) && isLower(word.dropFirst())
     }
@@ -49,9 +67,11 @@ enum WordShape {
     static func isUpper(_ word: ArraySlice<Unicode.Scalar>) -> Bool {
         var cased = false
         for s in word {
-            let p = s.properties
-            if p.isLowercase || p.generalCategory == .titlecaseLetter { return false }
-            if p.isUppercase { cased = true }
+            switch letterCase(s) {
+            case .lower, .title: return false
+            case .upper: cased = true
+            case .none: break
+            }
         }
         return cased
     }
@@ -59,9 +79,11 @@ enum WordShape {
     static func isLower(_ word: ArraySlice<Unicode.Scalar>) -> Bool {
         var cased = false
         for s in word {
-            let p = s.properties
-            if p.isUppercase || p.generalCategory == .titlecaseLetter { return false }
-            if p.isLowercase { cased = true }
+            switch letterCase(s) {
+            case .upper, .title: return false
+            case .lower: cased = true
+            case .none: break
+            }
         }
         return cased
     }
