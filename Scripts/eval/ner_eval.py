@@ -15,7 +15,9 @@ Speed: the same articles (by default all 840 of train + dev, --speed-copies time
 each, back to back on the same machine:
 - natasha: NewsNERTagger per article, BLAS limited to one thread; articles/s and KB/s of UTF-8.
 - NewsMill: the entities stage's own CPU seconds (report.json timing.stages) with --jobs 1, and
-  the wall time of whole runs with --jobs 1 and --jobs 2 (model load included), best of --repeat.
+  the wall time and peak RSS of whole runs with --jobs 1 and --jobs 2 (model load included), best
+  of --repeat: a pipeline of the entities stage alone, and Pipelines/default.yaml (every stage and
+  extractor: text layer, entities, quotes, numbers, dedup), as a share of the former.
 """
 import argparse
 import json
@@ -171,22 +173,41 @@ def main():
             tagger(text)
         cpu = time.process_time() - t0
         print(f"| natasha NewsNERTagger | one core, CPU time | {len(speed_docs) / cpu:.1f} | {kb / cpu:.0f} |")
-    for jobs in (1, 2):
-        best_wall, best_stage = None, None
-        for _ in range(args.repeat):
-            out = work / f"speed-out-{jobs}"
-            cmd = [newsmill, "run", str(speed_tar), "-o", str(out), "-q", "--pipeline", str(pipeline), "--jobs", str(jobs)]
-            t0 = time.perf_counter()
-            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-            wall = time.perf_counter() - t0
-            report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-            stage = report["timing"]["stages"]["entities"]
-            best_wall = wall if best_wall is None else min(best_wall, wall)
-            best_stage = stage if best_stage is None else min(best_stage, stage)
-        if jobs == 1:
-            print(f"| NewsMill entities stage | one worker, stage CPU time | {len(speed_docs) / best_stage:.1f} | {kb / best_stage:.0f} |")
-        print(f"| NewsMill run (entities only) | --jobs {jobs}, wall time incl. model load | {len(speed_docs) / best_wall:.1f} | {kb / best_wall:.0f} |")
+    default_pipeline = Path(__file__).resolve().parents[2] / "Pipelines" / "default.yaml"
+    entity_rate = {}
+    for label, config in (("entities only", pipeline), ("default: every stage and extractor", default_pipeline)):
+        for jobs in (1, 2):
+            best_wall, best_stage, peak = None, None, 0
+            for _ in range(args.repeat):
+                wall, report, rss = timed_run(newsmill, speed_tar, work / f"speed-out-{jobs}", config, jobs)
+                stage = report["timing"]["stages"]["entities"]
+                best_wall = wall if best_wall is None else min(best_wall, wall)
+                best_stage = stage if best_stage is None else min(best_stage, stage)
+                peak = max(peak, rss)
+            if jobs == 1 and config == pipeline:
+                print(f"| NewsMill entities stage | one worker, stage CPU time | {len(speed_docs) / best_stage:.1f} | {kb / best_stage:.0f} |")
+            rate = len(speed_docs) / best_wall
+            note = ""
+            if config == pipeline:
+                entity_rate[jobs] = rate
+                if jobs == 2:
+                    note = f" ({rate / entity_rate[1]:.2f}x one worker)"
+            else:
+                note = f" ({100 * rate / entity_rate[jobs]:.0f}% of entities only)"
+            print(f"| NewsMill run, {label} | --jobs {jobs}, wall time incl. model load; peak RSS {peak / 1024:.0f} MB | {rate:.1f}{note} | {kb / best_wall:.0f} |")
 
+
+def timed_run(newsmill, tar, out, pipeline, jobs):
+    """One `newsmill run`: wall seconds, its report.json and its peak RSS in KB."""
+    cmd = [newsmill, "run", str(tar), "-o", str(out), "-q", "--pipeline", str(pipeline), "--jobs", str(jobs)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 3):
+        sys.exit(f"ner-eval: {' '.join(map(str, cmd))} exited {code}")
+    return wall, json.loads((out / "report.json").read_text(encoding="utf-8")), usage.ru_maxrss
 
 if __name__ == "__main__":
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -72,7 +72,7 @@ import Testing
         #expect(validate.status == 1)
         let good = try CLIRunner.run(["validate", "Pipelines/default.yaml"])
         #expect(good.status == 0)
-        #expect(good.stdout.contains("normalize → boilerplate → lead → language → stats → dates → exact_dedup → near_dedup"))
+        #expect(good.stdout.contains("normalize → boilerplate → lead → language → stats → dates → numbers → entities → quotes → exact_dedup → near_dedup"))
     }
 
     @Test func unwritableOutputFailsWithExitOne() throws {

@@ -7,7 +7,7 @@ import Testing
 
     @Test func defaultPipelineParsesAndMatchesBuiltIn() throws {
         let config = try PipelineConfig.load(path: "\(Self.packageRoot)/Pipelines/default.yaml")
-        #expect(config.stageNames == ["normalize", "boilerplate", "lead", "language", "stats", "dates", "exact_dedup", "near_dedup"])
+        #expect(config.stageNames == ["normalize", "boilerplate", "lead", "language", "stats", "dates", "numbers", "entities", "quotes", "exact_dedup", "near_dedup"])
         #expect(config.stageNames == (try PipelineConfig.builtInDefault()).stageNames)
         #expect(config.input == InputOptions())
         #expect(config.output == OutputOptions())

@@ -164,6 +164,9 @@ extension PipelineConfig {
               - language
               - stats
               - dates
+              - numbers
+              - entities
+              - quotes
               - exact_dedup:
                   mode: mark
               - near_dedup

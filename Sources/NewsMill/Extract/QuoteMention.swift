@@ -4,8 +4,12 @@ public enum QuoteForm: String, Sendable, CaseIterable {
     case dash
     /// Words in «…» or "…" with an attribution ("сказал", "по словам X") around them.
     case quoted
-    /// Speech attributed without quotation marks to a source ("цитирует … телеканал CNN").
+    /// Speech relayed by a source ("— …, — цитирует одного из солдат телеканал CNN", "«…», —
+    /// передаёт ТАСС"): the words in dashes or marks, `source` the outlet that relays them.
     case reported
+    /// A paragraph without marks after one ending with an attribution ("Министр сказал:"): a block
+    /// quotation whose marks were lost.
+    case block
 }
 
 /// Who a quotation is attributed to, as named in the text; `entity` is the type of the named
@@ -33,13 +37,18 @@ public struct QuoteMention: Sendable, Equatable {
     public var form: QuoteForm
     public var speaker: QuoteSpeaker?
     public var verb: String?
+    /// The outlet that relays the words of a `reported` quotation ("CNN" in "цитирует одного из
+    /// солдат телеканал CNN"); the speaker when the text names no one else.
+    public var source: QuoteSpeaker?
 
-    public init(text: String, start: Int, end: Int, form: QuoteForm, speaker: QuoteSpeaker? = nil, verb: String? = nil) {
+    public init(text: String, start: Int, end: Int, form: QuoteForm, speaker: QuoteSpeaker? = nil, verb: String? = nil,
+                source: QuoteSpeaker? = nil) {
         self.text = text
         self.start = start
         self.end = end
         self.form = form
         self.speaker = speaker
         self.verb = verb
+        self.source = source
     }
 }

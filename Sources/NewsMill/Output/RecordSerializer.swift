@@ -82,16 +82,18 @@ public enum RecordSerializer {
                 json.key("start"); json.int(quote.start)
                 json.key("end"); json.int(quote.end)
                 json.key("form"); json.string(quote.form.rawValue)
-                json.key("speaker")
-                if let speaker = quote.speaker {
-                    json.beginObject()
-                    json.key("text"); json.string(speaker.text)
-                    json.key("start"); json.int(speaker.start)
-                    json.key("end"); json.int(speaker.end)
-                    json.key("entity"); json.string(speaker.entity?.rawValue)
-                    json.endObject()
-                } else {
-                    json.null()
+                for (key, speaker) in [("speaker", quote.speaker), ("source", quote.source)] {
+                    json.key(key)
+                    if let speaker {
+                        json.beginObject()
+                        json.key("text"); json.string(speaker.text)
+                        json.key("start"); json.int(speaker.start)
+                        json.key("end"); json.int(speaker.end)
+                        json.key("entity"); json.string(speaker.entity?.rawValue)
+                        json.endObject()
+                    } else {
+                        json.null()
+                    }
                 }
                 json.key("verb"); json.string(quote.verb)
                 json.endObject()

@@ -62,7 +62,7 @@ extension Sequencer {
 
 /// Builds stages by the names used in pipeline configs.
 public enum StageRegistry {
-    public static let names = ["normalize", "boilerplate", "lead", "language", "stats", "dates", "entities", "exact_dedup", "near_dedup"]
+    public static let names = ["normalize", "boilerplate", "lead", "language", "stats", "dates", "entities", "numbers", "quotes", "exact_dedup", "near_dedup"]
 
     static func make(name: String, options: ConfigSection) throws(ConfigError) -> any Stage {
         switch name {
@@ -73,6 +73,8 @@ public enum StageRegistry {
         case "stats": return try StatsStage(options: options)
         case "dates": return try DatesStage(options: options)
         case "entities": return try EntitiesStage(options: options)
+        case "numbers": return try NumbersStage(options: options)
+        case "quotes": return try QuotesStage(options: options)
         case "exact_dedup": return try ExactDedupStage(options: options)
         case "near_dedup": return try NearDedupStage(options: options)
         default:

@@ -1,0 +1,74 @@
+/// Finds figures in Russian (and plain English) text: counts with their counted noun ("16
+/// человек", "150 участников"), bare numbers ("150"), amounts of money ("$5 млн", "5,3 млрд
+/// рублей", "€10"), percentages ("20%", "20 процентов"), ordinals ("третий", "5-й", "XXI"),
+/// numbers in words ("двадцать пять", "полторы тысячи"), ranges as two figures ("от 5 до 7
+/// человек"). Dates, years, times, phone and version numbers and numbers inside names or codes
+/// ("Су-27", "COVID-19") are not figures.
+public struct NumberExtractor: Sendable {
+    public struct Options: Sendable, Equatable {
+        /// Numbers spelled in words: "десять", "полторы тысячи", "двое".
+        public var words = true
+        /// Ordinals: "третий", "5-й", "XXI".
+        public var ordinals = true
+        /// The noun after a number is its unit when it looks like a noun ("150 участников"); off,
+        /// only the units and nouns of the lexicon count ("км", "человек", "лет").
+        public var countedNouns = true
+
+        public init(words: Bool = true, ordinals: Bool = true, countedNouns: Bool = true) {
+            self.words = words
+            self.ordinals = ordinals
+            self.countedNouns = countedNouns
+        }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// The figures of `text` in order; none overlaps a span of `dates` (the dates stage's
+    /// mentions of the same text, in order).
+    public func extract(from text: String, skipping dates: [DateMention] = []) -> [NumberMention] {
+        var text = text
+        return text.withUTF8 { extract(utf8: $0, skipping: dates) }
+    }
+
+    private func extract(utf8: UnsafeBufferPointer<UInt8>, skipping dates: [DateMention]) -> [NumberMention] {
+        var tokens = DateTokens(utf8)
+        var mentions: [NumberMention] = []
+        var figures: [NumberFigure] = []
+        // Scalar offsets are counted forward from the previous mention, so the text is read once.
+        var countedBytes = 0, countedScalars = 0
+        func scalarOffset(ofByte byte: Int) -> Int {
+            countedScalars += tokens.scalarCount(from: countedBytes, to: byte)
+            countedBytes = byte
+            return countedScalars
+        }
+        var nextDate = 0
+        func overlapsDate(_ start: Int, _ end: Int) -> Bool {
+            while nextDate < dates.count && dates[nextDate].end <= start { nextDate += 1 }
+            return nextDate < dates.count && dates[nextDate].start < end
+        }
+        for line in tokens.lines {
+            tokens.tokenize(line: line)
+            let grammar = NumberGrammar(tokens: tokens, options: options)
+            var i = 0
+            while i < tokens.count {
+                i = grammar.isAnchor(i) ? grammar.read(at: i, into: &figures) : i + 1
+            }
+            for figure in figures {
+                let startByte = Int(tokens[figure.start].byteStart)
+                let start = scalarOffset(ofByte: startByte)
+                let end = scalarOffset(ofByte: Int(tokens[figure.end - 1].byteEnd))
+                if overlapsDate(start, end) { continue }
+                let value = figure.amount.double
+                mentions.append(NumberMention(text: tokens.text(figure.start..<figure.end), start: start, end: end,
+                                              value: figure.negative ? -value : value, kind: figure.kind,
+                                              unit: figure.unit.map { tokens.text($0) }, currency: figure.currency))
+            }
+            figures.removeAll(keepingCapacity: true)
+        }
+        return mentions
+    }
+}

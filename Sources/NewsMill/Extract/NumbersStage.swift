@@ -1,0 +1,24 @@
+/// Sets `numbers`: the figures of the text with their normalized values, units or counted
+/// nouns, currencies and offsets. When the dates stage ran before, nothing inside a date span
+/// is a figure; without it, years and day-month dates are still recognised and left out.
+public struct NumbersStage: Stage {
+    public let name = "numbers"
+    public var recordsOffsets: Bool { true }
+    let extractor: NumberExtractor
+
+    public init(options: NumberExtractor.Options = NumberExtractor.Options()) {
+        extractor = NumberExtractor(options: options)
+    }
+
+    init(options: ConfigSection) throws(ConfigError) {
+        try options.allowOnly(["words", "ordinals", "counted_nouns"])
+        self.init(options: NumberExtractor.Options(words: try options.bool("words", default: true),
+                                                   ordinals: try options.bool("ordinals", default: true),
+                                                   countedNouns: try options.bool("counted_nouns", default: true)))
+    }
+
+    public func process(_ document: inout Document) -> Verdict {
+        document.numbers = extractor.extract(from: document.text, skipping: document.dates ?? [])
+        return .keep
+    }
+}

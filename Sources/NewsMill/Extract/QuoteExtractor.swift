@@ -1,0 +1,473 @@
+/// Finds direct speech in Russian news text, with its speaker and attribution verb.
+///
+/// What is a quotation:
+/// - a paragraph opening with a dash ("— Мы не говорим… — заявил военный."): the speaker's words,
+///   cut at the narrator's words ("[,!?…] — " and a lower-case word); "— A, — сказал он. — B." gives
+///   two quotations, A and B, with the same attribution. A dash paragraph without narrator's words
+///   is a dialogue line (speaker from a "X сказал:" paragraph before it, else none) unless it is
+///   part of a list: items that start in lower case or end with ";" or ",", or follow a
+///   paragraph ending with ":" that has no speech verb;
+/// - words in «…», "…" or “…” with an attribution: after them (", — заявил X", ", сказал X"),
+///   before them ("X заявил: «…»", "По словам X, «…»", "Как сказал X, «…»", "X считает, что «…»",
+///   a fragment in lower case inside such a clause), or in a paragraph ending "X сказал:" before
+///   it; narrator's words inside the marks («A, — замечает X. — B») cut it like a dash quotation;
+///   a quoted whole sentence of four words or more stands as a quotation without attribution, and
+///   takes the speaker of a quotation in the same or the paragraph before;
+/// - a quotation over several paragraphs: a paragraph whose « is not closed, continued by
+///   paragraphs opening with «; each paragraph's part is one mention with the shared attribution;
+/// - `reported`: any of these attributed with a relaying verb ("цитирует … телеканал CNN",
+///   "передаёт ТАСС", "пишет газета"): the speaker is who is quoted, the source the outlet;
+/// - `block`: a paragraph without marks after a paragraph ending "X заявил:" (a block quotation
+///   whose marks were lost).
+///
+/// What is not: a dash inside a sentence ("В Венесуэле — двоевластие."); quoted names and titles
+/// («Газпром», «Коммерсант», short quoted words with no attribution: "провозгласил себя
+/// «исполняющим обязанности»"); indirect speech without marks ("сообщил, что …").
+public struct QuoteExtractor: Sendable {
+    /// Keep quotations with neither speaker nor verb (dialogue lines, quoted sentences).
+    public var includeUnattributed: Bool
+    /// Keep block quotations (paragraphs after "X заявил:").
+    public var includeBlocks: Bool
+
+    public init(includeUnattributed: Bool = true, includeBlocks: Bool = true) {
+        self.includeUnattributed = includeUnattributed
+        self.includeBlocks = includeBlocks
+    }
+
+    public func extract(from text: String, entities: [EntityMention]? = nil) -> [QuoteMention] {
+        var text = text
+        return text.withUTF8 { bytes in
+            let tokens = QuoteTokens(bytes)
+            guard tokens.count > 0 else { return [] }
+            let spans = QuoteEntities(entities ?? [], in: tokens)
+            var finder = QuoteFinder(tokens: tokens, reader: AttributionReader(tokens: tokens, entities: spans), options: self)
+            finder.run()
+            return QuoteOutput(tokens: tokens, entities: spans).mentions(finder.found)
+        }
+    }
+}
+
+/// A quotation found, as token ranges.
+struct FoundQuote {
+    var words: Range<Int>
+    var form: QuoteForm
+    var attribution: Attribution?
+    var paragraph: Int
+}
+
+/// The paragraph-by-paragraph grammar of quotations (see `QuoteExtractor`).
+struct QuoteFinder {
+    let tokens: QuoteTokens
+    let reader: AttributionReader
+    let options: QuoteExtractor
+    private(set) var found: [FoundQuote] = []
+
+    /// The spans of quote marks at the top level of a paragraph; `close` nil when the paragraph
+    /// ends before the span closes.
+    struct Span {
+        var open: Int
+        var close: Int?
+    }
+
+    private var spansOf: [[Span]] = []
+    /// Spans already taken as the continuation of a quotation from an earlier paragraph.
+    private var continued: Set<Int> = []
+    /// Whether the current run of dash paragraphs is a list.
+    private var dashRunIsList = false
+
+    init(tokens: QuoteTokens, reader: AttributionReader, options: QuoteExtractor) {
+        self.tokens = tokens
+        self.reader = reader
+        self.options = options
+    }
+
+    private var paragraphs: [Range<Int>] { tokens.paragraphs }
+
+    mutating func run() {
+        spansOf = paragraphs.map(spans(in:))
+        for p in paragraphs.indices {
+            if isDashParagraph(p) {
+                if p == 0 || !isDashParagraph(p - 1) { dashRunIsList = isList(from: p) }
+                if dashQuotes(p) { continue }
+            }
+            if continued.contains(p) { continue }
+            if blockQuote(p) { continue }
+            for span in spansOf[p] { quotes(from: span, in: p) }
+        }
+    }
+
+    // MARK: Quote marks
+
+    private func spans(in paragraph: Range<Int>) -> [Span] {
+        var result: [Span] = []
+        var depth = 0
+        var open = 0
+        for i in paragraph {
+            let mark = tokens[i].mark
+            let opening: Bool
+            switch mark {
+            case .openQuote: opening = true
+            case .closeQuote: opening = false
+            case .eitherQuote: opening = reader.opens(i)
+            default: continue
+            }
+            if opening {
+                if depth == 0 { open = i }
+                depth += 1
+            } else if depth > 0 {
+                depth -= 1
+                if depth == 0 { result.append(Span(open: open, close: i)) }
+            }
+        }
+        if depth > 0 { result.append(Span(open: open, close: nil)) }
+        return result
+    }
+
+    private func inner(_ span: Span, in p: Int) -> Range<Int> {
+        (span.open + 1)..<(span.close ?? paragraphs[p].upperBound)
+    }
+
+    private func wordCount(_ range: Range<Int>) -> Int {
+        var n = 0
+        for k in range where tokens[k].kind != .mark { n += 1 }
+        return n
+    }
+
+    // MARK: Dash paragraphs
+
+    private func isDashParagraph(_ p: Int) -> Bool {
+        let range = paragraphs[p]
+        let first = range.lowerBound
+        guard range.count >= 2, tokens[first].mark == .dash else { return false }
+        // "-5 градусов" is a number; "—Да" (no space) is still speech after an em or en dash.
+        return tokens[first + 1].spaced || tokens[first].end - tokens[first].start > 1
+    }
+
+    /// Lists set with dashes: any item in lower case or ending with ";" or ",", or an
+    /// introduction ending with ":" that names no speech.
+    private func isList(from p: Int) -> Bool {
+        if p > 0, endsWithColon(p - 1), introduction(before: p) == nil { return true }
+        var q = p
+        while q < paragraphs.count && isDashParagraph(q) {
+            let range = paragraphs[q]
+            let first = range.lowerBound + 1
+            let last = range.upperBound - 1
+            if tokens.isWord(first) && tokens[first].lower && narratorClauses(in: q) == 0 { return true }
+            if tokens.isMark(last, .semicolon) || tokens.isMark(last, .comma) { return true }
+            q += 1
+        }
+        return false
+    }
+
+    private func narratorClauses(in p: Int) -> Int {
+        let range = paragraphs[p]
+        return segments((range.lowerBound + 1)..<range.upperBound, requireVerb: false).filter { $0.clause != nil }.count
+    }
+
+    /// Quotations of a dash paragraph; false when the paragraph is not speech (a list item), so
+    /// its quote marks are read as in any paragraph.
+    private mutating func dashQuotes(_ p: Int) -> Bool {
+        let range = paragraphs[p]
+        let speech = (range.lowerBound + 1)..<range.upperBound
+        let parts = segments(speech, requireVerb: false)
+        if parts.contains(where: { $0.clause != nil }) {
+            // A part takes the narrator's words after it, else those before it.
+            var previous: Attribution?
+            for (k, part) in parts.enumerated() {
+                var current = previous
+                if let clause = part.clause, let a = attribution(ofNarrator: clause) {
+                    current = a
+                    previous = a
+                } else if part.clause == nil, previous == nil {
+                    current = parts[(k + 1)...].lazy.compactMap { $0.clause }.first.flatMap { self.attribution(ofNarrator: $0) }
+                }
+                add(words: part.words, attribution: current, form: .dash, paragraph: p)
+            }
+            return true
+        }
+        if dashRunIsList { return false }
+        let first = speech.lowerBound, last = speech.upperBound - 1
+        let opensLikeSpeech = tokens[first].upper || tokens[first].kind == .number || tokens[first].mark == .openQuote
+            || tokens[first].mark == .eitherQuote
+        let closesLikeSpeech = tokens.endsSentence(last) || tokens[last].mark == .closeQuote || tokens[last].mark == .eitherQuote
+        guard opensLikeSpeech && closesLikeSpeech else { return false }
+        add(words: speech, attribution: introduction(before: p), form: .dash, paragraph: p)
+        return true
+    }
+
+    /// The attribution of narrator's words ("заявил военный"); nil when they hold no speech verb
+    /// (the cut still stands: "— Да, — кивнул он.").
+    private func attribution(ofNarrator clause: Range<Int>) -> Attribution? {
+        guard let v = reader.verb(in: clause) else { return nil }
+        return reader.read(verb: v, clause: clause, quoteFirst: true)
+    }
+
+    struct Segment {
+        var words: Range<Int>
+        /// The narrator's words after these words.
+        var clause: Range<Int>?
+    }
+
+    /// Speech cut at the narrator's words: "A, — сказал он. — B" → A (clause "сказал он") and B.
+    /// Narration after the clause that does not go on with a dash ends the speech.
+    private func segments(_ range: Range<Int>, requireVerb: Bool) -> [Segment] {
+        var result: [Segment] = []
+        var partStart = range.lowerBound
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if let close = reader.quoteGroupEnd(i, limit: range.upperBound) {
+                i = close + 1
+                continue
+            }
+            if isNarratorDash(i, after: partStart, limit: range.upperBound) {
+                let partEnd = tokens.isMark(i - 1, .comma) ? i - 1 : i
+                let clauseEnd = narratorClauseEnd(from: i + 1, limit: range.upperBound)
+                // ". — B", ", — b", ": — B": the speech goes on.
+                let goesOn = clauseEnd + 1 < range.upperBound && tokens[clauseEnd + 1].mark == .dash
+                    && [.period, .comma, .colon].contains(tokens[clauseEnd].mark)
+                // In marks, a dash of the speaker's own is told apart by the verb or by the dash
+                // that takes the speech up again.
+                guard !requireVerb || goesOn || reader.verb(in: (i + 1)..<clauseEnd) != nil else {
+                    i += 1
+                    continue
+                }
+                result.append(Segment(words: partStart..<partEnd, clause: (i + 1)..<clauseEnd))
+                if !goesOn { return result.filter { !$0.words.isEmpty } }
+                partStart = clauseEnd + 2
+                i = partStart
+                continue
+            }
+            i += 1
+        }
+        if partStart < range.upperBound { result.append(Segment(words: partStart..<range.upperBound, clause: nil)) }
+        return result.filter { !$0.words.isEmpty }
+    }
+
+    /// ", — заявил": a spaced dash after , ! ? or …, before a lower-case word.
+    private func isNarratorDash(_ i: Int, after start: Int, limit: Int) -> Bool {
+        guard i > start, i + 1 < limit, tokens[i].mark == .dash, tokens[i].spaced, tokens[i + 1].spaced,
+              tokens.isWord(i + 1), tokens[i + 1].lower else { return false }
+        switch tokens[i - 1].mark {
+        case .comma, .exclamation, .question, .ellipsis: return true
+        default: return false
+        }
+    }
+
+    /// Narrator's words end at the end of their sentence, a colon, a bracket, or a dash that
+    /// takes the speech up again.
+    private func narratorClauseEnd(from start: Int, limit: Int) -> Int {
+        var k = start
+        while k < limit {
+            if let close = reader.quoteGroupEnd(k, limit: limit) {
+                k = close + 1
+                continue
+            }
+            let mark = tokens[k].mark
+            if tokens.endsSentence(k) || mark == .colon || mark == .semicolon || mark == .openBracket { return k }
+            if mark == .dash && tokens[k].spaced { return tokens.isMark(k - 1, .comma) ? k - 1 : k }
+            if mark == .openQuote || mark == .eitherQuote { return k }
+            k += 1
+        }
+        return limit
+    }
+
+    // MARK: Introductions and block quotations
+
+    /// "Министр сказал:" closing the paragraph before p: the attribution of what follows.
+    private func introduction(before p: Int) -> Attribution? {
+        guard p > 0, endsWithColon(p - 1) else { return nil }
+        let range = paragraphs[p - 1]
+        let colon = range.upperBound - 1
+        let start = sentenceStart(before: colon, in: range)
+        guard let anchor = reader.anchor(before: colon, from: start) else { return nil }
+        return read(anchor, clause: start..<colon)
+    }
+
+    private func endsWithColon(_ p: Int) -> Bool {
+        let range = paragraphs[p]
+        return !range.isEmpty && tokens.isMark(range.upperBound - 1, .colon)
+    }
+
+    private func read(_ anchor: AttributionReader.Anchor, clause: Range<Int>) -> Attribution {
+        switch anchor {
+        case .verb(let v): return reader.read(verb: v, clause: clause, quoteFirst: false)
+        case .phrase(let phrase): return reader.read(phrase: phrase, clause: clause)
+        }
+    }
+
+    private func sentenceStart(before k: Int, in range: Range<Int>) -> Int {
+        var s = k - 1
+        while s >= range.lowerBound && !tokens.endsSentence(s) { s -= 1 }
+        return s + 1
+    }
+
+    private mutating func blockQuote(_ p: Int) -> Bool {
+        guard options.includeBlocks else { return false }
+        let range = paragraphs[p]
+        let first = range.lowerBound
+        // A paragraph ending with ":" introduces what follows it.
+        guard !range.isEmpty, tokens.isWord(first), tokens[first].upper, wordCount(range) >= 3, !endsWithColon(p),
+              !isNarration(range), let intro = introduction(before: p) else { return false }
+        add(words: range, attribution: intro, form: .block, paragraph: p)
+        return true
+    }
+
+    // MARK: Quotations in marks
+
+    private mutating func quotes(from span: Span, in p: Int) {
+        // A « left open goes on in the next paragraphs that open with «.
+        var parts = [(span: span, paragraph: p)]
+        while parts[parts.count - 1].span.close == nil {
+            let q = parts[parts.count - 1].paragraph + 1
+            guard q < paragraphs.count, let next = spansOf[q].first, next.open == paragraphs[q].lowerBound,
+                  !isDashParagraph(q) else { break }
+            parts.append((next, q))
+            continued.insert(q)
+        }
+        let first = parts[0], last = parts[parts.count - 1]
+        var attribution: Attribution?
+        if let close = last.span.close { attribution = attributionAfter(close, in: last.paragraph) }
+        if attribution == nil { attribution = attributionBefore(first.span, in: first.paragraph) }
+
+        var pieces: [(words: Range<Int>, clause: Range<Int>?, paragraph: Int)] = []
+        for part in parts {
+            for segment in segments(inner(part.span, in: part.paragraph), requireVerb: true) {
+                pieces.append((trimmed(segment.words), segment.clause, part.paragraph))
+            }
+        }
+        let interposed = pieces.contains { $0.clause != nil }
+        var unattributed = false
+        if attribution == nil && !interposed {
+            guard isQuotedSentence(first, last) else { return }
+            attribution = inherited(at: first.paragraph)
+            unattributed = attribution == nil
+            guard !unattributed || options.includeUnattributed else { return }
+        }
+        var current = attribution
+        for (k, piece) in pieces.enumerated() {
+            if let clause = piece.clause, let a = self.attribution(ofNarrator: clause) {
+                current = a
+            } else if piece.clause == nil && k == 0 && attribution == nil {
+                current = pieces.lazy.compactMap { $0.clause }.first.flatMap { self.attribution(ofNarrator: $0) }
+            }
+            add(words: piece.words, attribution: current, form: .quoted, paragraph: piece.paragraph)
+        }
+    }
+
+    /// The words of a part without a stray comma before the narrator's dash.
+    private func trimmed(_ words: Range<Int>) -> Range<Int> {
+        var w = words
+        while let last = w.last, w.count > 1, tokens[last].mark == .comma { w = w.dropLast() }
+        return w
+    }
+
+    /// A paragraph after "X заявил:" that tells of speech instead of giving it ("Он добавил,
+    /// что …", "Министр сказал, что …"): the quotation the colon announced was lost.
+    private func isNarration(_ range: Range<Int>) -> Bool {
+        var k = range.lowerBound
+        var words = 0
+        while k < range.upperBound && !tokens.endsSentence(k) {
+            if tokens.isWord(k) {
+                words += 1
+                if QuoteLexicon.verb(tokens[k].key) != nil {
+                    let before = tokens.key(k - 1)
+                    if words <= 3 && ((QuoteLexicon.pronouns.contains(before) && !QuoteLexicon.firstPerson.contains(before))
+                        || before == QuoteLexicon.kak) { return true }
+                    if tokens.isMark(k + 1, .comma) && tokens.key(k + 2) == QuoteLexicon.chto { return true }
+                }
+            }
+            k += 1
+        }
+        return false
+    }
+
+    /// "«…», — заявил X", "«…» — сказал X", "«…», сказал X".
+    private func attributionAfter(_ close: Int, in p: Int) -> Attribution? {
+        let end = paragraphs[p].upperBound
+        var j = close + 1
+        let comma = tokens.isMark(j, .comma)
+        if comma { j += 1 }
+        if j < end && tokens[j].mark == .dash {
+            j += 1
+        } else if !comma || wordCount(inner(Span(open: openOf(close, in: p), close: close), in: p)) < 3 {
+            // "«Спартак» с «Академией футбола», пишет газета": without the dash, a name.
+            return nil
+        }
+        guard j < end, tokens.isWord(j), tokens[j].lower else { return nil }
+        let clause = j..<narratorClauseEnd(from: j, limit: end)
+        guard let v = reader.verb(in: clause) else { return nil }
+        return reader.read(verb: v, clause: clause, quoteFirst: true)
+    }
+
+    private func openOf(_ close: Int, in p: Int) -> Int {
+        spansOf[p].first { $0.close == close }?.open ?? close
+    }
+
+    /// "X заявил: «…»", "По словам X, «…»", "Как сказал X, «…»", "X считает, что «…»", a lower-case
+    /// fragment further on in such a sentence, or "X сказал:" closing the paragraph before.
+    private func attributionBefore(_ span: Span, in p: Int) -> Attribution? {
+        let range = paragraphs[p]
+        let o = span.open
+        if o == range.lowerBound { return introduction(before: p) }
+        let start = max(sentenceStart(before: o, in: range), o - 30)
+        guard let anchor = reader.anchor(before: o, from: start) else { return nil }
+        let anchorEnd: Int
+        var byPhrase = false
+        switch anchor {
+        case .verb(let v):
+            anchorEnd = v + 1
+            byPhrase = tokens.key(v - 1) == QuoteLexicon.kak
+        case .phrase(let phrase):
+            anchorEnd = phrase.upperBound
+            byPhrase = true
+        }
+        let words = inner(span, in: p)
+        let connector = o - 1
+        let fragment = tokens.isWord(words.lowerBound) && tokens[words.lowerBound].lower && wordCount(words) >= 2
+        var accepted = false
+        if tokens.isMark(connector, .colon) {
+            accepted = true
+        } else if tokens.key(connector) == QuoteLexicon.chto && connector >= anchorEnd {
+            // "заявил, что «Газпром» повысит цены" names a company; a quotation ends the sentence or is long.
+            let closesSentence = span.close.map { $0 + 1 == range.upperBound || tokens.endsSentence($0 + 1) || tokens.endsSentence($0 - 1) } ?? true
+            accepted = wordCount(words) >= 2 && (fragment || closesSentence || wordCount(words) >= 4)
+        } else if tokens.isMark(connector, .comma) && byPhrase {
+            accepted = true
+        } else if fragment {
+            // Further on in the reported clause: "заявил, что решение «было ошибкой»".
+            accepted = byPhrase || (anchorEnd..<o).contains { tokens.key($0) == QuoteLexicon.chto || tokens.isMark($0, .colon) }
+        }
+        guard accepted else { return nil }
+        return read(anchor, clause: start..<o)
+    }
+
+    /// A whole sentence in marks: opens a sentence, starts in capitals, four words or more, ends one.
+    private func isQuotedSentence(_ first: (span: Span, paragraph: Int), _ last: (span: Span, paragraph: Int)) -> Bool {
+        let range = paragraphs[first.paragraph]
+        let o = first.span.open
+        let opensSentence = o == range.lowerBound || tokens.endsSentence(o - 1) || tokens.isMark(o - 1, .closeQuote)
+        let words = inner(first.span, in: first.paragraph)
+        guard opensSentence, tokens.isWord(words.lowerBound), tokens[words.lowerBound].upper, wordCount(words) >= 4 else { return false }
+        guard let close = last.span.close else { return true }
+        return close + 1 == paragraphs[last.paragraph].upperBound || tokens.endsSentence(close + 1) || tokens.endsSentence(close - 1)
+    }
+
+    /// The speaker of the quotation just before, in this paragraph or the one before.
+    private func inherited(at p: Int) -> Attribution? {
+        guard let previous = found.last, previous.paragraph >= p - 1, var a = previous.attribution, a.speaker != nil else { return nil }
+        a.verb = nil
+        return a
+    }
+
+    private mutating func add(words: Range<Int>, attribution: Attribution?, form: QuoteForm, paragraph: Int) {
+        var words = words
+        // "— «Мы готовы», — сказал он": the dash quotation's words without their marks.
+        if words.count >= 3, let close = reader.quoteGroupEnd(words.lowerBound, limit: words.upperBound), close == words.upperBound - 1 {
+            words = (words.lowerBound + 1)..<close
+        }
+        guard !words.isEmpty, wordCount(words) > 0 else { return }
+        if attribution == nil && !options.includeUnattributed { return }
+        let form = attribution?.relayed == true ? .reported : form
+        found.append(FoundQuote(words: words, form: form, attribution: attribution, paragraph: paragraph))
+    }
+}

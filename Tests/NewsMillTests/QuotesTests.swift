@@ -1,0 +1,347 @@
+import Foundation
+import Testing
+@testable import NewsMill
+
+/// Direct speech: what is a quotation, its words, speaker, verb and source, where it is (Unicode
+/// scalars). Example sentences are made up for the tests.
+@Suite struct QuotesTests {
+    /// "words | form | speaker | verb", with "(PER)" after a resolved speaker and "| source" for
+    /// reported speech.
+    private func found(_ text: String, entities: [EntityMention]? = nil,
+                       extractor: QuoteExtractor = QuoteExtractor()) -> [String] {
+        extractor.extract(from: text, entities: entities).map(Self.describe)
+    }
+
+    static func describe(_ q: QuoteMention) -> String {
+        var s = "\(q.text) | \(q.form.rawValue) | \(q.speaker.map { $0.text + ($0.entity.map { "(\($0.rawValue))" } ?? "") } ?? "-") | \(q.verb ?? "-")"
+        if let source = q.source { s += " | \(source.text)" + (source.entity.map { "(\($0.rawValue))" } ?? "") }
+        return s
+    }
+
+    /// Entities for a text, found by their surface: [("Сергей Лавров", .person)].
+    private func entities(_ text: String, _ names: [(String, EntityType)]) -> [EntityMention] {
+        let scalars = Array(text.unicodeScalars)
+        return names.map { name, type in
+            let needle = Array(name.unicodeScalars)
+            let start = (0...(scalars.count - needle.count)).first { Array(scalars[$0..<($0 + needle.count)]) == needle }!
+            return EntityMention(type: type, text: name, start: start, end: start + needle.count)
+        }
+    }
+
+    // MARK: Dash quotations
+
+    @Test(arguments: [
+        ("— Мы не отступим, — заявил военный.", ["Мы не отступим | dash | военный | заявил"]),
+        ("- Мы не отступим, - заявил военный.", ["Мы не отступим | dash | военный | заявил"]),
+        ("– Мы не отступим, – сказала учительница.", ["Мы не отступим | dash | учительница | сказала"]),
+        ("— Почему так вышло? — спросил журналист.", ["Почему так вышло? | dash | журналист | спросил"]),
+        ("— Первая часть, — сказал он. — Вторая часть.", ["Первая часть | dash | он | сказал", "Вторая часть. | dash | он | сказал"]),
+        ("— Я, — сказал старик, — не согласен.", ["Я | dash | старик | сказал", "не согласен. | dash | старик | сказал"]),
+        ("— Всё решится завтра, — добавил позже председатель комиссии.", ["Всё решится завтра | dash | председатель комиссии | добавил"]),
+        ("— Работы хватит всем, — уверена директор школы.", ["Работы хватит всем | dash | директор школы | уверена"]),
+        ("— Урожай хороший, — заявил в интервью местной газете фермер Иван Петров.", ["Урожай хороший | dash | фермер Иван Петров | заявил"]),
+        ("— Мы готовы, — сказал один из участников встречи.", ["Мы готовы | dash | один из участников встречи | сказал"]),
+        ("— Нет, — кивнул он.", ["Нет | dash | - | -"]),
+    ])
+    func dashParagraphsAreSpeech(_ text: String, _ expected: [String]) {
+        #expect(found(text) == expected)
+    }
+
+    @Test func dialogueLinesAndIntroductions() {
+        #expect(found("Корреспондент встретился с фермером.\n— Урожай в этом году хороший.\n— А цены?")
+                == ["Урожай в этом году хороший. | dash | - | -", "А цены? | dash | - | -"])
+        #expect(found("Директор завода сказал:\n— Мы запустим новую линию весной.")
+                == ["Мы запустим новую линию весной. | dash | Директор завода | сказал"])
+        #expect(found("Корреспондент встретился с фермером.\n— Урожай хороший.", extractor: QuoteExtractor(includeUnattributed: false)) == [])
+    }
+
+    @Test(arguments: [
+        "В Венесуэле - двоевластие. Власть разделена — это факт.",
+        "В программу вошли:\n- экскурсии по городу;\n- посещение музея;\n- ужин.",
+        "Итоги года:\n— Рост продаж на пять процентов.\n— Открыто двенадцать новых магазинов.",
+        "Участники:\n— Иван Петров, Москва\n— Анна Смирнова, Казань",
+        "— это строчка со строчной буквы",
+        "-5 градусов обещают синоптики на выходных.",
+        "Президент подписал указ. Дороги отремонтируют летом, сообщил губернатор.\nМинистр сообщил, что переговоры продолжатся.",
+    ])
+    func dashesThatAreNotSpeech(_ text: String) {
+        #expect(found(text) == [], "\(found(text))")
+    }
+
+    // MARK: Quotations in marks
+
+    @Test(arguments: [
+        ("«Мы готовы к переговорам», — заявил министр.", ["Мы готовы к переговорам | quoted | министр | заявил"]),
+        ("«Мы готовы к переговорам» — заявил министр.", ["Мы готовы к переговорам | quoted | министр | заявил"]),
+        ("«Это как последнее желание», сказал музыкант.", ["Это как последнее желание | quoted | музыкант | сказал"]),
+        ("«Что теперь будет?» — спросила пенсионерка.", ["Что теперь будет? | quoted | пенсионерка | спросила"]),
+        ("Министр заявил: «Мы готовы к переговорам».", ["Мы готовы к переговорам | quoted | Министр | заявил"]),
+        ("Заявил глава района: «Мост откроют в срок».", ["Мост откроют в срок | quoted | глава района | Заявил"]),
+        ("По словам эксперта, «цены вырастут к осени».", ["цены вырастут к осени | quoted | эксперта | По словам"]),
+        ("По его словам, решение «было ошибкой с самого начала».", ["было ошибкой с самого начала | quoted | его | По его словам"]),
+        ("По мнению аналитиков банка, «рынок перегрет».", ["рынок перегрет | quoted | аналитиков банка | По мнению"]),
+        ("Как отметил губернатор, «дороги отремонтируют летом».", ["дороги отремонтируют летом | quoted | губернатор | отметил"]),
+        ("Эксперт считает, что «рынок ещё не достиг дна».", ["рынок ещё не достиг дна | quoted | Эксперт | считает"]),
+        ("Тренер заявил, что команда «сделала всё возможное».", ["сделала всё возможное | quoted | Тренер | заявил"]),
+        ("«Мы шокированы», — говорится в заявлении ведомства.", ["Мы шокированы | quoted | заявлении ведомства | говорится"]),
+        ("«Проверка продолжается», — сообщили в прокуратуре.", ["Проверка продолжается | quoted | прокуратуре | сообщили"]),
+        ("Пресс-секретарь театра, жена режиссёра, сказала: «Спектакль перенесли».", ["Спектакль перенесли | quoted | Пресс-секретарь театра | сказала"]),
+        ("Владелец фермы, который вырастил рекордную тыкву, заявил: «Секрет в поливе».", ["Секрет в поливе | quoted | Владелец фермы | заявил"]),
+        ("\"Мы готовы\", - сказал он.", ["Мы готовы | quoted | он | сказал"]),
+        ("“Мы готовы”, – сказал он.", ["Мы готовы | quoted | он | сказал"]),
+    ])
+    func quotedWordsWithAnAttribution(_ text: String, _ expected: [String]) {
+        #expect(found(text) == expected)
+    }
+
+    @Test func narratorWordsInsideTheMarksAndNestedQuotes() {
+        #expect(found("«Работы много, — признался тренер. — Но мы справимся».")
+                == ["Работы много | quoted | тренер | признался", "Но мы справимся | quoted | тренер | признался"])
+        #expect(found("«Мы назвали проект „Рассвет“, и он себя оправдал», — рассказал инженер.")
+                == ["Мы назвали проект „Рассвет“, и он себя оправдал | quoted | инженер | рассказал"])
+        // The same nesting before normalization: straight quotes inside «…».
+        #expect(found("«Мы назвали проект \"Рассвет\"», — рассказал инженер.")
+                == ["Мы назвали проект \"Рассвет\" | quoted | инженер | рассказал"])
+    }
+
+    @Test func aQuotedSentenceTakesTheSpeakerBeforeIt() {
+        #expect(found("«Мы победим», — заявил тренер. «Команда в отличной форме и готова к матчу».")
+                == ["Мы победим | quoted | тренер | заявил", "Команда в отличной форме и готова к матчу | quoted | тренер | -"])
+        #expect(found("На плакате было написано. «Мы хотим чистый воздух в городе».")
+                == ["Мы хотим чистый воздух в городе | quoted | - | -"])
+    }
+
+    @Test(arguments: [
+        "Компания «Газпром» повысила цены. Газета «Коммерсант» вышла утром.",
+        "Он посмотрел фильм «Война и мир» и прочитал роман «Анна Каренина».",
+        "Хуан провозгласил себя \"исполняющим обязанности президента\".",
+        "«Газпром» заявил, что цены вырастут.",
+        "Министр заявил, что «Газпром» повысит цены.",
+        "Министр заявил, что «Единая Россия» победит на выборах.",
+        "Судно «Академик Фёдоров» вышло из порта, сообщил капитан.",
+        "Ледокол «Ямал» — флагман флота.",
+        "Официальный представитель ведомства подтвердил «Известиям» эту информацию.",
+        "Депутаты «с высокой долей вероятности» откажутся от мигалок.",
+        "Газета «Ведомости», «Коммерсант» и «РБК» написали об этом.",
+    ])
+    func quotedNamesAndTitlesAreNotQuotations(_ text: String) {
+        #expect(found(text) == [], "\(found(text))")
+    }
+
+    // MARK: Several paragraphs
+
+    @Test func aQuotationOverSeveralParagraphs() {
+        #expect(found("Мэр сказал:\n«Первый абзац речи о городе.\n«Второй абзац речи о дорогах.\n«Третий абзац речи о школах».\nПосле этого мэр ушёл.")
+                == ["Первый абзац речи о городе. | quoted | Мэр | сказал", "Второй абзац речи о дорогах. | quoted | Мэр | сказал",
+                    "Третий абзац речи о школах | quoted | Мэр | сказал"])
+        #expect(found("«Мы долго готовились к этому дню.\n«И вот он настал», — сказал капитан команды.")
+                == ["Мы долго готовились к этому дню. | quoted | капитан команды | сказал", "И вот он настал | quoted | капитан команды | сказал"])
+        // A « left open, not continued: the paragraph's end closes it.
+        #expect(found("Министр заявил: «Мы готовы ко всему\nДругой абзац без кавычек.")
+                == ["Мы готовы ко всему | quoted | Министр | заявил"])
+    }
+
+    @Test func blockQuotationsAfterAnAttributionWithAColon() {
+        #expect(found("Президент компании написал:\nМы благодарим всех клиентов за доверие.\nАкции выросли.")
+                == ["Мы благодарим всех клиентов за доверие. | block | Президент компании | написал"])
+        #expect(found("Президент компании написал:\nМы благодарим всех клиентов.", extractor: QuoteExtractor(includeBlocks: false)) == [])
+        #expect(found("Соответствующий указ опубликован на портале:\nУказ вступает в силу со дня подписания.") == [])
+    }
+
+    // MARK: Reported speech
+
+    @Test(arguments: [
+        ("— Ситуация под контролем, — передаёт агентство Интерфакс.",
+         ["Ситуация под контролем | reported | агентство Интерфакс | передаёт | агентство Интерфакс"]),
+        ("— Мы просим помощи, — цитирует одного из солдат телеканал CNN.",
+         ["Мы просим помощи | reported | одного из солдат | цитирует | телеканал CNN"]),
+        ("«Переговоры зашли в тупик», — пишет газета «Ведомости».",
+         ["Переговоры зашли в тупик | reported | газета «Ведомости» | пишет | газета «Ведомости»"]),
+        ("«Решение принято», — приводит агентство слова представителя компании.",
+         ["Решение принято | reported | представителя компании | приводит | агентство"]),
+        ("«Пострадавших нет», — сообщает ТАСС со ссылкой на источник в полиции.",
+         ["Пострадавших нет | reported | источник | сообщает | ТАСС"]),
+        ("«Жертв нет», — сообщает Reuters.", ["Жертв нет | reported | Reuters | сообщает | Reuters"]),
+    ])
+    func relayedWordsAreReported(_ text: String, _ expected: [String]) {
+        #expect(found(text) == expected)
+    }
+
+    @Test func indirectSpeechIsNotReported() {
+        #expect(found("Телеканал CNN сообщает, что переговоры продолжатся. Как передаёт ТАСС, пострадавших нет.") == [])
+    }
+
+    // MARK: Speakers resolved to entities
+
+    @Test func speakersResolveToNamedEntities() {
+        let lavrov = "«Мы не изменим позицию», — заявил глава МИД Сергей Лавров."
+        #expect(found(lavrov, entities: entities(lavrov, [("МИД", .organization), ("Сергей Лавров", .person)]))
+                == ["Мы не изменим позицию | quoted | Сергей Лавров(PER) | заявил"])
+        let head = "«Решение неизбежно», — сказал глава МИД."
+        #expect(found(head, entities: entities(head, [("МИД", .organization)])) == ["Решение неизбежно | quoted | глава МИД | сказал"])
+        let cnn = "«Жертв нет», — сообщает CNN."
+        #expect(found(cnn, entities: entities(cnn, [("CNN", .organization)])) == ["Жертв нет | reported | CNN(ORG) | сообщает | CNN(ORG)"])
+        let press = "«Мы проверим данные», — сообщили в пресс-службе Минздрава."
+        #expect(found(press, entities: entities(press, [("Минздрава", .organization)]))
+                == ["Мы проверим данные | quoted | Минздрава(ORG) | сообщили"])
+        let macron = "— Мы готовы, — сказал президент Франции Эмманюэль Макрон во время визита."
+        #expect(found(macron, entities: entities(macron, [("Франции", .location), ("Эмманюэль Макрон", .person)]))
+                == ["Мы готовы | dash | Эмманюэль Макрон(PER) | сказал"])
+        let sechin = "Глава «Роснефти» Игорь Сечин заявил: «Добыча вырастет»."
+        #expect(found(sechin, entities: entities(sechin, [("Роснефти", .organization), ("Игорь Сечин", .person)]))
+                == ["Добыча вырастет | quoted | Игорь Сечин(PER) | заявил"])
+        // The phrase stops at "на"; the entity beyond it is still the speaker's name.
+        let cut = "Как заявил на брифинге официальный представитель Мария Иванова, «вопрос закрыт»."
+        #expect(found(cut, entities: entities(cut, [("Мария Иванова", .person)]))
+                == ["вопрос закрыт | quoted | Мария Иванова(PER) | заявил"])
+        let relayed = "— Мы просим помощи, — цитирует одного из солдат телеканал CNN."
+        #expect(found(relayed, entities: entities(relayed, [("CNN", .organization)]))
+                == ["Мы просим помощи | reported | одного из солдат | цитирует | CNN(ORG)"])
+    }
+
+    // MARK: Offsets
+
+    @Test func offsetsCountUnicodeScalarsEndExclusive() {
+        // Astral emoji (one scalar, four bytes), a combining accent and Cyrillic before the quotations.
+        let text = "😀😀 Сро́чно 🙂.\n— Мы готовы 🙂, — заявил министр.\n«Ответ будет», — сказал e\u{301} Пётр Петров."
+        let quotes = QuoteExtractor().extract(from: text, entities: entities(text, [("Пётр Петров", .person)]))
+        #expect(quotes.count == 2)
+        let scalars = Array(text.unicodeScalars)
+        func slice(_ start: Int, _ end: Int) -> String {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[start..<end])
+            return String(view)
+        }
+        for q in quotes {
+            #expect(slice(q.start, q.end) == q.text)
+            if let s = q.speaker { #expect(slice(s.start, s.end) == s.text) }
+        }
+        #expect(quotes.first?.start == 16)
+        #expect(quotes.first?.text == "Мы готовы 🙂")
+        #expect(quotes.last?.speaker == QuoteSpeaker(text: "Пётр Петров", start: 74, end: 85, entity: .person))
+    }
+
+    @Test func everyCutOfTheTextIsSafe() {
+        // The grammar looks ahead and behind; a text may end anywhere inside a quotation.
+        let text = "Мэр сказал:\n«Первый абзац.\n«Второй», — сказал он. — Дальше, — добавил он. «Работы много, — признался тренер. — Но»\n"
+            + "— Мы, — цитирует одного из солдат телеканал CNN со ссылкой на \"источник\". По словам В. Путина, «да»: „нет“ “x”"
+        let scalars = Array(text.unicodeScalars)
+        var total = 0
+        for cut in 0...scalars.count {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[..<cut])
+            let piece = String(view)
+            let pieceScalars = Array(piece.unicodeScalars)
+            for q in QuoteExtractor().extract(from: piece, entities: entities(text, [("CNN", .organization)]).filter { $0.end <= cut }) {
+                var slice = String.UnicodeScalarView()
+                slice.append(contentsOf: pieceScalars[q.start..<q.end])
+                #expect(String(slice) == q.text)
+                total += 1
+            }
+        }
+        #expect(total > 0)
+    }
+
+    // MARK: The seed article
+
+    /// The quote facts of samples/000_e05233e226880e41.expected.json ("must" and "not_quotes").
+    struct ExpectedQuote: Sendable {
+        var starts: String
+        var ends: String
+        var speakerContains: String
+        var sourceContains: String?
+    }
+
+    static let seedQuotes = [
+        ExpectedQuote(starts: "Как венесуэльские солдаты, мы обращаемся к США", ends: "добиться свободы в Венесуэле",
+                      speakerContains: "солдат", sourceContains: "CNN"),
+        ExpectedQuote(starts: "Мы не говорим, что нам нужна только поддержка США", ends: "против этой диктатуры",
+                      speakerContains: "военный"),
+    ]
+    static let seedNotQuotes = ["В Венесуэле - двоевластие.", "В Венесуэле — двоевластие."]
+
+    static func seedArticle() throws -> String {
+        try String(contentsOfFile: CLIRunner.packageRoot + "/corpus/000_e05233e226880e41.txt", encoding: .utf8)
+    }
+
+    @Test(arguments: [false, true])
+    func seedArticleQuotesAreFound(normalized: Bool) throws {
+        var document = Document(origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8",
+                                text: try Self.seedArticle())
+        if normalized { _ = NormalizeStage().process(&document) }
+        let text = document.text
+        document.entities = entities(text, [("CNN", .organization), ("Николаса Мадуро", .person), ("США", .location)])
+        _ = QuotesStage().process(&document)
+        let quotes = try #require(document.quotes)
+        // Nothing else in the article is direct speech.
+        #expect(quotes.count == Self.seedQuotes.count, "\(quotes.map(Self.describe))")
+        for expected in Self.seedQuotes {
+            let quote = try #require(quotes.first { $0.text.hasPrefix(expected.starts) }, "\(expected.starts)")
+            #expect(quote.text.hasSuffix(expected.ends))
+            #expect(quote.speaker?.text.contains(expected.speakerContains) == true, "\(String(describing: quote.speaker))")
+            if let source = expected.sourceContains {
+                #expect(quote.source?.text.contains(source) == true)
+                #expect(quote.source?.entity == .organization)
+                #expect(quote.form == .reported)
+            } else {
+                #expect(quote.form == .dash)
+            }
+        }
+        let scalars = Array(text.unicodeScalars)
+        for sentence in Self.seedNotQuotes {
+            guard let range = text.range(of: sentence) else { continue }
+            let start = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: range.lowerBound)
+            let end = start + sentence.unicodeScalars.count
+            #expect(!quotes.contains { $0.start < end && start < $0.end }, "\(sentence)")
+            #expect(scalars.count > end)
+        }
+    }
+
+    // MARK: Stage, config and a whole run
+
+    @Test func stageOptionsAreChecked() throws {
+        let config = try PipelineConfig.parse(yaml: "stages: [normalize, {quotes: {unattributed: false, blocks: false}}]", file: "test.yaml")
+        #expect(config.stageNames == ["normalize", "quotes"])
+        let stage = try #require(config.stages.last as? QuotesStage)
+        #expect(stage.extractor.includeUnattributed == false && stage.extractor.includeBlocks == false)
+        #expect(stage.recordsOffsets)
+        #expect(throws: ConfigError.self) { try PipelineConfig.parse(yaml: "stages: [{quotes: {speakers: true}}]", file: "test.yaml") }
+    }
+
+    @Test func recordsCarryQuotesWithOffsetsIntoTheWrittenText() throws {
+        let dir = TempDir()
+        // CRLF, NBSPs, a hyphen for the dash and straight quotes: normalize rewrites them, and the
+        // offsets must point into the text that is written.
+        let article = "Заголовок новости\r\n\r\n🙂 Жители\u{A0}района собрались у мэрии.\r\n"
+            + "- Мы ждём ответа, - сказал один из жителей.\r\n"
+            + "\"Ответ будет на следующей неделе\", - цитирует мэра телеканал \"Город\".\r\n"
+            + "Компания \"Водоканал\" обещала закончить ремонт. В районе - тишина."
+        try dir.write("in/a.txt", article)
+        let out = try EngineTests.run([dir.file("in")], in: dir, yaml: "stages: [normalize, quotes]")
+        let record = try #require(out.records.first)
+        let text = try #require(record["text"] as? String)
+        let quotes = try #require(record["quotes"] as? [[String: Any]])
+        #expect(quotes.map { $0["text"] as? String } == ["Мы ждём ответа", "Ответ будет на следующей неделе"])
+        #expect(quotes.map { $0["form"] as? String } == ["dash", "reported"])
+        #expect(quotes.map { $0["verb"] as? String } == ["сказал", "цитирует"])
+        let scalars = Array(text.unicodeScalars)
+        func slice(_ object: [String: Any]) -> String {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[(object["start"] as! Int)..<(object["end"] as! Int)])
+            return String(view)
+        }
+        for quote in quotes {
+            #expect(slice(quote) == quote["text"] as? String)
+            for key in ["speaker", "source"] {
+                if let who = quote[key] as? [String: Any] { #expect(slice(who) == who["text"] as? String) }
+            }
+        }
+        #expect((quotes[0]["speaker"] as? [String: Any])?["text"] as? String == "один из жителей")
+        #expect(quotes[0]["source"] is NSNull)
+        #expect((quotes[1]["speaker"] as? [String: Any])?["text"] as? String == "мэра")
+        #expect((quotes[1]["source"] as? [String: Any])?["text"] as? String == "телеканал «Город»")
+        let validator = try SchemaTests.recordValidator()
+        let line = String(decoding: out.partBytes.split(separator: 0x0A)[0], as: UTF8.self)
+        #expect(validator.validate(json: line) == [])
+    }
+}
