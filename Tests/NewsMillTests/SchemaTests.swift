@@ -104,8 +104,9 @@ import Testing
         BadRecord(name: "meta value not a string", replace: #""topic":"Мир""#, with: #""topic":["Мир"]"#,
                   path: "$.meta.topic"),
         BadRecord(name: "negative offset", replace: #""start":29"#, with: #""start":-1"#, path: "$.entities[0].start"),
-        BadRecord(name: "unknown key in quote", replace: #""speaker":"военный""#, with: #""speaker":"военный","who":1"#,
+        BadRecord(name: "unknown key in quote", replace: #""verb":"заявил""#, with: #""verb":"заявил","who":1"#,
                   path: "$.quotes[0].who: property not allowed"),
+        BadRecord(name: "bad quote form", replace: #""form":"dash""#, with: #""form":"speech""#, path: "$.quotes[0].form"),
         BadRecord(name: "number value is a string", replace: #""value":16"#, with: #""value":"16""#,
                   path: "$.numbers[0].value"),
     ]
