@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from evalcommon import add_common_args, newsmill_extra, prepare, read_utf8, run_newsmill, write_tar
+from evalcommon import load_nerel, add_common_args, newsmill_extra, prepare, read_utf8, run_newsmill, write_tar
 
 PIPELINE = """version: 1
 input:
@@ -38,19 +38,8 @@ MONTH = re.compile(r"(январ|феврал|март|апрел|ма[йяею]
 
 
 def load(data_dir, split):
-    docs = {}
-    with open(data_dir / "documents.jsonl", encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            if split == "all" or d["split"] == split:
-                docs[d["doc_id"]] = read_utf8(data_dir / d["path"])
-    gold = {k: [] for k in docs}
-    with open(data_dir / "entities.jsonl", encoding="utf-8") as f:
-        for line in f:
-            e = json.loads(line)
-            if e["type"] == "DATE" and e["doc_id"] in gold:
-                gold[e["doc_id"]].append((e["start"], e["end"], e["text"]))
-    return docs, gold
+    docs, entities = load_nerel(data_dir, split, lambda e: e["type"] == "DATE")
+    return docs, {k: [(e["start"], e["end"], e["text"]) for e in v] for k, v in entities.items()}
 
 
 def natasha_predict(docs):

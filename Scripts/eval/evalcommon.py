@@ -39,6 +39,24 @@ def read_utf8(path):
     return t.lstrip("\ufeff")
 
 
+def load_nerel(data_dir, split, keep=lambda entity: False):
+    """NEREL articles of `split` ("all" for every split) as {doc_id: text}, and the gold entities
+    `keep` accepts as {doc_id: [entity dict, ...]}."""
+    docs = {}
+    with open(data_dir / "documents.jsonl", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if split == "all" or d["split"] == split:
+                docs[d["doc_id"]] = read_utf8(data_dir / d["path"])
+    gold = {k: [] for k in docs}
+    with open(data_dir / "entities.jsonl", encoding="utf-8") as f:
+        for line in f:
+            e = json.loads(line)
+            if e["doc_id"] in gold and keep(e):
+                gold[e["doc_id"]].append(e)
+    return docs, gold
+
+
 def pct(ok, n):
     return f"{100.0 * ok / n:.1f}% ({n})" if n else "– (0)"
 

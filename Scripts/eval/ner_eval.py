@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from evalcommon import add_common_args, prepare, read_utf8, run_newsmill, write_tar
+from evalcommon import load_nerel, add_common_args, prepare, read_utf8, run_newsmill, write_tar
 
 PIPELINE = """version: 1
 input:
@@ -39,13 +39,7 @@ stages:
 
 
 def load(data_dir, split):
-    docs = {}
-    with open(data_dir / "documents.jsonl", encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            if split == "all" or d["split"] == split:
-                docs[d["doc_id"]] = read_utf8(data_dir / d["path"])
-    return docs
+    return load_nerel(data_dir, split)[0]
 
 
 def write_preds(path, preds):

@@ -22,7 +22,7 @@ import collections
 import json
 from pathlib import Path
 
-from evalcommon import add_common_args, newsmill_extra, prepare, read_utf8, run_newsmill, write_tar
+from evalcommon import load_nerel, add_common_args, newsmill_extra, prepare, read_utf8, run_newsmill, write_tar
 
 KINDS = {"cardinal": "NUMBER", "money": "MONEY", "percent": "PERCENT", "ordinal": "ORDINAL"}
 PIPELINE = """version: 1
@@ -34,19 +34,8 @@ stages:
 
 
 def load(data_dir, split):
-    docs = {}
-    with open(data_dir / "documents.jsonl", encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            if split == "all" or d["split"] == split:
-                docs[d["doc_id"]] = read_utf8(data_dir / d["path"])
-    gold = {k: [] for k in docs}
-    with open(data_dir / "entities.jsonl", encoding="utf-8") as f:
-        for line in f:
-            e = json.loads(line)
-            if e["doc_id"] in gold and "fragments" not in e:
-                gold[e["doc_id"]].append((e["start"], e["end"], e["type"], e["text"]))
-    return docs, gold
+    docs, entities = load_nerel(data_dir, split, lambda e: "fragments" not in e)
+    return docs, {k: [(e["start"], e["end"], e["type"], e["text"]) for e in v] for k, v in entities.items()}
 
 
 def overlaps(a, b):

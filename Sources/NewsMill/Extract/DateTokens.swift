@@ -158,24 +158,8 @@ struct DateTokens {
         self.tokens = tokens
     }
 
-    /// Unicode scalars in bytes[from..<to]: the bytes that are not continuation bytes.
     func scalarCount(from: Int, to: Int) -> Int {
-        // Eight bytes at a time: a continuation byte (10xxxxxx) has its top bit set and the next clear.
-        var count = 0
-        var k = from
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while k + 8 <= to {
-                let x = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                count += 8 - (x & ~(x << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
-                k += 8
-            }
-        }
-        while k < to {
-            if bytes[k] & 0xC0 != 0x80 { count += 1 }
-            k += 1
-        }
-        return count
+        bytes.scalarCount(from: from, to: to)
     }
 
     /// C2, E2 and E3 sequences: NBSP and the Unicode spaces are spaces, U+2028/2029 line breaks,

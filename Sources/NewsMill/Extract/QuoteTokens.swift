@@ -165,24 +165,8 @@ struct QuoteTokens {
         Int(tokens[range.lowerBound].start)..<Int(tokens[range.upperBound - 1].end)
     }
 
-    /// Unicode scalars in bytes[from..<to]: the bytes that are not continuation bytes, eight at a
-    /// time (a continuation byte has its top bit set and the next one clear).
     func scalarCount(from: Int, to: Int) -> Int {
-        var count = 0
-        var k = from
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while k + 8 <= to {
-                let x = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                count += 8 - (x & ~(x << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
-                k += 8
-            }
-        }
-        while k < to {
-            if bytes[k] & 0xC0 != 0x80 { count += 1 }
-            k += 1
-        }
-        return count
+        bytes.scalarCount(from: from, to: to)
     }
 
     // MARK: Words as keys
