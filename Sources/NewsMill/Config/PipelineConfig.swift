@@ -8,6 +8,8 @@ public struct FieldNames: Sendable, Equatable {
     public var title = ["title", "headline"]
     public var date = ["date", "published", "pubdate", "datetime"]
     public var url = ["url", "link"]
+    /// Whether the text field holds HTML to extract the text from.
+    public var html = FieldMarkup.auto
 
     public init() {}
 }
@@ -92,11 +94,13 @@ public struct PipelineConfig: Sendable {
         try txt.allowOnly(["headline"])
         config.input.txtHeadline = try txt.bool("headline", default: true)
         let fields = try input.section("fields")
-        try fields.allowOnly(["text", "title", "date", "url"])
+        try fields.allowOnly(["text", "title", "date", "url", "html"])
         config.input.fields.text = try fields.stringList("text", default: config.input.fields.text)
         config.input.fields.title = try fields.stringList("title", default: config.input.fields.title)
         config.input.fields.date = try fields.stringList("date", default: config.input.fields.date)
         config.input.fields.url = try fields.stringList("url", default: config.input.fields.url)
+        config.input.fields.html = FieldMarkup(rawValue: try fields.choice("html", default: FieldMarkup.auto.rawValue,
+                                                                           allowed: FieldMarkup.allCases.map(\.rawValue)))!
         let csv = try input.section("csv")
         try csv.allowOnly(["delimiter"])
         let delimiter = try csv.choice("delimiter", default: ",", allowed: [",", ";", "\t", "|"])

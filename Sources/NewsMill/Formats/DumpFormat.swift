@@ -124,19 +124,49 @@ struct DumpFormat {
         guard let text = pick(fields.text) else {
             return .reject(Reject(origin, .rowWithoutText, "no non-empty text field (looked for: \(fields.text.joined(separator: ", ")))"))
         }
-        let title = pick(fields.title)
+        let titleField = pick(fields.title)
+        var title = titleField?.value
+        var body = text.value
+        var pageDate: String?
+        let markup = fields.html.applies(to: text.value)
+        if markup {
+            // The same extraction as an .html member's: attribute quotes and scripts never reach
+            // the text, and the typography step never sees markup.
+            let page = HTMLText.extract(text.value)
+            var paragraphs = page.paragraphs
+            if title == nil, let headline = page.headline {
+                title = headline
+                if let index = paragraphs.firstIndex(of: headline) { paragraphs.remove(at: index) }
+            }
+            guard !paragraphs.isEmpty else {
+                return .reject(Reject(origin, .emptyText, "the text field '\(text.name)' holds markup without text"))
+            }
+            body = paragraphs.joined(separator: "\n")
+            pageDate = page.published
+        }
         let url = pick(fields.url)
         let date = pick(fields.date)
-        let published = date.flatMap { DateField.isoDate($0.value) }
-        var used: Set<String> = [text.name, title?.name, url?.name].compactMap { $0 }.reduce(into: []) { $0.insert($1) }
-        // A date we could not read stays in meta as it was written.
-        if published != nil, let date { used.insert(date.name) }
+        var used: Set<String> = [text.name, titleField?.name, url?.name].compactMap { $0 }.reduce(into: []) { $0.insert($1) }
+        var published: String?
+        var publishedFrom: PublishedSource?
+        if let parsed = date.flatMap({ DateField.parse($0.value) }) {
+            (published, publishedFrom) = (parsed.value, .field)
+            // A date we could not read whole stays in meta as it was written.
+            if parsed.complete, let date { used.insert(date.name) }
+        } else if let value = pageDate.flatMap(DateField.isoDate) {
+            (published, publishedFrom) = (value, .html)
+        } else if let value = url.flatMap({ DateField.fromURL($0.value) }) {
+            (published, publishedFrom) = (value, .url)
+        }
         let meta = values.compactMap { name, value -> (key: String, value: String)? in
             guard !used.contains(name), let value else { return nil }
             return (name, value)
         }
-        return .document(Document(origin: origin, format: format, sourceBytes: bytes, encoding: "utf-8", text: text.value,
-                                  title: title?.value, url: url?.value, published: published, meta: meta))
+        var document = Document(origin: origin, format: format, sourceBytes: bytes, encoding: "utf-8", text: body,
+                                title: title, url: url?.value, published: published, meta: meta)
+        document.publishedFrom = publishedFrom
+        document.textFromMarkup = markup
+        return .document(document)
     }
 
     private func decodeCSV(_ chunk: RowChunk) -> [Outcome] {

@@ -18,6 +18,12 @@ public enum RecordSerializer {
         if let misread = document.mojibakeRepairedFrom {
             json.key("mojibake"); json.string(misread.rawValue)
         }
+        if document.textFromMarkup {
+            json.key("html"); json.bool(true)
+        }
+        if let from = document.publishedFrom, document.published != nil {
+            json.key("published_from"); json.string(from.rawValue)
+        }
         json.endObject()
         if let language = document.language {
             json.key("lang"); json.string(language.language)

@@ -24,6 +24,12 @@ public enum MemberFormat: String, Sendable, CaseIterable {
     case txt, html, jsonl, json, csv
 }
 
+/// Where a document's `published` came from: a dump's date field, the page's metadata (an .html
+/// member, or markup in a dump's text field), or the date in the document's URL path.
+public enum PublishedSource: String, Sendable {
+    case field, html, url
+}
+
 public struct TextStats: Sendable, Equatable {
     public var chars: Int
     public var words: Int
@@ -63,6 +69,9 @@ public struct Document: Sendable {
     public var lead: String?
     public var url: String?
     public var published: String?
+    public var publishedFrom: PublishedSource?
+    /// The text was extracted from markup found in a dump's text field.
+    public var textFromMarkup = false
     /// Further fields of a dump row (e.g. topic, tags), in the order the dump gives them.
     public var meta: [(key: String, value: String)]
     public var language: LanguageIdentifier.Result?
@@ -92,6 +101,9 @@ public struct Document: Sendable {
         self.title = title
         self.url = url
         self.published = published
+        // A decoder's own date is the page's metadata for HTML, else a field; one that takes it
+        // from elsewhere (the URL, markup in a field) says so.
+        self.publishedFrom = published == nil ? nil : format == .html ? .html : .field
         self.meta = meta
     }
 }
