@@ -27,6 +27,12 @@ import Testing
         #expect(result.counts == ["parts_removed/Фото:": 1])
     }
 
+    @Test func aLinkGluedToTheTextLosesOnlyTheLink() {
+        let result = clean("Читайте также: Мост через Волгу закроют на ремонт в 2020 г. " + Self.longParagraph)
+        #expect(result.text == Self.longParagraph)
+        #expect(result.counts == ["parts_removed/Читайте также": 1])
+    }
+
     @Test func initialsDoNotEndACredit() {
         let result = clean("Фото: И. Петров / ТАСС. Мост через реку открыли после долгого ремонта.")
         #expect(result.text == "Мост через реку открыли после долгого ремонта.")

@@ -78,8 +78,16 @@ public struct BoilerplateStage: Stage {
         var head: [UInt8] = []
         head.reserveCapacity(longest + 4)
         var out: [UInt8] = []
+        // Most texts lose nothing: their bytes are copied only from the first removal on.
         var removedAny = false
+        var keptAny = false
         text.withUTF8 { s in
+            func removing(lineAt start: Int) {
+                guard !removedAny else { return }
+                removedAny = true
+                out.reserveCapacity(s.count)
+                if start > 0 { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[..<(start - 1)])) }
+            }
             var start = 0
             while start <= s.count {
                 var end = start
@@ -93,20 +101,23 @@ public struct BoilerplateStage: Stage {
                     let restStart = match.isLabel ? Self.creditEnd(s, after: pos + match.bytes, to: end) : nil
                     if let restStart, Self.hasWords(s, from: restStart, to: end, atLeast: Self.restWords) {
                         counts.add("parts_removed/" + match.pattern)
-                        removedAny = true
+                        removing(lineAt: start)
                         pos = restStart
                         continue
                     }
                     if Self.scalarCount(s, from: pos, to: end, upTo: Self.shortLine + 1) <= Self.shortLine {
                         counts.add("lines_removed/" + match.pattern)
-                        removedAny = true
+                        removing(lineAt: start)
                         keep = false
                     }
                     break
                 }
                 if keep {
-                    if !out.isEmpty { out.append(0x0A) }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: s[pos..<end]))
+                    if removedAny {
+                        if keptAny { out.append(0x0A) }
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: s[pos..<end]))
+                    }
+                    keptAny = true
                 }
                 start = end + 1
             }
@@ -130,7 +141,9 @@ public struct BoilerplateStage: Stage {
         for entry in folded where head.starts(with: entry.bytes) {
             // Case folding keeps byte lengths, so the pattern ends at the same offset in the line.
             if entry.endsInLetter, entry.bytes.count < line.count, Self.isWordScalar(at: entry.bytes.count, in: line) { continue }
-            return (entry.pattern, entry.bytes.count, entry.bytes.last == 0x3A)
+            // "Читайте также: <title>" is a label too, with the colon after the pattern.
+            let isLabel = entry.bytes.last == 0x3A || (entry.bytes.count < line.count && line[entry.bytes.count] == 0x3A)
+            return (entry.pattern, entry.bytes.count, isLabel)
         }
         return nil
     }
