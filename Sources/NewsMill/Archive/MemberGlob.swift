@@ -1,0 +1,171 @@
+/// A glob over member paths (`input.include`, `input.exclude`, `input.metadata.path`), in the
+/// form datatrove's `glob_pattern` and fsspec use: anchored at the start of the path, `*` and
+/// `?` stay within one folder, `**` crosses folders, `**/` also matches no folder at all.
+public struct MemberGlob: Sendable, Equatable, CustomStringConvertible {
+    enum Token: Sendable, Equatable {
+        case literal(Unicode.Scalar)
+        /// `?`: any one character but "/".
+        case one
+        /// `[abc]`, `[a-z]`, `[!abc]`: one character but "/".
+        case set([ClosedRange<UInt32>], negated: Bool)
+        /// `*`: any run of characters within one folder.
+        case star
+        /// `**` not followed by "/": any run of characters, "/" included.
+        case anyPath
+        /// `**/`: nothing, or any run of characters ending in "/" (zero or more whole folders).
+        case folders
+    }
+
+    public let pattern: String
+    let tokens: [Token]
+
+    public var description: String { pattern }
+
+    public init(_ pattern: String) throws(GlobError) {
+        self.pattern = pattern
+        var scalars = Array(pattern.unicodeScalars)
+        // The matched path never starts with "/" or "./" (see `matchPath`), so neither may a pattern.
+        while scalars.first == "/" { scalars.removeFirst() }
+        while scalars.count >= 2 && scalars[0] == "." && scalars[1] == "/" { scalars.removeFirst(2) }
+        guard !scalars.isEmpty else { throw GlobError(pattern: pattern, message: "the pattern is empty") }
+        var tokens: [Token] = []
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            switch c {
+            case "*":
+                var end = i
+                while end < scalars.count && scalars[end] == "*" { end += 1 }
+                if end - i == 1 {
+                    tokens.append(.star)
+                    i = end
+                } else if (i == 0 || scalars[i - 1] == "/") && end < scalars.count && scalars[end] == "/" {
+                    tokens.append(.folders)
+                    i = end + 1
+                } else {
+                    tokens.append(.anyPath)
+                    i = end
+                }
+            case "?":
+                tokens.append(.one)
+                i += 1
+            case "[":
+                var j = i + 1
+                var negated = false
+                if j < scalars.count && (scalars[j] == "!" || scalars[j] == "^") {
+                    negated = true
+                    j += 1
+                }
+                var ranges: [ClosedRange<UInt32>] = []
+                var first = true
+                while j < scalars.count && (scalars[j] != "]" || first) {
+                    first = false
+                    var low = scalars[j]
+                    if low == "\\" && j + 1 < scalars.count {
+                        j += 1
+                        low = scalars[j]
+                    }
+                    if j + 2 < scalars.count && scalars[j + 1] == "-" && scalars[j + 2] != "]" {
+                        let high = scalars[j + 2]
+                        guard low.value <= high.value else {
+                            throw GlobError(pattern: pattern, message: "the range \(low)-\(high) in [...] is reversed")
+                        }
+                        ranges.append(low.value...high.value)
+                        j += 3
+                    } else {
+                        ranges.append(low.value...low.value)
+                        j += 1
+                    }
+                }
+                guard j < scalars.count else { throw GlobError(pattern: pattern, message: "'[' is not closed by ']'") }
+                tokens.append(.set(ranges, negated: negated))
+                i = j + 1
+            case "\\":
+                guard i + 1 < scalars.count else { throw GlobError(pattern: pattern, message: "the pattern ends with a lone '\\'") }
+                tokens.append(.literal(scalars[i + 1]))
+                i += 2
+            default:
+                tokens.append(.literal(c))
+                i += 1
+            }
+        }
+        self.tokens = tokens
+    }
+
+    /// Whether the whole path matches. A Thompson simulation of the pattern's automaton: every
+    /// pattern position that can be reached is kept at once, so the work is at most
+    /// (pattern tokens + 1) × path characters, whatever the stars; a backtracking matcher is
+    /// exponential on patterns like `**a**a**a**b`.
+    public func matches(_ path: String) -> Bool {
+        let count = tokens.count
+        var active = [Bool](repeating: false, count: count + 1)
+        var next = active
+        active[0] = true
+        close(&active)
+        for c in path.unicodeScalars {
+            var any = false
+            for i in 0..<count where active[i] {
+                switch tokens[i] {
+                case .literal(let l):
+                    if c == l { next[i + 1] = true; any = true }
+                case .one:
+                    if c != "/" { next[i + 1] = true; any = true }
+                case .set(let ranges, let negated):
+                    if c != "/" && ranges.contains(where: { $0.contains(c.value) }) != negated { next[i + 1] = true; any = true }
+                case .star:
+                    if c != "/" { next[i] = true; any = true }
+                case .anyPath:
+                    next[i] = true
+                    any = true
+                case .folders:
+                    next[i] = true
+                    if c == "/" { next[i + 1] = true }
+                    any = true
+                }
+            }
+            guard any else { return false }
+            close(&next)
+            swap(&active, &next)
+            for i in 0...count { next[i] = false }
+        }
+        return active[count]
+    }
+
+    /// Stars also match nothing: whoever stands before one stands after it too.
+    private func close(_ states: inout [Bool]) {
+        for i in 0..<tokens.count where states[i] {
+            switch tokens[i] {
+            case .star, .anyPath, .folders: states[i + 1] = true
+            default: break
+            }
+        }
+    }
+
+    /// Whether a member or file path matches, in the form patterns see it.
+    func matches(member path: Substring) -> Bool {
+        matches(String(Self.matchPath(path)))
+    }
+
+    /// The form of a member path that patterns see: no leading "/" or "./" (tar made with
+    /// `tar -C dir .` stores "./texts/1.txt").
+    static func matchPath(_ path: Substring) -> Substring {
+        var p = path
+        while true {
+            if p.hasPrefix("/") { p = p.dropFirst() } else if p.hasPrefix("./") { p = p.dropFirst(2) } else { return p }
+        }
+    }
+}
+
+public struct GlobError: Error, Sendable, Equatable {
+    public var pattern: String
+    public var message: String
+}
+
+extension Array where Element == MemberGlob {
+    /// The first pattern the path matches.
+    func firstMatch(_ path: Substring) -> MemberGlob? {
+        guard !isEmpty else { return nil }
+        let p = String(MemberGlob.matchPath(path))
+        return first { $0.matches(p) }
+    }
+}
