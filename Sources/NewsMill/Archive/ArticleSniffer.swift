@@ -9,7 +9,7 @@ enum ArticleSniffer {
     static let window = 4096
 
     /// `conllu`: CoNLL-U (or CoNLL-X): "#" comments and 10 tab-separated columns with a token
-    /// number first. `tagged`: one token a line with tab-separated tags. `table`: a TSV table,
+    /// number first. `tagged`: one token a line with tab-separated tags, no spaces. `table`: a TSV table,
     /// every line with the same number (two or more) of tabs.
     static func notArticleReason(_ bytes: [UInt8]) -> String? {
         bytes.withUnsafeBufferPointer { all in
@@ -40,7 +40,7 @@ enum ArticleSniffer {
                         conllu = false
                     }
                     let head = fields[0]
-                    if fields.count < 2 || fields.count > 9 || head.isEmpty || head.contains(0x20) || line.count > 300 {
+                    if fields.count < 2 || fields.count > 9 || head.isEmpty || line.contains(0x20) || line.count > 300 {
                         tagged = false
                     }
                     if fields.count < 3 || (tabsPerLine != nil && tabsPerLine != fields.count - 1) {

@@ -98,13 +98,23 @@ public struct MemberGlob: Sendable, Equatable, CustomStringConvertible {
     /// exponential on patterns like `**a**a**a**b`.
     public func matches(_ path: String) -> Bool {
         let count = tokens.count
+        // `active[i]`: the text so far can end before token i. `inFolders[i]`: token i is a `**/`
+        // that has consumed part of a folder name, so it may only end at the next "/".
         var active = [Bool](repeating: false, count: count + 1)
+        var inFolders = [Bool](repeating: false, count: count)
         var next = active
+        var nextInFolders = inFolders
         active[0] = true
-        close(&active)
+        close(&active, &inFolders)
         for c in path.unicodeScalars {
             var any = false
-            for i in 0..<count where active[i] {
+            for i in 0..<count {
+                if inFolders[i] {
+                    nextInFolders[i] = true
+                    if c == "/" { next[i + 1] = true }
+                    any = true
+                }
+                guard active[i] else { continue }
                 switch tokens[i] {
                 case .literal(let l):
                     if c == l { next[i + 1] = true; any = true }
@@ -118,25 +128,34 @@ public struct MemberGlob: Sendable, Equatable, CustomStringConvertible {
                     next[i] = true
                     any = true
                 case .folders:
-                    next[i] = true
-                    if c == "/" { next[i + 1] = true }
-                    any = true
+                    break  // its characters are taken in `inFolders`
                 }
             }
             guard any else { return false }
-            close(&next)
+            close(&next, &nextInFolders)
             swap(&active, &next)
-            for i in 0...count { next[i] = false }
+            swap(&inFolders, &nextInFolders)
+            for i in 0..<count {
+                next[i] = false
+                nextInFolders[i] = false
+            }
+            next[count] = false
         }
         return active[count]
     }
 
-    /// Stars also match nothing: whoever stands before one stands after it too.
-    private func close(_ states: inout [Bool]) {
+    /// Stars also match nothing: whoever stands before one stands after it too. A `**/` is
+    /// only ever reached at the start of a folder name, where it may match no folder at all.
+    private func close(_ states: inout [Bool], _ inFolders: inout [Bool]) {
         for i in 0..<tokens.count where states[i] {
             switch tokens[i] {
-            case .star, .anyPath, .folders: states[i + 1] = true
-            default: break
+            case .star, .anyPath:
+                states[i + 1] = true
+            case .folders:
+                states[i + 1] = true
+                inFolders[i] = true
+            default:
+                break
             }
         }
     }

@@ -39,7 +39,10 @@ struct MetadataIndex {
         let utf8 = Array(text.utf8)
         let delimiter = options.delimiter ?? Self.sniffDelimiter(utf8)
         var parser = CSVParser(bytes: utf8, delimiter: delimiter)
-        guard let headerRecord = parser.next() else { return }
+        guard let headerRecord = parser.next() else {
+            rejects.append(Reject(origin, .memberEmpty, "metadata table without a header line"))
+            return
+        }
         let header = headerRecord.fields.map { String(decoding: $0, as: UTF8.self).trimmingBlanks }
         let lowered = header.map { $0.lowercased() }
         guard let keyColumn = options.key.lazy.compactMap({ lowered.firstIndex(of: $0.lowercased()) }).first else {
