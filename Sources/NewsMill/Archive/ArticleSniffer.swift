@@ -28,6 +28,8 @@ enum ArticleSniffer {
                 start = end + 1
                 if line.last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                // The common case, a line of running text, costs one scan for a tab.
+                if line[0] != UInt8(ascii: "#") && memchr(line.baseAddress!, 0x09, line.count) == nil { return nil }
                 lines += 1
                 if line[0] == UInt8(ascii: "#") {
                     tagged = false
