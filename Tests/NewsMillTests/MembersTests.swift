@@ -277,6 +277,20 @@ import Testing
         #expect(noNested.record(member: dir.file("in/other/skip.txt")) == nil)
     }
 
+    @Test func dotSlashMemberNamesJoinAndMatchLikeTheOthers() throws {
+        let dir = TempDir()
+        try ArchiveBuilder.write([.init("./texts/1.txt", Articles.rain), .init("./texts/2.txt", Articles.bridge),
+                                  .init("./newmetadata.csv", "textid,textname\n1,Ливни в Твери\n")], format: .tar, to: dir.file("dot.tar"))
+        let out = try EngineTests.run([dir.file("dot.tar")], in: dir, yaml: """
+            input:
+              exclude: ["texts/2.txt"]
+              metadata: {path: "newmetadata.csv", fields: {title: [textname]}}
+            stages: [normalize]
+            """)
+        #expect(out.record(member: "./texts/1.txt")?["title"] as? String == "Ливни в Твери")
+        #expect(out.report.read.skipped == ["excluded": 1, "metadata": 1])
+    }
+
     @Test func aTableInANestedArchiveIsCountedAsNotJoined() throws {
         let dir = TempDir()
         let inner = try ArchiveBuilder.bytes([.init("texts/1.txt", Articles.rain), .init("newmetadata.csv", "textid,title\n1,Ливни\n")], format: .tar)

@@ -106,8 +106,10 @@ struct MetadataIndex {
         }
     }
 
+    /// In the form `row(for:)` is asked with: "./Source/meta.csv" serves "Source/texts/1.txt".
     private static func folder(of path: String) -> String {
-        path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
+        let p = MemberGlob.matchPath(path[...])
+        return p.lastIndex(of: "/").map { String(p[..<$0]) } ?? ""
     }
 
     /// Taiga's tables are tab-separated under a .csv name: let the header line say.
