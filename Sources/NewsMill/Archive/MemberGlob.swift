@@ -18,6 +18,8 @@ public struct MemberGlob: Sendable, Equatable, CustomStringConvertible {
 
     public let pattern: String
     let tokens: [Token]
+    /// The literal characters the pattern ends with.
+    private let literalSuffix: [Unicode.Scalar]
 
     public var description: String { pattern }
 
@@ -90,6 +92,12 @@ public struct MemberGlob: Sendable, Equatable, CustomStringConvertible {
             }
         }
         self.tokens = tokens
+        var suffix: [Unicode.Scalar] = []
+        for token in tokens.reversed() {
+            guard case .literal(let l) = token else { break }
+            suffix.append(l)
+        }
+        literalSuffix = suffix.reversed()
     }
 
     /// Whether the whole path matches. A Thompson simulation of the pattern's automaton: every
@@ -97,56 +105,60 @@ public struct MemberGlob: Sendable, Equatable, CustomStringConvertible {
     /// (pattern tokens + 1) × path characters, whatever the stars; a backtracking matcher is
     /// exponential on patterns like `**a**a**a**b`.
     public func matches(_ path: String) -> Bool {
+        // Most paths a pattern sees fail on its literal ending ("**/*.txt" and "b.html"): check
+        // that first, without running the automaton.
+        var scalars = path.unicodeScalars.reversed().makeIterator()
+        for l in literalSuffix.reversed() where scalars.next() != l { return false }
         let count = tokens.count
-        // `active[i]`: the text so far can end before token i. `inFolders[i]`: token i is a `**/`
-        // that has consumed part of a folder name, so it may only end at the next "/".
-        var active = [Bool](repeating: false, count: count + 1)
-        var inFolders = [Bool](repeating: false, count: count)
-        var next = active
-        var nextInFolders = inFolders
-        active[0] = true
-        close(&active, &inFolders)
-        for c in path.unicodeScalars {
-            var any = false
-            for i in 0..<count {
-                if inFolders[i] {
-                    nextInFolders[i] = true
-                    if c == "/" { next[i + 1] = true }
-                    any = true
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: 4 * (count + 1)) { states in
+            states.initialize(repeating: false)
+            // `active[i]`: the text so far can end before token i. `inFolders[i]`: token i is a
+            // `**/` that has consumed part of a folder name, so it may only end at the next "/".
+            var active = UnsafeMutableBufferPointer(rebasing: states[0...count])
+            var inFolders = UnsafeMutableBufferPointer(rebasing: states[(count + 1)...(2 * count + 1)])
+            var next = UnsafeMutableBufferPointer(rebasing: states[(2 * count + 2)...(3 * count + 2)])
+            var nextInFolders = UnsafeMutableBufferPointer(rebasing: states[(3 * count + 3)...(4 * count + 3)])
+            active[0] = true
+            close(active, inFolders)
+            for c in path.unicodeScalars {
+                var any = false
+                for i in 0..<count {
+                    if inFolders[i] {
+                        nextInFolders[i] = true
+                        if c == "/" { next[i + 1] = true }
+                        any = true
+                    }
+                    guard active[i] else { continue }
+                    switch tokens[i] {
+                    case .literal(let l):
+                        if c == l { next[i + 1] = true; any = true }
+                    case .one:
+                        if c != "/" { next[i + 1] = true; any = true }
+                    case .set(let ranges, let negated):
+                        if c != "/" && ranges.contains(where: { $0.contains(c.value) }) != negated { next[i + 1] = true; any = true }
+                    case .star:
+                        if c != "/" { next[i] = true; any = true }
+                    case .anyPath:
+                        next[i] = true
+                        any = true
+                    case .folders:
+                        break  // its characters are taken in `inFolders`
+                    }
                 }
-                guard active[i] else { continue }
-                switch tokens[i] {
-                case .literal(let l):
-                    if c == l { next[i + 1] = true; any = true }
-                case .one:
-                    if c != "/" { next[i + 1] = true; any = true }
-                case .set(let ranges, let negated):
-                    if c != "/" && ranges.contains(where: { $0.contains(c.value) }) != negated { next[i + 1] = true; any = true }
-                case .star:
-                    if c != "/" { next[i] = true; any = true }
-                case .anyPath:
-                    next[i] = true
-                    any = true
-                case .folders:
-                    break  // its characters are taken in `inFolders`
-                }
+                guard any else { return false }
+                close(next, nextInFolders)
+                swap(&active, &next)
+                swap(&inFolders, &nextInFolders)
+                next.update(repeating: false)
+                nextInFolders.update(repeating: false)
             }
-            guard any else { return false }
-            close(&next, &nextInFolders)
-            swap(&active, &next)
-            swap(&inFolders, &nextInFolders)
-            for i in 0..<count {
-                next[i] = false
-                nextInFolders[i] = false
-            }
-            next[count] = false
+            return active[count]
         }
-        return active[count]
     }
 
     /// Stars also match nothing: whoever stands before one stands after it too. A `**/` is
     /// only ever reached at the start of a folder name, where it may match no folder at all.
-    private func close(_ states: inout [Bool], _ inFolders: inout [Bool]) {
+    private func close(_ states: UnsafeMutableBufferPointer<Bool>, _ inFolders: UnsafeMutableBufferPointer<Bool>) {
         for i in 0..<tokens.count where states[i] {
             switch tokens[i] {
             case .star, .anyPath:
