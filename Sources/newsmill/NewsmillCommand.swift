@@ -134,7 +134,8 @@ extension PipelineOption {
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List what a run would read: member, format, size, records.")
+        abstract: "List what a run would read: member, format, size, records.",
+        discussion: "Members passed over show skip:REASON (excluded, not_included, not_article:conllu, metadata, …) and why; the input section of --pipeline (include, exclude, metadata) applies.")
 
     @Argument(help: "Archives, folders or files (default: corpus).")
     var inputs: [String] = []

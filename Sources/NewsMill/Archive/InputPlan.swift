@@ -6,6 +6,10 @@ public struct InputPlan: Sendable {
     public struct File: Sendable, Equatable {
         public var path: String
         public var size: Int64
+        /// The folder input the file was found in; nil for a file named by itself.
+        public var root: String?
+        /// What `input.include`/`exclude` patterns see: the path under `root`, or the file name.
+        public var relative: String
     }
 
     public var files: [File]
@@ -21,7 +25,7 @@ public struct InputPlan: Sendable {
         var files: [File] = []
         var problems: [Reject] = []
         var seen = Set<String>()
-        func add(_ path: String) {
+        func add(_ path: String, root: String?, relative: String) {
             guard seen.insert(path).inserted else { return }
             // A symbolic link counts as the file it points to.
             let target = (try? fm.destinationOfSymbolicLink(atPath: path)).map { _ in URL(fileURLWithPath: path).resolvingSymlinksInPath().path } ?? path
@@ -30,7 +34,7 @@ public struct InputPlan: Sendable {
                 return
             }
             guard (attributes[.type] as? FileAttributeType) == .typeRegular else { return }
-            files.append(File(path: path, size: (attributes[.size] as? NSNumber)?.int64Value ?? 0))
+            files.append(File(path: path, size: (attributes[.size] as? NSNumber)?.int64Value ?? 0, root: root, relative: relative))
         }
         for input in inputs {
             var isDirectory: ObjCBool = false
@@ -39,7 +43,7 @@ public struct InputPlan: Sendable {
                 continue
             }
             if !isDirectory.boolValue {
-                add(input)
+                add(input, root: nil, relative: String(input.split(separator: "/").last ?? Substring(input)))
                 continue
             }
             guard let walker = fm.enumerator(atPath: input) else {
@@ -47,16 +51,16 @@ public struct InputPlan: Sendable {
                 continue
             }
             let folder = input.hasSuffix("/") ? String(input.dropLast()) : input
-            var inFolder: [String] = []
+            var inFolder: [(path: String, relative: String)] = []
             while let relative = walker.nextObject() as? String {
                 let name = relative.split(separator: "/").last ?? ""
                 if name.hasPrefix(".") || excluded.contains(absolute("\(input)/\(relative)")) {
                     walker.skipDescendants()
                     continue
                 }
-                inFolder.append("\(folder)/\(relative)")
+                inFolder.append(("\(folder)/\(relative)", relative))
             }
-            for path in inFolder.sorted(by: Self.pathOrder) { add(path) }
+            for file in inFolder.sorted(by: { Self.pathOrder($0.path, $1.path) }) { add(file.path, root: folder, relative: file.relative) }
         }
         files.sort { pathOrder($0.path, $1.path) }
         return InputPlan(files: files, problems: problems)

@@ -3,6 +3,8 @@ public struct RawMember: Sendable {
     public var origin: Origin
     public var format: MemberFormat
     public var bytes: [UInt8]
+    /// The row of `input.metadata` that names this member, when there is one.
+    public var metadata: [(key: String, value: String)]?
 }
 
 /// Consecutive whole records of a JSON Lines or CSV dump. Dumps are cut into chunks as they
@@ -40,4 +42,8 @@ public struct ReadStats: Sendable, Equatable {
     public var members = 0
     public var skipped: [String: Int] = [:]
     public var bytesRead: Int64 = 0
+    /// `input.metadata`: rows read from the tables, and text members that found a row or not.
+    public var metadataRows = 0
+    public var metadataJoined = 0
+    public var metadataUnmatched = 0
 }

@@ -12,7 +12,7 @@ final class SourceReader {
     private let progress: ProgressCounter
     private(set) var stats = ReadStats()
     /// Told about each member that is not read (inspect lists them).
-    var onSkip: ((Origin, String) -> Void)?
+    var onSkip: ((Origin, String, String?) -> Void)?
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
     /// Dump chunks are cut at about this size: big enough to amortize scheduling, small enough
     /// to keep every worker busy.
@@ -31,6 +31,7 @@ final class SourceReader {
     }
 
     func read(_ plan: InputPlan) {
+        if let metadata = options.metadata { readFolderMetadata(plan, options: metadata) }
         var done: Int64 = 0
         for file in plan.files {
             stats.files += 1
@@ -41,26 +42,138 @@ final class SourceReader {
         stats.bytesRead = done
     }
 
+    /// Whether a text found a row of `input.metadata`; `off` when the config asks for none.
+    private enum Join {
+        case off, missing, row(MetadataIndex.Row)
+    }
+
+    /// Metadata tables of each folder input, read before any of its files.
+    private var folderMetadata: [String: MetadataIndex] = [:]
+
+    private func readFolderMetadata(_ plan: InputPlan, options metadata: MetadataOptions) {
+        for file in plan.files {
+            guard let root = file.root, metadata.path.matches(member: file.relative[...]) else { continue }
+            var index = folderMetadata[root] ?? MetadataIndex(options: metadata)
+            let origin = Origin(archive: nil, member: file.path)
+            let fd = open(file.path, O_RDONLY)
+            if fd < 0 {
+                index.fail(path: file.relative, Reject(origin, .inputUnreadable, String(cString: strerror(errno))))
+            } else {
+                defer { close(fd) }
+                let result = readWhole(limit: options.maxMemberBytes) { out throws(ArchiveFailure) in
+                    let n = Glibc.read(fd, out.baseAddress, out.count)
+                    if n < 0 { throw ArchiveFailure(message: String(cString: strerror(errno))) }
+                    return n
+                }
+                take(result, into: &index, path: file.relative, origin: origin)
+            }
+            folderMetadata[root] = index
+        }
+        stats.metadataRows += folderMetadata.values.reduce(0) { $0 + $1.rowCount }
+    }
+
+    /// The pre-pass over a top-level archive when the config asks for metadata: one more
+    /// decompression of the archive, so that tables stored after their texts are known before
+    /// the texts stream past. A damaged archive is reported by the main pass.
+    private func readArchiveMetadata(_ path: String, options metadata: MetadataOptions) -> MetadataIndex {
+        var index = MetadataIndex(options: metadata)
+        guard let handle = try? ArchiveHandle(source: .file(path), raw: false) else { return index }
+        while case .entry(let entry) = handle.nextHeader() {
+            let name = MemberNames.name(of: entry)
+            guard archive_entry_filetype(entry) == Self.regularFile, metadata.path.matches(member: name[...]) else {
+                handle.skipData()
+                continue
+            }
+            let result = readWhole(limit: options.maxMemberBytes) { out throws(ArchiveFailure) in try handle.readData(into: out) }
+            take(result, into: &index, path: name, origin: Origin(archive: path, member: name))
+        }
+        stats.metadataRows += index.rowCount
+        return index
+    }
+
+    private func take(_ result: Result<[UInt8]?, ArchiveFailure>, into index: inout MetadataIndex, path: String, origin: Origin) {
+        switch result {
+        case .failure(let failure):
+            index.fail(path: path, Reject(origin, .memberCorrupt, "metadata table: \(failure.message)"))
+        case .success(nil):
+            index.fail(path: path, Reject(origin, .memberTooLarge, "metadata table exceeds max_member_bytes (\(options.maxMemberBytes))"))
+        case .success(let bytes?):
+            index.add(path: path, origin: origin, bytes: bytes)
+        }
+    }
+
+    /// A metadata member met in order: its table was read ahead, so only its rejects and a
+    /// count are left to give.
+    private func metadataMember(_ origin: Origin, path: String, index: MetadataIndex?) {
+        guard let index else {
+            skip(origin, reason: "metadata_not_joined",
+                 message: "a metadata table is joined only at the top of an archive or folder input, not in a nested archive or as a file by itself")
+            return
+        }
+        for reject in index.problems[path] ?? [] { emit(.reject(reject)) }
+        if let summary = index.summaries[path] { skip(origin, reason: "metadata", message: summary) }
+    }
+
+    /// Exclusion, format, inclusion: nil when the member is skipped (and counted).
+    private func decide(path: String, origin: Origin) -> MemberKind? {
+        if let pattern = options.exclude.firstMatch(path[...]) {
+            skip(origin, reason: "excluded", message: "matches input.exclude '\(pattern)'")
+            return nil
+        }
+        let kind = MemberKind.classify(name: path, options: options)
+        switch kind {
+        case .skip(let reason):
+            skip(origin, reason: reason)
+            return nil
+        case .document, .compressed:
+            guard !options.include.isEmpty else { return kind }
+            // feed.jsonl.gz is included by "*.jsonl" as well as by "*.gz".
+            var candidates = [path[...]]
+            if case .compressed(let inner) = kind, let slash = path.lastIndex(of: "/") {
+                candidates.append((path[...slash] + inner)[...])
+            } else if case .compressed(let inner) = kind {
+                candidates.append(inner[...])
+            }
+            if !candidates.contains(where: { options.include.firstMatch($0) != nil }) {
+                skip(origin, reason: "not_included", message: "matches no input.include pattern")
+                return nil
+            }
+            return kind
+        case .archive:
+            return kind
+        }
+    }
+
+    private func join(_ format: MemberFormat, path: String, index: MetadataIndex?) -> Join {
+        guard options.metadata != nil, format == .txt || format == .html else { return .off }
+        return index?.row(for: MemberGlob.matchPath(path[...])).map { .row($0) } ?? .missing
+    }
+
     private func readFile(_ file: InputPlan.File) {
-        let kind = MemberKind.classify(name: file.path, options: options)
-        if file.size == 0, kind != .skip(reason: "unknown_format"), kind != .skip(reason: "no_extension") {
+        let origin = Origin(archive: nil, member: file.path)
+        if let metadata = options.metadata, metadata.path.matches(member: file.relative[...]) {
+            metadataMember(origin, path: file.relative, index: file.root.flatMap { folderMetadata[$0] })
+            return
+        }
+        guard let kind = decide(path: file.relative, origin: origin) else { return }
+        if file.size == 0 {
             // libarchive opens an empty file as an archive with no entries: say so instead.
             stats.members += 1
-            emit(.reject(Reject(Origin(archive: nil, member: file.path), .memberEmpty, "the file is empty (0 bytes)")))
+            emit(.reject(Reject(origin, .memberEmpty, "the file is empty (0 bytes)")))
             return
         }
         switch kind {
-        case .skip(let reason):
-            skip(Origin(archive: nil, member: file.path), reason: reason)
+        case .skip:
+            return
         case .document(let format):
             let fd = open(file.path, O_RDONLY)
             guard fd >= 0 else {
-                emit(.reject(Reject(Origin(archive: nil, member: file.path), .inputUnreadable, String(cString: strerror(errno)))))
+                emit(.reject(Reject(origin, .inputUnreadable, String(cString: strerror(errno)))))
                 return
             }
             defer { close(fd) }
-            stats.members += 1
-            consume(origin: Origin(archive: nil, member: file.path), format: format, declaredSize: file.size) { out throws(ArchiveFailure) in
+            let join = join(format, path: file.relative, index: file.root.flatMap { folderMetadata[$0] })
+            consume(origin: origin, format: format, declaredSize: file.size, join: join) { out throws(ArchiveFailure) in
                 let n = Glibc.read(fd, out.baseAddress, out.count)
                 if n < 0 { throw ArchiveFailure(message: String(cString: strerror(errno))) }
                 return n
@@ -74,19 +187,23 @@ final class SourceReader {
                     handle = try ArchiveHandle(source: .file(file.path), raw: false)
                 }
             } catch {
-                emit(.reject(Reject(Origin(archive: nil, member: file.path), .archiveCorrupt, "\(file.path): \(error.message)")))
+                emit(.reject(Reject(origin, .archiveCorrupt, "\(file.path): \(error.message)")))
                 return
             }
+            var index: MetadataIndex?
+            if case .archive = kind, let metadata = options.metadata {
+                index = readArchiveMetadata(file.path, options: metadata)
+            }
             let base = progress.bytes
-            walk(handle, chain: file.path, depth: 1, rawInnerName: kindInnerName(kind)) { [progress] in
+            walk(handle, chain: file.path, depth: 1, rawInnerName: kindInnerName(kind), metadata: index) { [progress] in
                 progress.setBytes(base + handle.compressedBytesRead)
             }
         }
     }
 
-    private func skip(_ origin: Origin, reason: String) {
+    private func skip(_ origin: Origin, reason: String, message: String? = nil) {
         stats.skipped[reason, default: 0] += 1
-        onSkip?(origin, reason)
+        onSkip?(origin, reason, message)
     }
 
     private func kindInnerName(_ kind: MemberKind) -> String? {
@@ -96,7 +213,9 @@ final class SourceReader {
 
     /// Reads every entry of an open archive. `rawInnerName` names the single entry of a
     /// compressed file (libarchive calls it "data").
-    private func walk(_ handle: ArchiveHandle, chain: String, depth: Int, rawInnerName: String?, onEntry: () -> Void) {
+    /// `metadata`: the tables of a top-level archive, read ahead.
+    private func walk(_ handle: ArchiveHandle, chain: String, depth: Int, rawInnerName: String?, metadata: MetadataIndex? = nil,
+                      onEntry: () -> Void) {
         stats.archives += 1
         var lastMember: String?
         while true {
@@ -118,15 +237,27 @@ final class SourceReader {
             lastMember = name
             let origin = Origin(archive: chain, member: name)
             let declaredSize: Int64? = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : nil
-            let kind = MemberKind.classify(name: name, options: options)
+            let kind: MemberKind
+            if let rawInnerName {
+                // The compressed file holding it was already matched against the patterns.
+                kind = MemberKind.classify(name: rawInnerName, options: options)
+            } else if let table = options.metadata, table.path.matches(member: name[...]) {
+                metadataMember(origin, path: name, index: metadata)
+                handle.skipData()
+                continue
+            } else if let decided = decide(path: name, origin: origin) {
+                kind = decided
+            } else {
+                handle.skipData()
+                continue
+            }
             switch kind {
             case .skip(let reason):
                 skip(origin, reason: reason)
                 handle.skipData()
             case .document(let format):
-                stats.members += 1
-                consume(origin: origin, format: format, declaredSize: declaredSize) { out throws(ArchiveFailure) in
-                    try handle.readData(into: out)
+                consume(origin: origin, format: format, declaredSize: declaredSize, join: join(format, path: name, index: metadata)) {
+                    out throws(ArchiveFailure) in try handle.readData(into: out)
                 }
             case .archive, .compressed:
                 descend(into: handle, origin: origin, kind: kind, declaredSize: declaredSize, depth: depth)
@@ -170,7 +301,7 @@ final class SourceReader {
             return
         }
         let inner: String? = if case .compressed(let name) = kind { name } else { nil }
-        walk(child, chain: chain, depth: depth + 1, rawInnerName: inner) {}
+        walk(child, chain: chain, depth: depth + 1, rawInnerName: inner, metadata: nil) {}
     }
 
     /// Reads everything up to `limit` bytes; nil when the data is larger.
@@ -189,10 +320,13 @@ final class SourceReader {
     }
 
     /// Turns one member's bytes into items: a whole member, or a stream of row chunks.
-    private func consume(origin: Origin, format: MemberFormat, declaredSize: Int64?, read: ReadBytes) {
+    private func consume(origin: Origin, format: MemberFormat, declaredSize: Int64?, join: Join, read: ReadBytes) {
+        // A .txt sniffed as not an article is skipped, not counted as a member read.
+        if format != .txt { stats.members += 1 }
         switch format {
         case .txt, .html, .json:
             if let declaredSize, declaredSize > options.maxMemberBytes {
+                if format == .txt { stats.members += 1 }
                 emit(.reject(Reject(origin, .memberTooLarge, "member of \(declaredSize) bytes exceeds max_member_bytes (\(options.maxMemberBytes))")))
                 return
             }
@@ -200,13 +334,27 @@ final class SourceReader {
                 streamRows(origin: origin, format: format, read: read)
                 return
             }
-            switch readWhole(limit: options.maxMemberBytes, read: read) {
+            let result = readWhole(limit: options.maxMemberBytes, read: read)
+            if format == .txt, case .success(let bytes?) = result, let reason = ArticleSniffer.notArticleReason(bytes) {
+                skip(origin, reason: "not_article:\(reason)", message: "its first \(ArticleSniffer.window) bytes are \(ArticleSniffer.describe(reason)), not running text")
+                return
+            }
+            if format == .txt { stats.members += 1 }
+            switch result {
             case .failure(let failure):
                 emit(.reject(Reject(origin, .memberCorrupt, failure.message)))
             case .success(nil):
                 emit(.reject(Reject(origin, .memberTooLarge, "member exceeds max_member_bytes (\(options.maxMemberBytes))")))
             case .success(let bytes?):
-                emit(.member(RawMember(origin: origin, format: format, bytes: bytes)))
+                var member = RawMember(origin: origin, format: format, bytes: bytes)
+                switch join {
+                case .off: break
+                case .missing: stats.metadataUnmatched += 1
+                case .row(let row):
+                    stats.metadataJoined += 1
+                    member.metadata = row
+                }
+                emit(.member(member))
             }
         case .jsonl, .csv:
             streamRows(origin: origin, format: format, read: read)

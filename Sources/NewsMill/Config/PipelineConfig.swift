@@ -25,6 +25,11 @@ public struct InputOptions: Sendable, Equatable {
     public var txtHeadline = true
     public var fields = FieldNames()
     public var csvDelimiter: UInt8 = UInt8(ascii: ",")
+    /// Member paths to read as documents (empty: all); archives are descended whatever it says.
+    public var include: [MemberGlob] = []
+    /// Member paths never read: documents and archives alike.
+    public var exclude: [MemberGlob] = []
+    public var metadata: MetadataOptions?
 
     public init() {}
 
@@ -34,6 +39,21 @@ public struct InputOptions: Sendable, Equatable {
         if jsonlExtensions.contains(ext) { return ext == "json" ? .json : .jsonl }
         if csvExtensions.contains(ext) { return .csv }
         return nil
+    }
+}
+
+/// A table beside the texts (`input.metadata`) whose rows give title, date and url of the text
+/// member named in its key column.
+public struct MetadataOptions: Sendable, Equatable {
+    public var path: MemberGlob
+    /// Candidate key columns: the first the header has holds the text's file name or stem.
+    public var key = ["textid", "id", "file", "filename"]
+    public var fields = FieldNames()
+    /// nil: from the header line (a tab, else ";" when it has more of them than ",", else ",").
+    public var delimiter: UInt8?
+
+    public init(path: MemberGlob) {
+        self.path = path
     }
 }
 
@@ -81,7 +101,7 @@ public struct PipelineConfig: Sendable {
         _ = version
 
         let input = try top.section("input")
-        try input.allowOnly(["max_member_bytes", "max_archive_depth", "extensions", "txt", "fields", "csv"])
+        try input.allowOnly(["max_member_bytes", "max_archive_depth", "extensions", "txt", "fields", "csv", "include", "exclude", "metadata"])
         config.input.maxMemberBytes = try input.int("max_member_bytes", default: config.input.maxMemberBytes, range: 1...(1 << 40))
         config.input.maxArchiveDepth = try input.int("max_archive_depth", default: config.input.maxArchiveDepth, range: 0...16)
         let extensions = try input.section("extensions")
@@ -105,6 +125,11 @@ public struct PipelineConfig: Sendable {
         try csv.allowOnly(["delimiter"])
         let delimiter = try csv.choice("delimiter", default: ",", allowed: [",", ";", "\t", "|"])
         config.input.csvDelimiter = delimiter.utf8.first!
+        config.input.include = try globs(input, "include")
+        config.input.exclude = try globs(input, "exclude")
+        if input.node("metadata") != nil {
+            config.input.metadata = try metadataOptions(input.section("metadata"), fields: config.input.fields)
+        }
 
         let output = try top.section("output")
         try output.allowOnly(["part_max_records"])
@@ -112,6 +137,41 @@ public struct PipelineConfig: Sendable {
 
         config.stages = try parseStages(top: top, file: file)
         return config
+    }
+
+    private static func globs(_ section: ConfigSection, _ key: String) throws(ConfigError) -> [MemberGlob] {
+        var globs: [MemberGlob] = []
+        // `include: []` says "everything", as leaving the key out does.
+        if section.node(key)?.sequence?.isEmpty == true { return [] }
+        for pattern in try section.stringList(key, default: []) {
+            do {
+                globs.append(try MemberGlob(pattern))
+            } catch {
+                throw section.error(key, "bad glob '\(pattern)': \(error.message)")
+            }
+        }
+        return globs
+    }
+
+    private static func metadataOptions(_ section: ConfigSection, fields defaults: FieldNames) throws(ConfigError) -> MetadataOptions {
+        try section.allowOnly(["path", "key", "fields", "delimiter"])
+        let pattern = try section.string("path", default: "")
+        if pattern.isEmpty { throw section.error("path", "missing; a glob of the member holding the metadata, e.g. '**/metadata.csv'") }
+        var options: MetadataOptions
+        do {
+            options = MetadataOptions(path: try MemberGlob(pattern))
+        } catch {
+            throw section.error("path", "bad glob '\(pattern)': \(error.message)")
+        }
+        options.key = try section.stringList("key", default: options.key)
+        let fields = try section.section("fields")
+        try fields.allowOnly(["title", "date", "url"])
+        options.fields.title = try fields.stringList("title", default: defaults.title)
+        options.fields.date = try fields.stringList("date", default: defaults.date)
+        options.fields.url = try fields.stringList("url", default: defaults.url)
+        let delimiter = try section.choice("delimiter", default: "auto", allowed: ["auto", ",", ";", "\t", "|"])
+        options.delimiter = delimiter == "auto" ? nil : delimiter.utf8.first!
+        return options
     }
 
     private static func parseStages(top: ConfigSection, file: String) throws(ConfigError) -> [any Stage] {

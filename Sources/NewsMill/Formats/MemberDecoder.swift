@@ -18,6 +18,12 @@ public struct MemberDecoder: Sendable {
         case .reject(let reject):
             return [.reject(reject)]
         case .member(let member):
+            if let row = member.metadata, let metadata = options.metadata {
+                // A title from the table makes guessing one from the first line pointless.
+                let headline = options.txtHeadline && MetadataJoin.title(in: row, fields: metadata.fields) == nil
+                let decoded = member.format == .txt ? [TxtFormat.decode(member, headline: headline)] : decode(.member(RawMember(origin: member.origin, format: member.format, bytes: member.bytes)))
+                return MetadataJoin.apply(row, to: decoded, fields: metadata.fields)
+            }
             switch member.format {
             case .txt: return [TxtFormat.decode(member, headline: options.txtHeadline)]
             case .html: return [HTMLFormat.decode(member)]

@@ -1,4 +1,6 @@
-/// Lists what a run would read, member by member, without decoding documents.
+/// Lists what a run would read, member by member, without decoding documents: the reader's own
+/// decisions (patterns, formats, metadata tables read ahead, the sniff of a .txt member's first
+/// KB for CoNLL-U and tables), never the charset detection or the stages.
 public enum Inspector {
     public struct Entry: Sendable {
         public var origin: Origin
@@ -17,7 +19,8 @@ public enum Inspector {
         let reader = SourceReader(options: options, progress: ProgressCounter()) { item in
             switch item {
             case .member(let member):
-                entries.append(Entry(origin: member.origin, kind: member.format.rawValue, bytes: member.bytes.count, records: 1))
+                entries.append(Entry(origin: member.origin, kind: member.format.rawValue, bytes: member.bytes.count, records: 1,
+                                     message: member.metadata.map { _ in "metadata row joined" }))
             case .rows(let chunk):
                 let records = countRecords(chunk)
                 if let last = entries.last, last.origin == chunk.origin, last.kind == chunk.format.rawValue {
@@ -31,8 +34,8 @@ public enum Inspector {
                 entries.append(Entry(origin: reject.origin, kind: "reject:\(reject.code.rawValue)", bytes: 0, records: 0, message: reject.message))
             }
         }
-        reader.onSkip = { origin, reason in
-            entries.append(Entry(origin: origin, kind: "skip:\(reason)", bytes: 0, records: 0))
+        reader.onSkip = { origin, reason, message in
+            entries.append(Entry(origin: origin, kind: "skip:\(reason)", bytes: 0, records: 0, message: message))
         }
         reader.read(plan)
         return entries

@@ -32,17 +32,21 @@ public struct RunReport: Sendable {
             .number(String(format3(value)))
         }
         let mb = Double(textBytes) / 1_000_000
+        var inputs: [(String, JSONValue)] = [
+            ("files", .number(String(read.files))),
+            ("archives", .number(String(read.archives))),
+            ("members", .number(String(read.members))),
+            ("skipped", counts(read.skipped)),
+            ("bytes", .number(String(read.bytesRead))),
+        ]
+        if read.metadataRows + read.metadataUnmatched > 0 {
+            inputs.append(("metadata", counts(["rows": read.metadataRows, "joined": read.metadataJoined, "unmatched": read.metadataUnmatched])))
+        }
         return .object([
             ("schema", .number("1")),
             ("pipeline", .string(pipeline)),
             ("jobs", .number(String(jobs))),
-            ("inputs", .object([
-                ("files", .number(String(read.files))),
-                ("archives", .number(String(read.archives))),
-                ("members", .number(String(read.members))),
-                ("skipped", counts(read.skipped)),
-                ("bytes", .number(String(read.bytesRead))),
-            ])),
+            ("inputs", .object(inputs)),
             ("documents", .object([
                 ("read", .number(String(documentsRead))),
                 ("written", .number(String(written))),
