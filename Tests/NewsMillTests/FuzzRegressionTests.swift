@@ -28,4 +28,14 @@ import Testing
             previousEnd = mention.end
         }
     }
+
+    @Test(arguments: ["В««”", "Он сказал: «Это „наш“ ««выбор”", "В «“Спартаке”» и «„Зените“»"])
+    func normalizingTwiceChangesNothing(text: String) {
+        let stage = NormalizeStage()
+        var once = Document(origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8", text: text)
+        _ = stage.process(&once)
+        var twice = once
+        _ = stage.process(&twice)
+        #expect(twice.text == once.text)
+    }
 }
