@@ -47,3 +47,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (Scripts/fuzz.sh): built only when asked, with `-sanitize=fuzzer`, because
+// the target reaches internals through `@testable import`.
+if ProcessInfo.processInfo.environment["NEWSMILL_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "newsmill-fuzz", dependencies: ["NewsMill"], path: "Fuzz"))
+}

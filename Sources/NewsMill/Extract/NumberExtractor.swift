@@ -57,7 +57,13 @@ public struct NumberExtractor: Sendable {
             while i < tokens.count {
                 i = grammar.isAnchor(i) ? grammar.read(at: i, into: &figures) : i + 1
             }
-            for figure in figures {
+            // A currency sign between two numbers ("4$3 млрд") can close one figure and open the
+            // next; mentions never overlap, so the later one starts after the earlier one ends.
+            var previousEnd = 0
+            for var figure in figures {
+                figure.start = max(figure.start, previousEnd)
+                guard figure.start < figure.end else { continue }
+                previousEnd = figure.end
                 let startByte = Int(tokens[figure.start].byteStart)
                 let start = scalarOffset(ofByte: startByte)
                 let end = scalarOffset(ofByte: Int(tokens[figure.end - 1].byteEnd))

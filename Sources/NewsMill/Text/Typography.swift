@@ -85,7 +85,9 @@ public struct Typography: Sendable {
                 } else {
                     let c = s[i + 2]
                     writer.copy(s, copied..<i)
-                    writer.quote(opening: c == 0x9E || (c == 0x9C && writer.opensHere()))
+                    // Inside a nested „…“ an “ is its closing mark, whatever precedes it: read
+                    // otherwise, text this pass wrote ("««”" gives "««“") would change again.
+                    writer.quote(opening: c == 0x9E || (c == 0x9C && writer.depth <= 1 && writer.opensHere()))
                     i += 3
                     copied = i
                 }

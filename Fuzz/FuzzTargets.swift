@@ -1,0 +1,156 @@
+import Foundation
+@testable import NewsMill
+
+/// One libFuzzer binary, many targets: `NEWSMILL_FUZZ_TARGET` names the one to run (Scripts/fuzz.sh
+/// sets it). Besides "does not crash", every target checks what the pipeline promises of its output:
+/// a decoder yields documents with text or a reject with a code; mentions point at exactly their
+/// text; a stage that changes text keeps it valid and never empty without saying so.
+enum FuzzTarget: String, CaseIterable {
+    case decode, txt, html, jsonl, json, csv, normalize, extract, entities
+
+    static let current: FuzzTarget = {
+        let name = ProcessInfo.processInfo.environment["NEWSMILL_FUZZ_TARGET"] ?? ""
+        guard let target = FuzzTarget(rawValue: name) else {
+            let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: " ")
+            FileHandle.standardError.write(Data("set NEWSMILL_FUZZ_TARGET to one of: \(names)\n".utf8))
+            exit(2)
+        }
+        return target
+    }()
+}
+
+enum Pipelines {
+    static func stages(_ yaml: String) -> [any Stage] {
+        do {
+            return try PipelineConfig.parse(yaml: "version: 1\nstages:\n" + yaml, file: "fuzz.yaml").stages
+        } catch {
+            FileHandle.standardError.write(Data("fuzz pipeline: \(error)\n".utf8))
+            exit(2)
+        }
+    }
+
+    static let normalize = stages("  - normalize\n")
+    static let extract = stages("""
+          - normalize
+          - boilerplate
+          - lead
+          - language
+          - stats
+          - dates
+          - numbers
+          - quotes
+          - exact_dedup
+          - near_dedup
+
+        """)
+    static let entities = stages("  - normalize\n  - entities\n  - quotes\n")
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("INVARIANT BROKEN: \(message)\n".utf8))
+    abort()
+}
+
+/// A mention's offsets count Unicode scalars of `text`, end exclusive, and slice out its own text.
+func checkSpan(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int, _ expected: String, _ what: String) {
+    guard 0 <= start, start <= end, end <= scalars.count else {
+        fail("\(what) [\(start), \(end)) outside a text of \(scalars.count) scalars")
+    }
+    var slice = String.UnicodeScalarView()
+    slice.append(contentsOf: scalars[start..<end])
+    if String(slice) != expected { fail("\(what) [\(start), \(end)) slices \(String(slice).debugDescription), says \(expected.debugDescription)") }
+}
+
+func checkMentions(_ document: Document) {
+    let scalars = Array(document.text.unicodeScalars)
+    for date in document.dates ?? [] { checkSpan(scalars, date.start, date.end, date.text, "date") }
+    for number in document.numbers ?? [] {
+        checkSpan(scalars, number.start, number.end, number.text, "number")
+        if !number.value.isFinite { fail("number \(number.text.debugDescription) has value \(number.value)") }
+    }
+    for entity in document.entities ?? [] { checkSpan(scalars, entity.start, entity.end, entity.text, "entity") }
+    for quote in document.quotes ?? [] {
+        checkSpan(scalars, quote.start, quote.end, quote.text, "quote")
+        if let speaker = quote.speaker { checkSpan(scalars, speaker.start, speaker.end, speaker.text, "speaker") }
+        if let source = quote.source { checkSpan(scalars, source.start, source.end, source.text, "quote source") }
+    }
+    if let stats = document.stats, stats.chars != scalars.count { fail("stats.chars \(stats.chars) != \(scalars.count)") }
+}
+
+func run(_ stages: [any Stage], on document: Document) {
+    var document = document
+    var counts = StageCounts()
+    for stage in stages {
+        switch stage.process(&document, counts: &counts) {
+        case .keep: continue
+        case .drop, .reject: return
+        }
+    }
+    checkMentions(document)
+}
+
+func origin(_ name: String) -> Origin { Origin(archive: "fuzz.tar", member: name) }
+
+func decodeMember(_ bytes: [UInt8], format: MemberFormat, name: String) -> [Outcome] {
+    let decoder = MemberDecoder(options: InputOptions())
+    let outcomes = decoder.decode(.member(RawMember(origin: origin(name), format: format, bytes: bytes)))
+    for outcome in outcomes {
+        switch outcome {
+        case .document(let document):
+            if document.text.isEmpty && document.title == nil { fail("\(format) decoder made a document with no text") }
+        case .reject(let reject):
+            if reject.message.isEmpty { fail("reject without a message") }
+        case .dropped:
+            break
+        }
+    }
+    return outcomes
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+/// SwiftPM gives an executable its own `main`, so libFuzzer's is not linked: start its driver here.
+@main
+enum FuzzMain {
+    static func main() {
+        _ = FuzzTarget.current
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, { data, size in fuzzOneInput(data, size) }))
+    }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    switch FuzzTarget.current {
+    case .decode:
+        if case .success(let decoded) = TextDecoding.decode(bytes), decoded.text.isEmpty {
+            fail("decoded to empty text without an empty reject")
+        }
+    case .txt: _ = decodeMember(bytes, format: .txt, name: "a.txt")
+    case .html: _ = decodeMember(bytes, format: .html, name: "a.html")
+    case .jsonl: _ = decodeMember(bytes, format: .jsonl, name: "a.jsonl")
+    case .json: _ = decodeMember(bytes, format: .json, name: "a.json")
+    case .csv: _ = decodeMember(bytes, format: .csv, name: "a.csv")
+    case .normalize, .extract, .entities:
+        let text = String(decoding: bytes, as: UTF8.self)
+        let document = Document(origin: origin("a.txt"), format: .txt, sourceBytes: size, encoding: "utf-8", text: text)
+        let stages = FuzzTarget.current == .normalize ? Pipelines.normalize
+            : FuzzTarget.current == .extract ? Pipelines.extract : Pipelines.entities
+        run(stages, on: document)
+        if FuzzTarget.current == .normalize {
+            // Normalizing twice changes nothing: the stage reaches a fixed point in one pass.
+            var once = document
+            var counts = StageCounts()
+            _ = stages[0].process(&once, counts: &counts)
+            var twice = once
+            _ = stages[0].process(&twice, counts: &counts)
+            if once.text != twice.text { fail("normalize is not idempotent: \(once.text.debugDescription) -> \(twice.text.debugDescription)") }
+        }
+    }
+    return 0
+}

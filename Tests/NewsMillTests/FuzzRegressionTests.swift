@@ -1,0 +1,41 @@
+import Testing
+@testable import NewsMill
+
+/// Inputs that Scripts/fuzz.sh found breaking a promise, kept as tests. Each checks the invariant
+/// the fuzz target checks: a mention's offsets slice out exactly its text, and mentions of one kind
+/// do not overlap.
+@Suite struct FuzzRegressionTests {
+    static func slice(_ text: String, _ start: Int, _ end: Int) -> String? {
+        let scalars = Array(text.unicodeScalars)
+        guard 0 <= start, start <= end, end <= scalars.count else { return nil }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[start..<end])
+        return String(view)
+    }
+
+    @Test(arguments: [
+        "портфель вкладов вырос на 4$3 млрд рублей",
+        "цена 5€7 евро",
+        "от $4$5 до $6$",
+    ])
+    func currencySignBetweenNumbersGivesNonOverlappingFigures(text: String) {
+        let mentions = NumberExtractor().extract(from: text)
+        #expect(!mentions.isEmpty)
+        var previousEnd = 0
+        for mention in mentions {
+            #expect(Self.slice(text, mention.start, mention.end) == mention.text)
+            #expect(mention.start >= previousEnd)
+            previousEnd = mention.end
+        }
+    }
+
+    @Test(arguments: ["В««”", "Он сказал: «Это „наш“ ««выбор”", "В «“Спартаке”» и «„Зените“»"])
+    func normalizingTwiceChangesNothing(text: String) {
+        let stage = NormalizeStage()
+        var once = Document(origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8", text: text)
+        _ = stage.process(&once)
+        var twice = once
+        _ = stage.process(&twice)
+        #expect(twice.text == once.text)
+    }
+}
