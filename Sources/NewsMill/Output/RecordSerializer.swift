@@ -18,6 +18,12 @@ public enum RecordSerializer {
         if let misread = document.mojibakeRepairedFrom {
             json.key("mojibake"); json.string(misread.rawValue)
         }
+        if document.invalidBytes > 0 {
+            json.key("invalid_bytes"); json.int(document.invalidBytes)
+        }
+        if let mixed = document.mixedCharset {
+            json.key("mixed_charset"); json.string(mixed.rawValue)
+        }
         json.endObject()
         if let language = document.language {
             json.key("lang"); json.string(language.language)

@@ -11,12 +11,6 @@ public enum CharsetDetector {
         public var text: String
     }
 
-    public static func detect(_ bytes: UnsafeBufferPointer<UInt8>) -> Detection? {
-        if let utf16 = detectUTF16(bytes) { return utf16 }
-        if bytes.contains(0) { return nil }
-        return detectSingleByte(bytes)
-    }
-
     // MARK: Single-byte charsets
 
     private struct Model: Sendable {
