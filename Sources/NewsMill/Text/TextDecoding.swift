@@ -58,13 +58,14 @@ public enum TextDecoding {
     /// (`UTF8Repair`), or a single-byte charset (`CharsetDetector`). When both are possible the
     /// reading that looks more like real text wins: a cp1251 text whose letters pair into valid
     /// UTF-8 by chance repairs into a sea of U+FFFD, a UTF-8 text with a stray byte reads as
-    /// mojibake in cp1251. Nil when neither reads as text.
+    /// mojibake in cp1251. A legacy text whose chance pairs all joined its legacy runs repairs into
+    /// its own legacy reading: on a tie the legacy charset wins. Nil when neither reads as text.
     static func decodeInvalidUTF8(_ body: UnsafeBufferPointer<UInt8>) -> Decoded? {
         let census = UTF8Repair.census(body)
         let repaired = UTF8Repair.repair(body, census: census)
         // Pure legacy text (most of it: no valid multi-byte sequence at all) skips the comparison.
         let legacy = repaired == nil || census.invalidBytes > census.sequences ? CharsetDetector.detectSingleByte(body) : nil
-        if let repaired, legacy.map({ CharsetDetector.plausibilityTotal(repaired.text) >= CharsetDetector.plausibilityTotal($0.text) }) ?? true {
+        if let repaired, legacy.map({ CharsetDetector.plausibilityTotal(repaired.text) > CharsetDetector.plausibilityTotal($0.text) }) ?? true {
             return Decoded(text: repaired.text, encoding: Charset.utf8.rawValue, invalidBytes: repaired.invalidBytes,
                            mixedCharset: repaired.mixedCharset)
         }
