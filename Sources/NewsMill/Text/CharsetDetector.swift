@@ -97,14 +97,16 @@ public enum CharsetDetector {
     }
 
     /// Summed joint log-probability (x scale) of the character pairs of decoded text: how much it
-    /// reads like real text. Mojibake repair compares a text with its repaired form by it.
-    static func plausibilityTotal(_ text: String) -> Int {
+    /// reads like real text. Mojibake repair compares a text with its repaired form by it. With
+    /// `replacementAsSpace`, U+FFFD scores as a space: a text with a few bytes replaced is judged
+    /// by what is left of it, not penalized for pairs that no real text has.
+    static func plausibilityTotal(_ text: String, replacementAsSpace: Bool = false) -> Int {
         let model = model
         var previous: UInt8 = 0
         var total = 0
         var count = 0
         for scalar in text.unicodeScalars {
-            let current = model.classify(scalar)
+            let current = replacementAsSpace && scalar == "\u{FFFD}" ? 0 : model.classify(scalar)
             if count > 0 { total += Int(model.bigrams[Int(previous) * model.classCount + Int(current)]) }
             previous = current
             count += 1

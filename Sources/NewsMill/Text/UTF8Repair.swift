@@ -22,7 +22,7 @@ enum UTF8Repair {
         var invalidBytes = 0
     }
 
-    /// A run of invalid bytes needs this many before it may be read as a legacy charset: fewer are
+    /// A run of invalid bytes (with the ASCII between them) needs this many before it may be read as a legacy charset: fewer are
     /// stray or cut bytes, and too few letters to tell a charset by.
     static let minLegacyRun = 8
 
@@ -104,7 +104,7 @@ enum UTF8Repair {
     /// the character it was; a run of at least `minLegacyRun` invalid bytes that reads as text in a
     /// legacy charset is decoded in it; anything else becomes U+FFFD. Nil when the bytes hold no
     /// valid multi-byte sequence, or when more of them would be U+FFFD than a quarter of the valid
-    /// UTF-8: that is not UTF-8 with a few bad bytes.
+    /// UTF-8 and a twentieth of the text: that is not UTF-8 with a few bad bytes.
     static func repair(_ bytes: UnsafeBufferPointer<UInt8>, census: Census) -> Repaired? {
         guard census.sequences > 0, census.invalidBytes > 0 else { return nil }
         let cyrillic = census.cyrillic * 2 >= census.sequences
@@ -113,7 +113,8 @@ enum UTF8Repair {
         var runs: [Run] = []
         var open: Run?
         var unreadable = 0
-        var previousInvalid = false
+        // Whether the last non-ASCII unit was invalid; the start of the text counts as such.
+        var previousInvalid = true
         func close() {
             if let run = open, run.invalid >= minLegacyRun, run.absorbed < run.invalid { runs.append(run) }
             open = nil
@@ -124,17 +125,20 @@ enum UTF8Repair {
                 let b = bytes[i]
                 if b < 0x80 {
                     out.append(b)
-                    previousInvalid = false
                     i += 1
                     continue
                 }
                 let u = unit(bytes, i)
                 if u > 0 {
-                    // A valid sequence right next to invalid bytes is more likely two bytes of a
-                    // legacy charset that pair by chance ("Мі" in cp1251 is a valid UTF-8 pair): it
-                    // joins the run, which decides later whether it is legacy text.
-                    let nextInvalid = i + u < bytes.count && bytes[i + u] >= 0x80 && unit(bytes, i + u) < 0
-                    if previousInvalid || nextInvalid {
+                    // A valid sequence whose nearest non-ASCII neighbours on both sides are invalid
+                    // bytes (or the ends of the text) is more likely two bytes of a legacy charset
+                    // that pair by chance ("Мі", "Её" in cp1251 are valid UTF-8 pairs): it joins the
+                    // run, which decides later whether it is legacy text. The look-ahead crosses
+                    // ASCII that the loop then reads once more: every byte is read at most twice.
+                    var next = i + u
+                    while next < bytes.count && bytes[next] < 0x80 { next += 1 }
+                    let nextInvalid = next == bytes.count || unit(bytes, next) < 0
+                    if previousInvalid && nextInvalid {
                         if open == nil { open = Run(source: i..<i, output: out.count..<out.count, invalid: 0, absorbed: 0, unreadable: 0) }
                         open!.absorbed += u
                         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<(i + u)]))
@@ -181,7 +185,9 @@ enum UTF8Repair {
         if !runs.isEmpty, let legacy = decodeRuns(runs, bytes: bytes, output: &out, unreadable: &unreadable) {
             mixedCharset = legacy
         }
-        guard unreadable * 4 <= census.sequenceBytes else { return nil }
+        // Mostly-ASCII text (English with an "é" and a stray byte) has little valid UTF-8 to weigh
+        // the junk against: there, a few junk bytes in the whole text are still a few bad bytes.
+        guard unreadable * 4 <= census.sequenceBytes || unreadable * 20 <= bytes.count else { return nil }
         return Repaired(text: String(decoding: out, as: UTF8.self), invalidBytes: census.invalidBytes, mixedCharset: mixedCharset)
     }
 
