@@ -20,6 +20,9 @@ public enum CharsetDetector {
         /// Per candidate charset: the class of the character each byte decodes to.
         let byteClasses: [[UInt8]]
         let byteTables: [[Unicode.Scalar]]
+        /// The class of every scalar below U+2200 (Latin, Cyrillic, general punctuation, №):
+        /// `classify` asks Unicode properties, too slow for whole texts.
+        let scalarClasses: [UInt8]
     }
 
     private static let model: Model = {
@@ -43,7 +46,8 @@ public enum CharsetDetector {
                      bigrams: raw.map { Int8(bitPattern: $0) },
                      classify: classify,
                      byteClasses: tables.map { table in table.map(classify) },
-                     byteTables: tables)
+                     byteTables: tables,
+                     scalarClasses: (0..<0x2200).map { Unicode.Scalar(UInt32($0)).map(classify) ?? 5 })
     }()
 
     private static let fixedClasses = 6
@@ -97,16 +101,14 @@ public enum CharsetDetector {
     }
 
     /// Summed joint log-probability (x scale) of the character pairs of decoded text: how much it
-    /// reads like real text. Mojibake repair compares a text with its repaired form by it. With
-    /// `replacementAsSpace`, U+FFFD scores as a space: a text with a few bytes replaced is judged
-    /// by what is left of it, not penalized for pairs that no real text has.
-    static func plausibilityTotal(_ text: String, replacementAsSpace: Bool = false) -> Int {
+    /// reads like real text. Mojibake repair compares a text with its repaired form by it.
+    static func plausibilityTotal(_ text: String) -> Int {
         let model = model
         var previous: UInt8 = 0
         var total = 0
         var count = 0
         for scalar in text.unicodeScalars {
-            let current = replacementAsSpace && scalar == "\u{FFFD}" ? 0 : model.classify(scalar)
+            let current = scalar.value < model.scalarClasses.count ? model.scalarClasses[Int(scalar.value)] : model.classify(scalar)
             if count > 0 { total += Int(model.bigrams[Int(previous) * model.classCount + Int(current)]) }
             previous = current
             count += 1

@@ -65,7 +65,11 @@ public enum TextDecoding {
         let repaired = UTF8Repair.repair(body, census: census)
         // Pure legacy text (most of it: no valid multi-byte sequence at all) skips the comparison.
         let legacy = repaired == nil || census.invalidBytes > census.sequences ? CharsetDetector.detectSingleByte(body) : nil
-        if let repaired, legacy.map({ CharsetDetector.plausibilityTotal(repaired.text, replacementAsSpace: true) > CharsetDetector.plausibilityTotal($0.text) }) ?? true {
+        // Per character: the two readings cut the same bytes into different numbers of characters.
+        func mean(_ text: String) -> Double {
+            Double(CharsetDetector.plausibilityTotal(text)) / Double(max(1, text.unicodeScalars.count))
+        }
+        if let repaired, legacy.map({ mean(repaired.text) > mean($0.text) }) ?? true {
             return Decoded(text: repaired.text, encoding: Charset.utf8.rawValue, invalidBytes: repaired.invalidBytes,
                            mixedCharset: repaired.mixedCharset)
         }
