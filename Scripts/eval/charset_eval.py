@@ -29,6 +29,10 @@ Windows do. A text that is pure ASCII is not garbled at all and is skipped. Repa
 source.mojibake names the charset (windows-1252 for latin-1) and its text (title + text, whitespace
 removed) equals the original. ftfy (if importable) runs on the same garbled strings.
 
+Damaged UTF-8 (separate tar, run first; --only-damaged runs only this): UTF-8 texts with stray bytes,
+cp1251/cp1252 punctuation pasted in, sequences cut short, or half their lines in windows-1251 /
+windows-1252 (see run_damaged); each must stay utf-8 with the promised text and source.invalid_bytes.
+
 Finally NewsMill runs on the original UTF-8 texts: any record not read as utf-8, given a
 source.mojibake, or whose text differs is a "false repair"; ftfy gets the same check.
 """
@@ -40,6 +44,7 @@ import random
 import shlex
 import sys
 import time
+import unicodedata
 from evalcommon import (REPO, add_common_args, newsmill_extra, pct, prepare, read_utf8, record_text, run_newsmill,
                         squash, write_tar, wrong_answers_table)
 
@@ -435,6 +440,264 @@ def run_mojibake(texts, newsmill, work, cwd, extra, peer_sample, show_wrong):
     }
 
 
+# ---------------------------------------------------------------------------------- damaged UTF-8
+
+def utf8_unit(b, i):
+    """Length of the valid UTF-8 sequence at i (1 for ASCII), or minus the length of the maximal
+    ill-formed subpart there (one U+FFFD each, Unicode 3.9 / WHATWG)."""
+    c = b[i]
+    if c < 0x80:
+        return 1
+    if 0xC2 <= c <= 0xDF:
+        need = [(0x80, 0xBF)]
+    elif c == 0xE0:
+        need = [(0xA0, 0xBF), (0x80, 0xBF)]
+    elif 0xE1 <= c <= 0xEC or c in (0xEE, 0xEF):
+        need = [(0x80, 0xBF)] * 2
+    elif c == 0xED:
+        need = [(0x80, 0x9F), (0x80, 0xBF)]
+    elif c == 0xF0:
+        need = [(0x90, 0xBF), (0x80, 0xBF), (0x80, 0xBF)]
+    elif 0xF1 <= c <= 0xF3:
+        need = [(0x80, 0xBF)] * 3
+    elif c == 0xF4:
+        need = [(0x80, 0x8F), (0x80, 0xBF), (0x80, 0xBF)]
+    else:
+        return -1
+    k = 0
+    while k < len(need) and i + 1 + k < len(b) and need[k][0] <= b[i + 1 + k] <= need[k][1]:
+        k += 1
+    return 1 + k if k == len(need) else -(1 + k)
+
+
+def punct_table(codec):
+    out = {}
+    for byte in range(0x80, 0xC0):
+        try:
+            ch = bytes([byte]).decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if not ch.isalpha() and unicodedata.category(ch) != "Cc":
+            out[byte] = ch
+    return out
+
+
+PUNCT = {"cyr": punct_table("cp1251"), "west": punct_table("cp1252")}
+TYPO_BYTES = [0x85, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0xAB, 0xBB]
+PASTE = {"cyr": "cp1251", "west": "cp1252"}
+PASTED_CHARS = "«»’‘“”„–—…"
+
+
+def expected_repair(data):
+    """What the README promises for UTF-8 with stray or cut bytes: a lone cp1251/cp1252
+    punctuation byte (or 2-3 together) is that character (cp1251 when most multi-byte sequences
+    are Cyrillic), every other ill-formed subpart is U+FFFD. (Long legacy runs are not modelled:
+    the variants that use this make none.)"""
+    seqs = cyr = 0
+    i = 0
+    while i < len(data):
+        u = utf8_unit(data, i)
+        if u > 1:
+            seqs += 1
+            cyr += 0xD0 <= data[i] <= 0xD3
+        i += abs(u)
+    table = PUNCT["cyr" if cyr * 2 >= seqs else "west"]
+    out, i = [], 0
+    while i < len(data):
+        u = utf8_unit(data, i)
+        if u > 0:
+            out.append(data[i:i + u].decode("utf-8"))
+            i += u
+            continue
+        j, units = i, []
+        while j < len(data) and data[j] >= 0x80 and utf8_unit(data, j) < 0:
+            v = -utf8_unit(data, j)
+            units.append(data[j:j + v])
+            j += v
+        if j - i <= 3 and all(len(x) == 1 and x[0] in table for x in units):
+            out += [table[x[0]] for x in units]
+        else:
+            out += ["\ufffd"] * len(units)
+        i = j
+    return "".join(out), seqs
+
+
+def damage(variant, group, orig, rng):
+    """-> (bytes, expected text, expected mixed charset or None) or None when the variant does not
+    apply to this text."""
+    data = orig.encode("utf-8")
+    starts, pos = [], 0          # byte offset of every character
+    for ch in orig:
+        starts.append(pos)
+        pos += len(ch.encode("utf-8"))
+    multi = [k for k, ch in enumerate(orig) if ord(ch) >= 0x80]
+    n = len(data)
+
+    def insert(count, pick):
+        at = sorted(rng.randrange(len(starts)) for _ in range(count))
+        out, prev = bytearray(), 0
+        for a in at:
+            out += data[prev:starts[a]] + bytes([pick()])
+            prev = starts[a]
+        return bytes(out + data[prev:])
+
+    if variant == "punct-1":
+        return insert(1, lambda: rng.choice(TYPO_BYTES)), None, None
+    if variant.startswith("stray-"):
+        count = {"stray-1": 1, "stray-1k": max(1, n // 1000), "stray-100": max(1, n // 100)}[variant]
+        return insert(count, lambda: rng.randrange(0x80, 0x100)), None, None
+    if variant == "pasted-punct":
+        text = orig
+        if not any(c in text for c in PASTED_CHARS):
+            words = [k for k in range(1, len(text) - 1) if text[k - 1] == " " and text[k].isalpha()]
+            if not words:
+                return None
+            a = rng.choice(words)
+            b = a
+            while b < len(text) and text[b].isalpha():
+                b += 1
+            q = "«»" if group == "cyr" else "“”"
+            text = text[:a] + q[0] + text[a:b] + q[1] + text[b:]
+        return b"".join(c.encode(PASTE[group] if c in PASTED_CHARS else "utf-8") for c in text), text, None
+    if variant == "cut-end":
+        if not multi:
+            return None
+        k = multi[-1]
+        width = len(orig[k].encode("utf-8"))
+        return data[:starts[k] + width - 1], orig[:k] + "\ufffd", None
+    if variant == "cut-middle":
+        if not multi:
+            return None
+        cuts = set(rng.sample(multi, min(len(multi), max(1, n // 1000))))
+        out = bytearray()
+        for k, ch in enumerate(orig):
+            e = ch.encode("utf-8")
+            out += e[:-1] if k in cuts else e
+        return bytes(out), "".join("\ufffd" if k in cuts else ch for k, ch in enumerate(orig)), None
+    if variant.startswith("mixed"):
+        lines = orig.splitlines(keepends=True)
+        if len(lines) < 2:
+            return None
+        half = len(lines) // 2
+        head, tail = "".join(lines[:half]), "".join(lines[half:])
+        legacy_first = variant.endswith("-first")
+        legacy_part = head if legacy_first else tail
+        try:
+            legacy = legacy_part.encode(PASTE[group])
+        except UnicodeEncodeError:
+            return None
+        if legacy.isascii() or (head if legacy_first else tail) == "":
+            return None
+        data = legacy + tail.encode("utf-8") if legacy_first else head.encode("utf-8") + legacy
+        return data, orig, ("windows-1251" if group == "cyr" else "windows-1252")
+    raise ValueError(variant)
+
+
+DAMAGED = [  # (variant, text groups)
+    ("punct-1", ("cyr", "west")), ("pasted-punct", ("cyr", "west")),
+    ("stray-1", ("cyr", "west")), ("stray-1k", ("cyr", "west")), ("stray-100", ("cyr", "west")),
+    ("cut-end", ("cyr", "west")), ("cut-middle", ("cyr", "west")),
+    ("mixed-legacy-last", ("cyr", "west")), ("mixed-legacy-first", ("cyr", "west")),
+]
+
+
+def run_damaged(texts, newsmill, work, cwd, extra, limit, show_wrong):
+    """UTF-8 texts with bad bytes (stray, pasted punctuation, cut sequences, a legacy paragraph):
+    each must come out as utf-8 with the text the README promises and source.invalid_bytes set."""
+    rng = random.Random(SEED + ":damaged")
+    cyr = [i for i, (_s, g, _t) in enumerate(texts) if g == "cyr"]
+    chosen = set(sorted(rng.sample(cyr, min(limit, len(cyr))))) if limit else set(cyr)
+    chosen |= {i for i, (_s, g, _t) in enumerate(texts) if g == "west"}
+    samples, skips = {}, collections.Counter()
+    for variant, groups in DAMAGED:
+        for lname, lcut in LENGTHS:
+            for i in sorted(chosen):
+                _src, g, text = texts[i]
+                if g not in groups:
+                    continue
+                orig = text[:lcut] if lcut else text
+                made = damage(variant, g, orig, random.Random(f"{SEED}:{variant}:{lname}:{i}"))
+                if made is None:
+                    skips[(variant, g, lname, "not applicable")] += 1
+                    continue
+                data, expected, mixed = made
+                if expected is None:
+                    expected, seqs = expected_repair(data)
+                else:
+                    seqs = sum(1 for k in range(len(data)) if utf8_unit(data, k) > 1)
+                if seqs == 0:
+                    # ASCII plus a byte or two is a perfectly good windows-1252 text: no UTF-8 to keep.
+                    skips[(variant, g, lname, "no UTF-8 sequence")] += 1
+                    continue
+                samples[f"damaged/{variant}/{g}/{lname}/{i}.txt"] = (variant, g, lname, expected, mixed, data)
+    keys = sorted(samples)
+    tar = work / "charset-damaged.tar"
+    write_tar(tar, ((k, samples[k][5]) for k in keys))
+    nm_cmd, nm_wall, records, rejects = run_newsmill(newsmill, tar, work / "out-damaged", cwd, extra, "charset-eval")
+    cells = collections.defaultdict(collections.Counter)
+    fails = collections.defaultdict(collections.Counter)
+    examples, seen = [], set()
+    for k in keys:
+        variant, g, lname, expected, mixed, data = samples[k]
+        r = records.get(k)
+        why = None
+        if r is None:
+            why = f"reject {rejects[k]}" if k in rejects else "missing"
+        elif r["source"].get("encoding") != "utf-8":
+            why = "as " + str(r["source"].get("encoding"))
+        elif squash(record_text(r)) != squash(expected):
+            why = "text differs"
+        elif not r["source"].get("invalid_bytes"):
+            why = "no invalid_bytes"
+        elif mixed and r["source"].get("mixed_charset") != mixed and not (
+                mixed == "windows-1252" and r["source"].get("mixed_charset") == "iso-8859-1"):
+            why = f"mixed_charset {r['source'].get('mixed_charset')}"
+        for cell in ((variant, g, lname), (variant, g, "all"), ("ALL", "", lname), ("ALL", "", "all")):
+            cells[cell]["n"] += 1
+            cells[cell]["ok"] += why is None
+        if why:
+            fails[(variant, g)][why] += 1
+            if (variant, g, why) not in seen and len(examples) < 30:
+                seen.add((variant, g, why))
+                detail = why + (": " + first_difference(record_text(r), expected) if why == "text differs" else "")
+                examples.append(f"{k}: {detail}")
+    P = print
+    P("## Damaged UTF-8: right decodings % (n)\n")
+    P(f"{len(keys)} samples in `{tar}` ({len(chosen)} texts: {limit or 'all'} Cyrillic, all western); "
+      f"NewsMill: `{shlex.join(nm_cmd)}`, {nm_wall:.2f} s.\n")
+    P("| damage | texts | " + " | ".join(ln for ln, _ in LENGTHS) + " | all | wrong | skipped |")
+    P("|---|---|" + "---:|" * (len(LENGTHS) + 1) + "---|---|")
+    for variant, groups in DAMAGED:
+        for g in groups:
+            row = [variant, g] + [pct(cells[(variant, g, ln)]["ok"], cells[(variant, g, ln)]["n"])
+                                  for ln, _ in LENGTHS + [("all", None)]]
+            wrong = ", ".join(f"{w} {n}" for w, n in fails[(variant, g)].most_common(show_wrong)) or "–"
+            by_reason = collections.Counter()
+            for (v, gg, _l, r), n in skips.items():
+                if v == variant and gg == g:
+                    by_reason[r] += n
+            sk = ", ".join(f"{r} {n}" for r, n in sorted(by_reason.items()))
+            P("| " + " | ".join(row + [wrong, sk or "–"]) + " |")
+    row = ["**ALL**", ""] + [pct(cells[("ALL", "", ln)]["ok"], cells[("ALL", "", ln)]["n"]) for ln, _ in LENGTHS + [("all", None)]]
+    P("| " + " | ".join(row + ["", ""]) + " |")
+    P("\nRight = source.encoding utf-8, source.invalid_bytes set, the text (whitespace removed) as promised: "
+      "the original, with a lone cp1251/cp1252 punctuation byte as its character and other bad bytes as "
+      "U+FFFD; a mixed text (first or last half of its lines in windows-1251 / windows-1252) must come out "
+      "whole, with that mixed_charset. punct-1: one of 0x85 0x91-0x94 0x96 0x97 0xAB 0xBB inserted; "
+      "pasted-punct: «»’‘“”„–—… of the text (or a «word» / “word” added) in cp1251 / cp1252; stray-N: "
+      "random bytes 0x80-0xFF, 1 per text, per 1000 bytes, per 100 bytes; cut-end: the text ends inside its "
+      "last non-ASCII character; cut-middle: 1 per 1000 bytes of its non-ASCII characters lose their last "
+      "byte. Skipped: no line break to split at, nothing to encode, or no valid multi-byte sequence left "
+      "(ASCII with a stray byte is a valid windows-1252 text).\n")
+    for ex in examples:
+        P(f"- {ex}")
+    P("")
+    return {"samples": len(keys), "newsmill_wall": nm_wall,
+            "cells": [{"variant": v, "group": g, "length": l, **c} for (v, g, l), c in sorted(cells.items())],
+            "failures": [{"variant": v, "group": g, "why": w, "n": n} for (v, g), c in sorted(fails.items())
+                         for w, n in sorted(c.items())]}
+
+
 # ------------------------------------------------------------------------------------------ peers
 
 def run_peers(samples, keys):
@@ -472,6 +735,12 @@ def main():
                          "(fewer skips; the original to compare with is the folded text)")
     ap.add_argument("--no-clean", action="store_true", help="skip the false-repair run on UTF-8 originals")
     ap.add_argument("--no-mojibake", action="store_true", help="skip the mojibake-repair figures")
+    ap.add_argument("--no-damaged", action="store_true", help="skip the damaged-UTF-8 figures")
+    ap.add_argument("--only-damaged", action="store_true",
+                    help="only the damaged-UTF-8 figures (no detection, mojibake, clean or peers)")
+    ap.add_argument("--damaged-texts", type=int, default=800,
+                    help="Cyrillic texts (fixed random subset) the damaged-UTF-8 samples are made from; "
+                         "all western texts are used; 0 = all")
     ap.add_argument("--show-wrong", type=int, default=3, help="most frequent wrong answers shown per encoding")
     args = ap.parse_args()
 
@@ -480,6 +749,20 @@ def main():
     t_start = time.perf_counter()
     rng = random.Random(SEED)
     texts = load_texts(data_dir, args.min_cyrillic, rng)
+    # Decoding and mojibake repair are what the damaged and clean runs check: typography,
+    # character cleanup and boilerplate removal change text on purpose, so they are off there.
+    clean_extra = extra
+    if not args.pipeline:
+        clean_pipeline = work / "clean-check.yaml"
+        clean_pipeline.write_text("stages:\n  - normalize: {mojibake: true, invisible: false, spaces: false, "
+                                  "dashes: false, quotes: false, html_entities: false}\n", encoding="utf-8")
+        clean_extra = newsmill_extra(str(clean_pipeline), args.jobs)
+    damaged = None
+    if not args.no_damaged:
+        damaged = run_damaged(texts, newsmill, work, REPO, clean_extra, args.damaged_texts, args.show_wrong)
+    if args.only_damaged:
+        (work / "results-damaged.json").write_text(json.dumps(damaged, indent=1))
+        return
     samples, skips = build_samples(texts, args.fold_punct)
     keys = sorted(samples, key=lambda k: (samples[k][0], samples[k][1], samples[k][2]))
 
@@ -596,14 +879,6 @@ def main():
         ctar = work / "charset-clean-utf8.tar"
         citems = [(f"utf-8/full/{i}.txt", t.encode("utf-8")) for i, (_s, _g, t) in enumerate(texts)]
         write_tar(ctar, citems)
-        # Decoding and mojibake repair are what is checked here: typography, character cleanup
-        # and boilerplate removal change clean text on purpose, so they are off for this run.
-        clean_extra = extra
-        if not args.pipeline:
-            clean_pipeline = work / "clean-check.yaml"
-            clean_pipeline.write_text("stages:\n  - normalize: {mojibake: true, invisible: false, spaces: false, "
-                                      "dashes: false, quotes: false, html_entities: false}\n", encoding="utf-8")
-            clean_extra = newsmill_extra(str(clean_pipeline), args.jobs)
         _c, c_wall, crec, crej = run_newsmill(newsmill, ctar, work / "out-clean", REPO, clean_extra, "charset-eval")
         bad_enc = bad_text = bad_mb = 0
         examples = []
@@ -677,6 +952,7 @@ def main():
         "newsmill_rejects": dict(nm_rej_codes),
         "timing": {"newsmill_wall": nm_wall, "chardet": t_cd, "charset_normalizer": t_cn, "total": total},
         "mojibake": mojibake,
+        "damaged": damaged,
         "clean": None if clean is None else {k: (dict(v) if isinstance(v, collections.Counter) else v)
                                              for k, v in clean.items()},
     }

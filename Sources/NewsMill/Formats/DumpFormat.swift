@@ -14,21 +14,38 @@ struct DumpFormat {
 
     /// A dump in a legacy charset is converted chunk by chunk, before parsing: the detector sees
     /// many rows at once, which decides better than one short field would. Only single-byte
-    /// charsets: chunks are cut at 0x0A bytes, which UTF-16 text does not allow.
+    /// charsets: chunks are cut at 0x0A bytes, which UTF-16 text does not allow. A chunk that is
+    /// mostly UTF-8 stays as it is: its bad rows are repaired one by one (`repairedRecord`), so a
+    /// stray byte in one row touches that row alone.
     static func transcoded(_ chunk: RowChunk) -> (RowChunk, Charset?) {
         let valid = chunk.bytes.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) != nil }
             && chunk.header.map { String(validating: $0, as: UTF8.self) != nil } ?? true
-        guard !valid, let detection = ((chunk.header.map { $0 + [0x0A] } ?? []) + chunk.bytes).withUnsafeBufferPointer({
-            CharsetDetector.detectSingleByte($0)
-        }) else { return (chunk, nil) }
-        let table = detection.charset.byteTable()
+        guard !valid, let decoded = ((chunk.header.map { $0 + [0x0A] } ?? []) + chunk.bytes).withUnsafeBufferPointer({
+            TextDecoding.decodeInvalidUTF8($0)
+        }), let charset = Charset(rawValue: decoded.encoding), charset != .utf8 else { return (chunk, nil) }
+        let table = charset.byteTable()
         func convert(_ bytes: [UInt8]) -> [UInt8] {
             Array(bytes.withUnsafeBufferPointer { Charset.decode($0, table: table) }.utf8)
         }
         var converted = chunk
         converted.bytes = convert(chunk.bytes)
         converted.header = chunk.header.map(convert)
-        return (converted, detection.charset)
+        return (converted, charset)
+    }
+
+    /// Bytes of one record (a JSON line, a .json member, a CSV field) that are not valid UTF-8, as
+    /// UTF-8: repaired, or converted from the record's own legacy charset; nil when neither
+    /// reads as text.
+    static func repairedRecord(_ bytes: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8], decoded: TextDecoding.Decoded)? {
+        guard let decoded = TextDecoding.decodeInvalidUTF8(bytes) else { return nil }
+        return (Array(decoded.text.utf8), decoded)
+    }
+
+    /// Records on `outcome`'s document how its record was decoded.
+    static func noting(_ decoded: TextDecoding.Decoded?, _ outcome: Outcome) -> Outcome {
+        guard let decoded, case .document(var document) = outcome else { return outcome }
+        document.note(decoded)
+        return .document(document)
     }
 
     static func label(_ outcomes: [Outcome], _ charset: Charset?) -> [Outcome] {
@@ -65,6 +82,16 @@ struct DumpFormat {
 
     func decodeJSONDocument(_ member: RawMember) -> [Outcome] {
         let (chunk, charset) = Self.transcoded(RowChunk(origin: member.origin, format: .json, header: nil, bytes: member.bytes, firstRow: 1))
+        if charset == nil, String(validating: chunk.bytes, as: UTF8.self) == nil,
+           let repaired = chunk.bytes.withUnsafeBufferPointer(Self.repairedRecord) {
+            // The parsed values do not say which element held the bad bytes: the member's count
+            // goes on its first record, so the report counts each byte once.
+            var outcomes = decodeJSONDocument(origin: member.origin, bytes: repaired.bytes)
+            if let first = outcomes.firstIndex(where: { if case .document = $0 { return true }; return false }) {
+                outcomes[first] = Self.noting(repaired.decoded, outcomes[first])
+            }
+            return outcomes
+        }
         return Self.label(decodeJSONDocument(origin: member.origin, bytes: chunk.bytes), charset)
     }
 
@@ -96,8 +123,18 @@ struct DumpFormat {
             let value = try JSONParser.parse(line)
             return document(from: value, origin: origin, bytes: line.count)
         } catch {
+            // Parsing validates the strings, so a record with bad bytes is found here, at no cost
+            // to the valid ones.
             if String(validating: line, as: UTF8.self) == nil {
-                return .reject(Reject(origin, .notUTF8, "the record is not UTF-8, and no supported charset gives plausible text"))
+                guard let repaired = Self.repairedRecord(line) else {
+                    return .reject(Reject(origin, .notUTF8, "the record is not UTF-8, and no supported charset gives plausible text"))
+                }
+                do {
+                    let value = try JSONParser.parse(repaired.bytes)
+                    return Self.noting(repaired.decoded, document(from: value, origin: origin, bytes: line.count))
+                } catch {
+                    return .reject(Reject(origin, .jsonInvalid, "invalid JSON: \(error.message)"))
+                }
             }
             return .reject(Reject(origin, .jsonInvalid, "invalid JSON: \(error.message)"))
         }
@@ -198,8 +235,22 @@ struct DumpFormat {
             }
             var values: [(String, String?)] = []
             var valid = true
+            // A row's bad fields are repaired one by one; the row keeps their sum, and the charset
+            // of a field that was a legacy record of its own.
+            var repairs: TextDecoding.Decoded?
             for (name, raw) in zip(header, record.fields) {
-                guard let value = String(validating: raw, as: UTF8.self) else {
+                var value = String(validating: raw, as: UTF8.self)
+                if value == nil, let repaired = raw.withUnsafeBufferPointer(Self.repairedRecord) {
+                    value = repaired.decoded.text
+                    var sum = repairs ?? repaired.decoded
+                    if repairs != nil {
+                        sum.invalidBytes += repaired.decoded.invalidBytes
+                        sum.mixedCharset = sum.mixedCharset ?? repaired.decoded.mixedCharset
+                        if sum.encoding == Charset.utf8.rawValue { sum.encoding = repaired.decoded.encoding }
+                    }
+                    repairs = sum
+                }
+                guard let value else {
                     valid = false
                     break
                 }
@@ -209,7 +260,7 @@ struct DumpFormat {
                 outcomes.append(.reject(Reject(origin, .notUTF8, "the row is not UTF-8, and no supported charset gives plausible text")))
                 continue
             }
-            outcomes.append(document(fields: values, origin: origin, format: .csv, bytes: record.byteCount))
+            outcomes.append(Self.noting(repairs, document(fields: values, origin: origin, format: .csv, bytes: record.byteCount)))
         }
         return outcomes
     }

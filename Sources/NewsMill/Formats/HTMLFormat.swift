@@ -16,9 +16,11 @@ enum HTMLFormat {
             var paragraphs = page.paragraphs
             let title = page.headline ?? page.title
             if let headline = page.headline, let index = paragraphs.firstIndex(of: headline) { paragraphs.remove(at: index) }
-            return .document(Document(origin: member.origin, format: .html, sourceBytes: member.bytes.count,
-                                      encoding: decoded.encoding, text: paragraphs.joined(separator: "\n"),
-                                      title: title, published: page.published.flatMap(DateField.isoDate)))
+            var document = Document(origin: member.origin, format: .html, sourceBytes: member.bytes.count,
+                                    encoding: decoded.encoding, text: paragraphs.joined(separator: "\n"),
+                                    title: title, published: page.published.flatMap(DateField.isoDate))
+            document.note(decoded)
+            return .document(document)
         }
     }
 }

@@ -16,8 +16,10 @@ enum TxtFormat {
             title = split.title
             text = split.body
         }
-        return .document(Document(origin: member.origin, format: .txt, sourceBytes: member.bytes.count,
-                                  encoding: decoded.encoding, text: text, title: title))
+        var document = Document(origin: member.origin, format: .txt, sourceBytes: member.bytes.count,
+                                encoding: decoded.encoding, text: text, title: title)
+        document.note(decoded)
+        return .document(document)
     }
 
     /// The first non-blank line is a headline when it is short, does not end like a sentence

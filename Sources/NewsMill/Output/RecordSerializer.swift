@@ -24,6 +24,12 @@ public enum RecordSerializer {
         if let from = document.publishedFrom, document.published != nil {
             json.key("published_from"); json.string(from.rawValue)
         }
+        if document.invalidBytes > 0 {
+            json.key("invalid_bytes"); json.int(document.invalidBytes)
+        }
+        if let mixed = document.mixedCharset {
+            json.key("mixed_charset"); json.string(mixed.rawValue)
+        }
         json.endObject()
         if let language = document.language {
             json.key("lang"); json.string(language.language)

@@ -63,6 +63,10 @@ public struct Document: Sendable {
     public var encoding: String
     /// The charset UTF-8 text had been misread as before it was repaired (mojibake), if it was.
     public var mojibakeRepairedFrom: Charset?
+    /// Bytes of the source that were not valid UTF-8 in text decoded as UTF-8 (repaired).
+    public var invalidBytes = 0
+    /// The charset a legacy run inside UTF-8 text was decoded in, if there was one.
+    public var mixedCharset: Charset?
     public var text: String
     public var title: String?
     /// The opening paragraph (lead stage).

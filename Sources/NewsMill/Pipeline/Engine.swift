@@ -40,6 +40,7 @@ public enum Engine {
     private struct BatchResult: Sendable {
         var outcomes: [Outcome]
         var textBytes: Int
+        var repairs: DecodeRepairs
         var stageNanoseconds: [UInt64]
         var stageCounts: [StageCounts]
     }
@@ -148,6 +149,7 @@ public enum Engine {
             defer { inFlight.signal() }
             guard failure == nil else { continue }  // drain so the reader and workers can finish
             report.textBytes += result.textBytes
+            report.repairs.merge(result.repairs)
             for (i, nanos) in result.stageNanoseconds.enumerated() { report.stageTimings[i].seconds += Double(nanos) / 1e9 }
             for (i, counts) in result.stageCounts.enumerated() { report.stageCounts[i].merge(counts) }
             do throws(RunFailure) {
@@ -217,6 +219,7 @@ public enum Engine {
         var nanos = [UInt64](repeating: 0, count: stages.count)
         var counts = [StageCounts](repeating: StageCounts(), count: stages.count)
         var textBytes = 0
+        var repairs = DecodeRepairs()
         for item in batch.items {
             for outcome in decoder.decode(item) {
                 guard case .document(var document) = outcome else {
@@ -224,6 +227,7 @@ public enum Engine {
                     continue
                 }
                 textBytes += document.text.utf8.count
+                repairs.add(document)
                 var verdict = Verdict.keep
                 for (i, stage) in stages.enumerated() {
                     let t0 = DispatchTime.now().uptimeNanoseconds
@@ -238,7 +242,7 @@ public enum Engine {
                 }
             }
         }
-        return BatchResult(outcomes: outcomes, textBytes: textBytes, stageNanoseconds: nanos, stageCounts: counts)
+        return BatchResult(outcomes: outcomes, textBytes: textBytes, repairs: repairs, stageNanoseconds: nanos, stageCounts: counts)
     }
 
     private static func elapsed(since start: DispatchTime) -> Double {

@@ -13,6 +13,7 @@ public struct RunReport: Sendable {
     public var rejectsByCode: [String: Int] = [:]
     public var droppedByReason: [String: Int] = [:]
     public var dedupStatus: [String: Int] = [:]
+    public var repairs = DecodeRepairs()
     public var textBytes = 0
     public var parts: [String] = []
     public var outputBytes = 0
@@ -56,6 +57,7 @@ public struct RunReport: Sendable {
             ("rejects", counts(rejectsByCode)),
             ("dropped", counts(droppedByReason)),
             ("dedup", counts(dedupStatus)),
+            ("decoding", repairs.json()),
             ("stages", .object(zip(stageTimings, stageCounts).filter { !$1.values.isEmpty }.map { ($0.name, counts($1.values)) })),
             ("output", .object([
                 ("parts", .array(parts.map { .string($0) })),
@@ -75,6 +77,36 @@ public struct RunReport: Sendable {
     private func format3(_ value: Double) -> String {
         let scaled = (value * 1000).rounded() / 1000
         return scaled == scaled.rounded() ? String(Int(scaled)) : String(scaled)
+    }
+}
+
+/// Documents decoded as UTF-8 with bad bytes repaired, counted as they are decoded (before any
+/// stage may reject or drop them), so no repair goes uncounted.
+public struct DecodeRepairs: Sendable, Equatable {
+    public var documents = 0
+    public var bytes = 0
+    /// Of those, documents with a legacy run decoded in its charset.
+    public var mixedCharset = 0
+
+    mutating func add(_ document: Document) {
+        guard document.invalidBytes > 0 else { return }
+        documents += 1
+        bytes += document.invalidBytes
+        if document.mixedCharset != nil { mixedCharset += 1 }
+    }
+
+    func json() -> JSONValue {
+        .object([
+            ("invalid_utf8_documents", .number(String(documents))),
+            ("invalid_utf8_bytes", .number(String(bytes))),
+            ("mixed_charset_documents", .number(String(mixedCharset))),
+        ])
+    }
+
+    mutating func merge(_ other: DecodeRepairs) {
+        documents += other.documents
+        bytes += other.bytes
+        mixedCharset += other.mixedCharset
     }
 }
 

@@ -11,12 +11,6 @@ public enum CharsetDetector {
         public var text: String
     }
 
-    public static func detect(_ bytes: UnsafeBufferPointer<UInt8>) -> Detection? {
-        if let utf16 = detectUTF16(bytes) { return utf16 }
-        if bytes.contains(0) { return nil }
-        return detectSingleByte(bytes)
-    }
-
     // MARK: Single-byte charsets
 
     private struct Model: Sendable {
@@ -26,6 +20,9 @@ public enum CharsetDetector {
         /// Per candidate charset: the class of the character each byte decodes to.
         let byteClasses: [[UInt8]]
         let byteTables: [[Unicode.Scalar]]
+        /// The class of every scalar below U+2200 (Latin, Cyrillic, general punctuation, №):
+        /// `classify` asks Unicode properties, too slow for whole texts.
+        let scalarClasses: [UInt8]
     }
 
     private static let model: Model = {
@@ -49,7 +46,8 @@ public enum CharsetDetector {
                      bigrams: raw.map { Int8(bitPattern: $0) },
                      classify: classify,
                      byteClasses: tables.map { table in table.map(classify) },
-                     byteTables: tables)
+                     byteTables: tables,
+                     scalarClasses: (0..<0x2200).map { Unicode.Scalar(UInt32($0)).map(classify) ?? 5 })
     }()
 
     private static let fixedClasses = 6
@@ -110,7 +108,7 @@ public enum CharsetDetector {
         var total = 0
         var count = 0
         for scalar in text.unicodeScalars {
-            let current = model.classify(scalar)
+            let current = scalar.value < model.scalarClasses.count ? model.scalarClasses[Int(scalar.value)] : model.classify(scalar)
             if count > 0 { total += Int(model.bigrams[Int(previous) * model.classCount + Int(current)]) }
             previous = current
             count += 1

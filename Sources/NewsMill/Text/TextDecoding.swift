@@ -1,10 +1,21 @@
-/// Bytes of a member or field to text. UTF-8 (with or without BOM) and UTF-16 with a BOM are
-/// decoded; anything else is refused with a reason rather than guessed, so no mangled text
-/// ever reaches the output.
+/// Bytes of a member or field to text: UTF-8 (with or without BOM), UTF-16, UTF-8 with a few bad
+/// bytes repaired, or a legacy charset; bytes that read as text in none of them are refused with a
+/// reason rather than guessed, so no mangled text ever reaches the output.
 public enum TextDecoding {
     public struct Decoded: Sendable {
         public var text: String
         public var encoding: String
+        /// Bytes that were not valid UTF-8 in text decoded as UTF-8 (repaired or replaced).
+        public var invalidBytes = 0
+        /// The charset long runs of those bytes were decoded in (a legacy paragraph inside UTF-8).
+        public var mixedCharset: Charset?
+
+        init(text: String, encoding: String, invalidBytes: Int = 0, mixedCharset: Charset? = nil) {
+            self.text = text
+            self.encoding = encoding
+            self.invalidBytes = invalidBytes
+            self.mixedCharset = mixedCharset
+        }
     }
 
     public static func decode(_ bytes: [UInt8]) -> Result<Decoded, DecodeFailure> {
@@ -27,14 +38,42 @@ public enum TextDecoding {
             }
             return checked
         }
-        // Not UTF-8: UTF-16 without a byte-order mark, or a single-byte charset.
-        guard let detection = CharsetDetector.detect(body) else {
+        // Not UTF-8: UTF-16 without a byte-order mark, UTF-8 with bad bytes, or a single-byte charset.
+        if let utf16 = CharsetDetector.detectUTF16(body) {
+            var bytes = Array(utf16.text.utf8)
+            return bytes.withUnsafeMutableBufferPointer { checkText(UnsafeBufferPointer($0), text: utf16.text, encoding: utf16.charset.rawValue) }
+        }
+        guard !body.contains(0), let decoded = decodeInvalidUTF8(body) else {
             if body.contains(0) { return .failure(.binary) }
             if isBlank(body) { return .failure(.empty) }
             return .failure(.notUTF8(offset: firstInvalidUTF8(body)))
         }
-        var bytes = Array(detection.text.utf8)
-        return bytes.withUnsafeMutableBufferPointer { checkText(UnsafeBufferPointer($0), text: detection.text, encoding: detection.charset.rawValue) }
+        var bytes = Array(decoded.text.utf8)
+        return bytes.withUnsafeMutableBufferPointer {
+            checkText(UnsafeBufferPointer($0), text: decoded.text, encoding: decoded.encoding).map { _ in decoded }
+        }
+    }
+
+    /// Bytes that are not valid UTF-8 (and not UTF-16): either UTF-8 with some bad bytes, repaired
+    /// (`UTF8Repair`), or a single-byte charset (`CharsetDetector`). When both are possible the
+    /// reading that looks more like real text wins: a cp1251 text whose letters pair into valid
+    /// UTF-8 by chance repairs into a sea of U+FFFD, a UTF-8 text with a stray byte reads as
+    /// mojibake in cp1251. A legacy text whose chance pairs all joined its legacy runs repairs into
+    /// its own legacy reading: on a tie the legacy charset wins. Nil when neither reads as text.
+    static func decodeInvalidUTF8(_ body: UnsafeBufferPointer<UInt8>) -> Decoded? {
+        let census = UTF8Repair.census(body)
+        let repaired = UTF8Repair.repair(body, census: census)
+        // Pure legacy text (most of it: no valid multi-byte sequence at all) skips the comparison.
+        let legacy = repaired == nil || census.invalidBytes > census.sequences ? CharsetDetector.detectSingleByte(body) : nil
+        // Per character: the two readings cut the same bytes into different numbers of characters.
+        func mean(_ text: String) -> Double {
+            Double(CharsetDetector.plausibilityTotal(text)) / Double(max(1, text.unicodeScalars.count))
+        }
+        if let repaired, legacy.map({ mean(repaired.text) > mean($0.text) }) ?? true {
+            return Decoded(text: repaired.text, encoding: Charset.utf8.rawValue, invalidBytes: repaired.invalidBytes,
+                           mixedCharset: repaired.mixedCharset)
+        }
+        return legacy.map { Decoded(text: $0.text, encoding: $0.charset.rawValue) }
     }
 
     /// Text that decoded may still be binary or empty.
@@ -127,5 +166,14 @@ public enum DecodeFailure: Error, Sendable, Equatable {
         case .notUTF8(let offset):
             return (.notUTF8, "not UTF-8 (first bad byte at offset \(offset)), and no supported charset gives plausible text")
         }
+    }
+}
+
+extension Document {
+    /// Records how the source was decoded: its charset and what was repaired on the way.
+    mutating func note(_ decoded: TextDecoding.Decoded) {
+        encoding = decoded.encoding
+        invalidBytes = decoded.invalidBytes
+        mixedCharset = decoded.mixedCharset
     }
 }
