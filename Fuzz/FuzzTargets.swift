@@ -149,7 +149,9 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             _ = stages[0].process(&once, counts: &counts)
             var twice = once
             _ = stages[0].process(&twice, counts: &counts)
-            if once.text != twice.text { fail("normalize is not idempotent: \(once.text.debugDescription) -> \(twice.text.debugDescription)") }
+            // Entities are decoded one level, by design: "&amp;lt;" is the text "&lt;", which a
+            // second pass reads as "<". Only texts without such leftovers must be fixed points.
+            if once.text != twice.text && HTMLEntities.decode(once.text) == once.text { fail("normalize is not idempotent: \(once.text.debugDescription) -> \(twice.text.debugDescription)") }
         }
     }
     return 0

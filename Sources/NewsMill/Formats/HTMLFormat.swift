@@ -273,6 +273,8 @@ enum HTMLEntities {
         "frac12": "½", "frac14": "¼", "frac34": "¾", "prime": "′", "Prime": "″", "larr": "←", "rarr": "→", "rsaquo": "›", "lsaquo": "‹",
     ]
 
+    private static let windows1252 = Charset.windows1252.byteTable()
+
     /// Decodes named and numeric character references in one byte pass; text without "&" is
     /// returned as it is, and a reference that is not one stays verbatim.
     static func decode(_ text: String) -> String {
@@ -312,6 +314,13 @@ enum HTMLEntities {
         guard body[0] == 0x23 else { return named[String(decoding: body, as: UTF8.self)] }
         let hex = body.count > 1 && (body[1] == 0x78 || body[1] == 0x58)
         let digits = String(decoding: body.dropFirst(hex ? 2 : 1), as: UTF8.self)
-        return UInt32(digits, radix: hex ? 16 : 10).flatMap(Unicode.Scalar.init).map { String($0) }
+        guard let value = UInt32(digits, radix: hex ? 16 : 10) else { return nil }
+        // As browsers read them: NUL and what is not a scalar (surrogates, beyond U+10FFFF) are
+        // U+FFFD, and C1 controls are the windows-1252 characters old pages meant ("&#150;" –).
+        if (0x80...0x9F).contains(value) {
+            let scalar = windows1252[Int(value)]
+            return String(scalar.value < 0xA0 ? "\u{FFFD}" : scalar)
+        }
+        return String(Unicode.Scalar(value).flatMap { $0.value == 0 ? nil : $0 } ?? "\u{FFFD}")
     }
 }

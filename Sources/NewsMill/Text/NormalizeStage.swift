@@ -41,8 +41,9 @@ public struct NormalizeStage: Stage {
         document.text = normalizeText(document.text)
         if let title = document.title {
             // A title is one line: its line breaks become spaces (bytes, not Characters: titles are many).
-            let oneLine = String(decoding: normalizer.normalize(title).utf8.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
-            let clean = typography.apply(oneLine)
+            let decoded = typography.htmlEntities ? HTMLEntities.decode(title) : title
+            let oneLine = String(decoding: normalizer.normalize(decoded).utf8.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
+            let clean = typography.rewriteQuotesAndDashes(oneLine)
             document.title = clean.isEmpty ? nil : clean
         }
         if document.text.isEmpty {
@@ -51,19 +52,13 @@ public struct NormalizeStage: Stage {
         return .keep
     }
 
-    /// The normalizer's byte passes, then typography on their bytes: one String is made (and
-    /// validated) for the lot. HTML entities (rare) are decoded in between, on a String.
+    /// HTML entities (rare) first, so what they stand for (NBSP, a soft hyphen, a line break) is
+    /// cleaned like the same character typed in; then the normalizer's byte passes and typography
+    /// on their bytes: one String is made (and validated) for the lot.
     private func normalizeText(_ text: String) -> String {
         var text = text
+        if typography.htmlEntities && text.withUTF8({ $0.contains(0x26) }) { text = HTMLEntities.decode(text) }
         var pending: [UInt8]? = text.withUTF8 { normalizer.cleanedBytes($0) }
-        let hasAmpersand = pending.map { $0.contains(0x26) } ?? text.withUTF8 { $0.contains(0x26) }
-        if typography.htmlEntities && hasAmpersand {
-            if let bytes = pending {
-                text = String(decoding: bytes, as: UTF8.self)
-                pending = nil
-            }
-            text = HTMLEntities.decode(text)
-        }
         if let bytes = pending {
             pending = bytes.withUnsafeBufferPointer { typography.rewrite($0) } ?? bytes
         } else {

@@ -16,6 +16,12 @@ public struct Typography: Sendable {
     public func apply(_ text: String) -> String {
         var text = text
         if htmlEntities && text.withUTF8({ $0.contains(UInt8(ascii: "&")) }) { text = HTMLEntities.decode(text) }
+        return rewriteQuotesAndDashes(text)
+    }
+
+    /// Dashes and quote marks only: the normalize stage decodes HTML entities before it cleans
+    /// the text, since what they stand for (NBSP, a soft hyphen) needs cleaning too.
+    func rewriteQuotesAndDashes(_ text: String) -> String {
         let rebuilt: [UInt8]? = text.withUTF8 { rewrite($0) }
         return rebuilt.map { String(decoding: $0, as: UTF8.self) } ?? text
     }
