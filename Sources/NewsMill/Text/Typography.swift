@@ -22,6 +22,7 @@ public struct Typography: Sendable {
     /// Dashes and quote marks only: the normalize stage decodes HTML entities before it cleans
     /// the text, since what they stand for (NBSP, a soft hyphen) needs cleaning too.
     func rewriteQuotesAndDashes(_ text: String) -> String {
+        var text = text
         let rebuilt: [UInt8]? = text.withUTF8 { rewrite($0) }
         return rebuilt.map { String(decoding: $0, as: UTF8.self) } ?? text
     }
