@@ -3,6 +3,12 @@ public struct RawMember: Sendable {
     public var origin: Origin
     public var format: MemberFormat
     public var bytes: [UInt8]
+
+    public init(origin: Origin, format: MemberFormat, bytes: [UInt8]) {
+        self.origin = origin
+        self.format = format
+        self.bytes = bytes
+    }
 }
 
 /// Consecutive whole records of a JSON Lines or CSV dump. Dumps are cut into chunks as they
