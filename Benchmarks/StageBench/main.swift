@@ -5,6 +5,9 @@
 // of input. See Benchmarks/README.md ("Linear time").
 import Foundation
 import NewsMill
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Options {
     var sizes: [Double] = [1, 2, 4, 8]
@@ -158,27 +161,49 @@ let memberInputs: [MemberInput] = [
 
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-/// Median seconds of `reps` measurements; a measurement repeats `body` until it takes 20 ms,
-/// so that short runs are not lost in the clock's resolution.
-func measure(reps: Int, _ body: () -> Void) -> Double {
-    let t0 = now()
-    body()
-    let once = Double(now() - t0) / 1e9
-    let inner = once >= 0.02 ? 1 : Int((0.02 / max(once, 1e-7)).rounded(.up))
-    var times: [Double] = []
-    for _ in 0..<(once >= 1 ? max(1, reps - 1) : reps) {
-        let t = now()
-        for _ in 0..<inner { body() }
-        times.append(Double(now() - t) / 1e9 / Double(inner))
+/// Written over before every timed run, so that each run starts with its input out of the
+/// caches, as one document of a stream does: a small input timed again and again would stay in
+/// the CPU caches, a large one not, and the difference would read as growth.
+nonisolated(unsafe) var cacheFlush = [UInt8](repeating: 0, count: 96 << 20)
+
+func flushCaches() {
+    cacheFlush.withUnsafeMutableBufferPointer { b in
+        var i = 0
+        while i < b.count {
+            b[i] &+= 1
+            i += 64
+        }
     }
-    if once >= 1 { times.append(once) }
+}
+
+/// Median seconds of the runs of `body`, each timed alone after `flushCaches`: `reps` runs, at
+/// least 5 and as many as fill 0.2 s for short runs (other load on the machine disturbs them
+/// most), one for runs of 2 s or more. With `memory`, the first run also gives the peak memory
+/// it took beyond what was resident before it.
+func measure(reps: Int, memory: Bool, _ body: () -> Void) -> (seconds: Double, peakExtraBytes: Int?) {
+    func timed() -> Double {
+        flushCaches()
+        let t0 = now()
+        body()
+        return Double(now() - t0) / 1e9
+    }
+    var once = 0.0
+    flushCaches()  // outside the memory measurement: the first flush makes its buffer resident
+    let peak = peakExtraBytes(enabled: memory) {
+        let t0 = now()
+        body()
+        once = Double(now() - t0) / 1e9
+    }
+    if once >= 2 { return (once, peak) }
+    let runs = once < 0.1 ? min(200, max(reps, 5, Int(0.2 / max(once, 1e-6)))) : reps
+    var times = (0..<runs).map { _ in timed() }
     times.sort()
-    return times[times.count / 2]
+    return (times[times.count / 2], peak)
 }
 
 /// Peak resident memory while `body` runs, beyond the resident memory before it (Linux: the
 /// high-water mark is reset through /proc/self/clear_refs); nil where that is not possible.
-func peakExtraBytes(_ body: () -> Void) -> Int? {
+func peakExtraBytes(enabled: Bool, _ body: () -> Void) -> Int? {
     func status(_ key: String) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
@@ -186,9 +211,20 @@ func peakExtraBytes(_ body: () -> Void) -> Int? {
         }
         return nil
     }
-    guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return nil }
-    defer { try? handle.close() }
-    guard (try? handle.write(contentsOf: Data("5".utf8))) != nil, let before = status("VmRSS") else { return nil }
+    guard enabled else { body(); return nil }
+    #if canImport(Glibc)
+    // Freed memory that malloc keeps resident would hide what the stage allocates anew
+    // (glibc's malloc_trim; not in the Glibc module, so looked up).
+    if let trim = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+        _ = unsafeBitCast(trim, to: (@convention(c) (Int) -> Int32).self)(0)
+    }
+    #endif
+    guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs"),
+          (try? handle.write(contentsOf: Data("5".utf8))) != nil, let before = status("VmRSS") else {
+        body()
+        return nil
+    }
+    try? handle.close()
     body()
     guard let peak = status("VmHWM") else { return nil }
     return max(0, peak - before)
@@ -231,6 +267,19 @@ func formatSeconds(_ s: Double?) -> String {
     return String(format: "%.0f µs", s * 1e6)
 }
 
+#if canImport(Glibc)
+// glibc serves large blocks with fresh mmap pages and gives freed heap back to the system, but
+// not below thresholds that adapt to what was freed: a 1 MB text reuses warm memory and an
+// 8 MB one page-faults all of it again, a step of 5x at one doubling on this VM that says
+// nothing about the algorithm. Heap only and never trimmed, every size runs on reused memory,
+// as the documents of a long run do. (mallopt: not in the Glibc module, so looked up.)
+if let f = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
+    let mallopt = unsafeBitCast(f, to: (@convention(c) (Int32, Int32) -> Int32).self)
+    _ = mallopt(-1, Int32.max)  // M_TRIM_THRESHOLD
+    _ = mallopt(-4, 0)          // M_MMAP_MAX
+}
+#endif
+
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
 let config: PipelineConfig
 do {
@@ -272,12 +321,10 @@ for c in decoderCases where selected(c.target, c.input) {
     for (k, size) in sizes.enumerated() {
         guard !row.stopped else { row.seconds.append(nil); continue }
         let item = SourceItem.member(RawMember(origin: origin("bench.\(c.format.rawValue)"), format: c.format, bytes: Array(c.make(size).utf8)))
-        let t = measure(reps: options.reps) { _ = decoder.decode(item) }
+        let (t, peak) = measure(reps: options.reps, memory: options.memory && k == sizes.count - 1) { _ = decoder.decode(item) }
         row.seconds.append(t)
+        row.memoryRatio = peak.map { Double($0) / Double(size) }
         if t > options.budgetSeconds { row.stopped = true }
-        if options.memory && k == sizes.count - 1 {
-            row.memoryRatio = peakExtraBytes { _ = decoder.decode(item) }.map { Double($0) / Double(size) }
-        }
     }
     row.judge(sizes: sizes, floor: options.floorSeconds)
     report(row)
@@ -305,12 +352,10 @@ for input in textInputs {
                 if stageRows[r].stopped {
                     stageRows[r].seconds.append(nil)
                 } else {
-                    let t = measure(reps: options.reps, once)
+                    let (t, peak) = measure(reps: options.reps, memory: options.memory && k == sizes.count - 1, once)
                     stageRows[r].seconds.append(t)
+                    stageRows[r].memoryRatio = peak.map { Double($0) / Double(size) }
                     if t > options.budgetSeconds { stageRows[r].stopped = true }
-                    if options.memory && k == sizes.count - 1 {
-                        stageRows[r].memoryRatio = peakExtraBytes(once).map { Double($0) / Double(size) }
-                    }
                 }
             }
             // The stages after it see what this one did, as in a run.
