@@ -1,7 +1,7 @@
 // newsmill-stagebench: times every decoder and every stage of a pipeline on generated
-// pathological inputs at doubling sizes and fails when a doubling of the input more than
-// doubles the time by the allowed factor (a super-linear stage stalls a worker, and with it a
-// nightly run). Also prints the peak memory a stage takes beyond what it was given, per byte
+// pathological inputs at doubling sizes, and fails when a row's time grows more than 2.3x per
+// doubling of the input (a super-linear stage stalls a worker on one hostile member, and with it
+// a nightly run). Also prints the peak memory each one takes beyond what it was given, per byte
 // of input. See Benchmarks/README.md ("Linear time").
 import Foundation
 import NewsMill
