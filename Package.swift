@@ -43,6 +43,12 @@ let package = Package(
             dependencies: ["NewsMill", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: cpuCheck
         ),
+        // Not part of the CLI: the linear-time benchmark of every decoder and stage (Benchmarks/linear-time.sh).
+        .executableTarget(
+            name: "newsmill-stagebench",
+            dependencies: ["NewsMill"],
+            path: "Benchmarks/StageBench"
+        ),
         .testTarget(name: "NewsMillTests", dependencies: ["NewsMill", "CArchive"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -5,6 +5,13 @@ public struct RawMember: Sendable {
     public var bytes: [UInt8]
     /// The row of `input.metadata` that names this member, when there is one.
     public var metadata: [(key: String, value: String)]?
+
+    public init(origin: Origin, format: MemberFormat, bytes: [UInt8], metadata: [(key: String, value: String)]? = nil) {
+        self.origin = origin
+        self.format = format
+        self.bytes = bytes
+        self.metadata = metadata
+    }
 }
 
 /// Consecutive whole records of a JSON Lines or CSV dump. Dumps are cut into chunks as they

@@ -16,6 +16,34 @@ struct Attribution {
 struct AttributionReader {
     let tokens: QuoteTokens
     let entities: QuoteEntities
+    /// For a token opening a quoted group, the token closing it, and the reverse; -1 for marks
+    /// that pair with nothing. Paired once in one pass, so following a group is a lookup: a scan
+    /// from each mark to its partner would run to the end of the paragraph from every « of
+    /// "«««…" and take quadratic time.
+    private let partner: [Int32]
+
+    init(tokens: QuoteTokens, entities: QuoteEntities) {
+        self.tokens = tokens
+        self.entities = entities
+        var partner = [Int32](repeating: -1, count: tokens.count)
+        var open: [Int32] = []
+        for j in 0..<tokens.count {
+            let opening: Bool
+            switch tokens[j].mark {
+            case .openQuote: opening = true
+            case .closeQuote: opening = false
+            case .eitherQuote: opening = Self.opens(j, in: tokens)
+            default: continue
+            }
+            if opening {
+                open.append(Int32(j))
+            } else if let o = open.popLast() {
+                partner[Int(o)] = Int32(j)
+                partner[j] = o
+            }
+        }
+        self.partner = partner
+    }
 
     typealias Lexicon = QuoteLexicon
 
@@ -347,46 +375,29 @@ struct AttributionReader {
 
     // MARK: Quoted names inside phrases
 
-    /// When token k opens a quoted name, the token that closes it (before `limit`).
+    /// When token k opens a quoted name, the token that closes it (before `limit`): the first
+    /// token after which as many marks have closed as opened since k.
     func quoteGroupEnd(_ k: Int, limit: Int) -> Int? {
         guard k < limit else { return nil }
         let mark = tokens[k].mark
         guard mark == .openQuote || (mark == .eitherQuote && opens(k)) else { return nil }
-        var depth = 0
-        var j = k
-        while j < limit {
-            switch tokens[j].mark {
-            case .openQuote: depth += 1
-            case .closeQuote: depth -= 1
-            case .eitherQuote: depth += opens(j) ? 1 : -1
-            default: break
-            }
-            if depth == 0 { return j }
-            j += 1
-        }
-        return nil
+        let close = Int(partner[k])
+        return close >= 0 && close < limit ? close : nil
     }
 
     /// When token k closes a quoted name, the token that opens it (at or after `limit`).
     func quoteGroupStart(_ k: Int, limit: Int) -> Int? {
-        var depth = 0
-        var j = k
-        while j >= limit {
-            switch tokens[j].mark {
-            case .closeQuote: depth += 1
-            case .openQuote: depth -= 1
-            case .eitherQuote: depth += opens(j) ? -1 : 1
-            default: break
-            }
-            if depth == 0 { return j }
-            j -= 1
-        }
-        return nil
+        let mark = tokens[k].mark
+        guard mark == .closeQuote || (mark == .eitherQuote && !opens(k)) else { return nil }
+        let open = Int(partner[k])
+        return open >= 0 && open >= limit ? open : nil
     }
 
     /// A " or “ opens when it follows a space, a bracket, a dash or an opening mark and the
     /// next token is attached to it; otherwise it closes.
-    func opens(_ i: Int) -> Bool {
+    func opens(_ i: Int) -> Bool { Self.opens(i, in: tokens) }
+
+    private static func opens(_ i: Int, in tokens: QuoteTokens) -> Bool {
         let t = tokens[i]
         let afterGap = t.spaced || tokens.isMark(i - 1, .openBracket) || tokens.isMark(i - 1, .dash) || tokens.isMark(i - 1, .openQuote)
         return afterGap && i + 1 < tokens.count && !tokens[i + 1].spaced

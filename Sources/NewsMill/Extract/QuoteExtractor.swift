@@ -295,9 +295,13 @@ struct QuoteFinder {
         }
     }
 
-    private func sentenceStart(before k: Int, in range: Range<Int>) -> Int {
+    /// Where the sentence holding token k starts, or `floor` when it starts before that: the
+    /// scan back stops there, so quotations in a paragraph without a full stop are not each
+    /// read back to its start.
+    private func sentenceStart(before k: Int, in range: Range<Int>, notBefore floor: Int = 0) -> Int {
+        let first = max(range.lowerBound, floor)
         var s = k - 1
-        while s >= range.lowerBound && !tokens.endsSentence(s) { s -= 1 }
+        while s >= first && !tokens.endsSentence(s) { s -= 1 }
         return s + 1
     }
 
@@ -399,8 +403,16 @@ struct QuoteFinder {
         return reader.read(verb: v, clause: clause, quoteFirst: true)
     }
 
+    /// Spans are in text order, so a binary search: a dialogue paragraph holds thousands.
     private func openOf(_ close: Int, in p: Int) -> Int {
-        spansOf[p].first { $0.close == close }?.open ?? close
+        let spans = spansOf[p]
+        var lower = 0, upper = spans.count
+        while lower < upper {
+            let mid = (lower + upper) / 2
+            if spans[mid].open < close { lower = mid + 1 } else { upper = mid }
+        }
+        guard lower > 0, spans[lower - 1].close == close else { return close }
+        return spans[lower - 1].open
     }
 
     /// "X заявил: «…»", "По словам X, «…»", "Как сказал X, «…»", "X считает, что «…»", a lower-case
@@ -409,7 +421,7 @@ struct QuoteFinder {
         let range = paragraphs[p]
         let o = span.open
         if o == range.lowerBound { return introduction(before: p) }
-        let start = max(sentenceStart(before: o, in: range), o - 30)
+        let start = sentenceStart(before: o, in: range, notBefore: o - 30)
         guard let anchor = reader.anchor(before: o, from: start) else { return nil }
         let anchorEnd: Int
         var byPhrase = false

@@ -22,29 +22,32 @@ struct QuoteOutput {
         }
         drafts.sort { $0.words.lowerBound < $1.words.lowerBound }
 
-        // Scalar offsets of every byte offset used, counted in one forward pass.
-        var offsets: [Int] = []
-        for d in drafts {
-            offsets += [d.words.lowerBound, d.words.upperBound]
-            if let s = d.speaker { offsets += [s.bytes.lowerBound, s.bytes.upperBound] }
-            if let s = d.source { offsets += [s.bytes.lowerBound, s.bytes.upperBound] }
+        // Scalar offsets of every byte offset used, counted in one forward pass over the
+        // offsets in order; each lands in its draft's slot (words, speaker, source: start and
+        // end), so no lookup table is built: a hash map of every offset missed the cache once
+        // per quotation and dominated texts of thousands of them.
+        var wanted: [(byte: Int, slot: Int)] = []
+        wanted.reserveCapacity(drafts.count * 2)
+        for (k, d) in drafts.enumerated() {
+            wanted.append((d.words.lowerBound, 6 * k))
+            wanted.append((d.words.upperBound, 6 * k + 1))
+            if let s = d.speaker { wanted += [(s.bytes.lowerBound, 6 * k + 2), (s.bytes.upperBound, 6 * k + 3)] }
+            if let s = d.source { wanted += [(s.bytes.lowerBound, 6 * k + 4), (s.bytes.upperBound, 6 * k + 5)] }
         }
-        offsets.sort()
-        var scalarOf: [Int: Int] = [:]
-        scalarOf.reserveCapacity(offsets.count)
+        wanted.sort { $0.byte < $1.byte }
+        var scalarAt = [Int](repeating: 0, count: 6 * drafts.count)
         var countedBytes = 0, countedScalars = 0
-        for byte in offsets where scalarOf[byte] == nil {
-            countedScalars += tokens.scalarCount(from: countedBytes, to: byte)
-            countedBytes = byte
-            scalarOf[byte] = countedScalars
+        for w in wanted {
+            countedScalars += tokens.scalarCount(from: countedBytes, to: w.byte)
+            countedBytes = w.byte
+            scalarAt[w.slot] = countedScalars
         }
-        func speaker(_ s: (bytes: Range<Int>, entity: EntityType?)?) -> QuoteSpeaker? {
-            s.map { QuoteSpeaker(text: tokens.text(bytes: $0.bytes), start: scalarOf[$0.bytes.lowerBound]!,
-                                 end: scalarOf[$0.bytes.upperBound]!, entity: $0.entity) }
+        func speaker(_ s: (bytes: Range<Int>, entity: EntityType?)?, slot: Int) -> QuoteSpeaker? {
+            s.map { QuoteSpeaker(text: tokens.text(bytes: $0.bytes), start: scalarAt[slot], end: scalarAt[slot + 1], entity: $0.entity) }
         }
-        return drafts.map { d in
-            QuoteMention(text: tokens.text(bytes: d.words), start: scalarOf[d.words.lowerBound]!, end: scalarOf[d.words.upperBound]!,
-                         form: d.form, speaker: speaker(d.speaker), verb: d.verb, source: speaker(d.source))
+        return drafts.enumerated().map { k, d in
+            QuoteMention(text: tokens.text(bytes: d.words), start: scalarAt[6 * k], end: scalarAt[6 * k + 1], form: d.form,
+                         speaker: speaker(d.speaker, slot: 6 * k + 2), verb: d.verb, source: speaker(d.source, slot: 6 * k + 4))
         }
     }
 

@@ -45,8 +45,13 @@ struct HTMLText {
         var i = 0
         var current = String.UnicodeScalarView()
         var pendingSpace = false
-        // Open elements, innermost last, each with whether its content is dropped.
+        // Open elements, innermost last, each with whether its content is dropped. What a tag
+        // asks of the stack (is a paragraph open, is an element of this name open) is kept in
+        // counters beside it, never found by walking it: on a page of thousands of nested
+        // <div>s a walk per tag takes quadratic time.
         var stack: [(name: String, drops: Bool)] = []
+        var openByName: [String: Int] = [:]
+        var paragraphDepth = 0
         var droppedDepth = 0
         var mainDepth = 0
         var articleDepth = 0
@@ -61,15 +66,20 @@ struct HTMLText {
         func droppedNow() -> Bool { droppedDepth > 0 }
         func open(_ name: String, drops: Bool) {
             stack.append((name, drops))
+            openByName[name, default: 0] += 1
+            if name == "p" || name == "li" { paragraphDepth += 1 }
             if drops { droppedDepth += 1 }
             if name == "main" { mainDepth += 1 }
             if name == "article" { articleDepth += 1 }
             if name == "pre" { preDepth += 1 }
         }
         func close(_ name: String) {
-            // Close the innermost open element of that name and everything left open inside it.
-            guard let index = stack.lastIndex(where: { $0.name == name }) else { return }
+            // Close the innermost open element of that name and everything left open inside it;
+            // every element walked past is removed, so the walks add up to the tags opened.
+            guard openByName[name, default: 0] > 0, let index = stack.lastIndex(where: { $0.name == name }) else { return }
             for element in stack[index...] {
+                openByName[element.name, default: 0] -= 1
+                if element.name == "p" || element.name == "li" { paragraphDepth -= 1 }
                 if element.drops { droppedDepth -= 1 }
                 if element.name == "main" { mainDepth -= 1 }
                 if element.name == "article" { articleDepth -= 1 }
@@ -145,8 +155,7 @@ struct HTMLText {
                 if tag.closing {
                     close(name)
                 } else {
-                    let inParagraph = stack.contains { $0.name == "p" || $0.name == "li" }
-                    open(name, drops: dropped.contains(name) || isBoilerplate(tag) || (name == "time" && !inParagraph))
+                    open(name, drops: dropped.contains(name) || isBoilerplate(tag) || (name == "time" && paragraphDepth == 0))
                 }
             }
             if name == "h1" && !droppedNow() {
