@@ -49,4 +49,15 @@ import Testing
         _ = stage.process(&twice)
         #expect(twice.text == once.text)
     }
+
+    @Test func aTextOfMillionsOfNumbersKeepsTheFirstOnesAndSaysSo() {
+        let text = (0..<30_000).map { String($0 % 10) }.joined(separator: " ")
+        let stage = NumbersStage(options: NumberExtractor.Options(maxMentions: 1_000))
+        var document = Document(origin: Origin(archive: nil, member: "t.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8", text: text)
+        var counts = StageCounts()
+        _ = stage.process(&document, counts: &counts)
+        #expect(document.numbers?.count == 1_000)
+        #expect(document.numbers?.first?.text == "0")
+        #expect(counts.values["texts_at_max_mentions"] == 1)
+    }
 }

@@ -13,11 +13,15 @@ public struct NumberExtractor: Sendable {
         /// The noun after a number is its unit when it looks like a noun ("150 участников"); off,
         /// only the units and nouns of the lexicon count ("км", "человек", "лет").
         public var countedNouns = true
+        /// At most this many figures a text: a table of millions of numbers would otherwise cost
+        /// hundreds of bytes each in memory; the stage counts the texts that reach it.
+        public var maxMentions = 10_000
 
-        public init(words: Bool = true, ordinals: Bool = true, countedNouns: Bool = true) {
+        public init(words: Bool = true, ordinals: Bool = true, countedNouns: Bool = true, maxMentions: Int = 10_000) {
             self.words = words
             self.ordinals = ordinals
             self.countedNouns = countedNouns
+            self.maxMentions = maxMentions
         }
     }
 
@@ -51,10 +55,11 @@ public struct NumberExtractor: Sendable {
             return nextDate < dates.count && dates[nextDate].start < end
         }
         for line in tokens.lines {
+            if mentions.count >= options.maxMentions { break }
             tokens.tokenize(line: line)
             let grammar = NumberGrammar(tokens: tokens, options: options)
             var i = 0
-            while i < tokens.count {
+            while i < tokens.count && mentions.count + figures.count < options.maxMentions {
                 i = grammar.isAnchor(i) ? grammar.read(at: i, into: &figures) : i + 1
             }
             // A currency sign between two numbers ("4$3 млрд") can close one figure and open the
@@ -75,6 +80,7 @@ public struct NumberExtractor: Sendable {
             }
             figures.removeAll(keepingCapacity: true)
         }
+        if mentions.count > options.maxMentions { mentions.removeLast(mentions.count - options.maxMentions) }
         return mentions
     }
 }

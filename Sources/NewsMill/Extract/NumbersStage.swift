@@ -11,14 +11,23 @@ public struct NumbersStage: Stage {
     }
 
     init(options: ConfigSection) throws(ConfigError) {
-        try options.allowOnly(["words", "ordinals", "counted_nouns"])
+        try options.allowOnly(["words", "ordinals", "counted_nouns", "max_mentions"])
         self.init(options: NumberExtractor.Options(words: try options.bool("words", default: true),
                                                    ordinals: try options.bool("ordinals", default: true),
-                                                   countedNouns: try options.bool("counted_nouns", default: true)))
+                                                   countedNouns: try options.bool("counted_nouns", default: true),
+                                                   maxMentions: try options.int("max_mentions", default: 10_000, range: 1...10_000_000)))
     }
 
     public func process(_ document: inout Document) -> Verdict {
-        document.numbers = extractor.extract(from: document.text, skipping: document.dates ?? [])
+        var counts = StageCounts()
+        return process(&document, counts: &counts)
+    }
+
+    public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
+        let numbers = extractor.extract(from: document.text, skipping: document.dates ?? [])
+        // Reaching the limit means the rest of the text was not read: said in report.json.
+        if numbers.count >= extractor.options.maxMentions { counts.add("texts_at_max_mentions") }
+        document.numbers = numbers
         return .keep
     }
 }
