@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Sets `entities`: persons, organisations and locations found by the slovnet news NER model,
 /// run in Swift. The model files come from the natasha wheel (Scripts/install-models.sh); they
@@ -65,16 +64,28 @@ public struct EntitiesStage: Stage {
 
     /// One loaded model per folder and process: configs and tests that name the same folder
     /// share it instead of reading 27 MB again.
-    private static let loaded = Mutex<[String: NERModel]>([:])
+    private static let loaded = ModelCache()
+
+    /// Under a pthread lock rather than `Mutex`, whose lock ThreadSanitizer does not see (the
+    /// Synchronization module is not instrumented): `swift test --sanitize=thread` then reports
+    /// real races only.
+    private final class ModelCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var models: [String: NERModel] = [:]
+
+        /// Loading under the lock: a second stage naming the folder waits and shares the model.
+        func model(_ key: String, load: () throws(NERModel.Failure) -> NERModel) throws(NERModel.Failure) -> NERModel {
+            lock.lock()
+            defer { lock.unlock() }
+            if let model = models[key] { return model }
+            let model = try load()
+            models[key] = model
+            return model
+        }
+    }
 
     static func loadModel(_ directory: String) throws(NERModel.Failure) -> NERModel {
         let key = (directory as NSString).standardizingPath
-        // Loading under the lock: a second stage naming the folder waits and shares the model.
-        return try loaded.withLock { cache throws(NERModel.Failure) in
-            if let model = cache[key] { return model }
-            let model = try NERModel(directory: directory)
-            cache[key] = model
-            return model
-        }
+        return try loaded.model(key) { () throws(NERModel.Failure) in try NERModel(directory: directory) }
     }
 }
