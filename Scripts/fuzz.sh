@@ -10,7 +10,8 @@
 # Each target keeps its growing corpus in .build-fuzz/corpus/TARGET, so later runs go on from
 # there; an input that crashes, breaks an invariant or runs over FUZZ_TIMEOUT seconds is saved in
 # .build-fuzz/artifacts/TARGET/ and the script exits 1. Prints one line per target: seconds,
-# executions, coverage, new findings.
+# executions, coverage, new findings. FUZZ_SEED fixes libFuzzer's random seed (the CI smoke run
+# does, so that it is repeatable); FUZZ_TIMEOUT, FUZZ_MAX_LEN bound one input.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -20,6 +21,8 @@ targets=("$@")
 scratch=.build-fuzz
 timeout_s=${FUZZ_TIMEOUT:-10}
 max_len=${FUZZ_MAX_LEN:-65536}
+seed_arg=()
+[ -z "${FUZZ_SEED:-}" ] || seed_arg=(-seed="$FUZZ_SEED")
 
 NEWSMILL_FUZZ=1 swift build -c release --scratch-path "$scratch" --product newsmill-fuzz \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' || true; } >&2
@@ -52,7 +55,7 @@ for target in "${targets[@]}"; do
     log=$scratch/$target.log
     NEWSMILL_FUZZ_TARGET=$target ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no "$binary" "$corpus" \
         -max_total_time="$seconds" -timeout="$timeout_s" -max_len="$max_len" -rss_limit_mb=4096 \
-        -artifact_prefix="$artifacts/" -print_final_stats=1 > "$log" 2>&1 || true
+        -artifact_prefix="$artifacts/" -print_final_stats=1 "${seed_arg[@]}" > "$log" 2>&1 || true
     found=$(( $(ls "$artifacts" | wc -l) - before ))
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
