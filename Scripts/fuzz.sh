@@ -9,9 +9,10 @@
 # but entities, with the offsets of every mention checked), entities (NER and quotes on top).
 # Each target keeps its growing corpus in .build-fuzz/corpus/TARGET, so later runs go on from
 # there; an input that crashes, breaks an invariant or runs over FUZZ_TIMEOUT seconds is saved in
-# .build-fuzz/artifacts/TARGET/ and the script exits 1. Prints one line per target: seconds,
+# .build-fuzz/findings/TARGET/ and the script exits 1. Prints one line per target: seconds,
 # executions, coverage, new findings. FUZZ_SEED fixes libFuzzer's random seed (the CI smoke run
-# does, so that it is repeatable); FUZZ_TIMEOUT, FUZZ_MAX_LEN bound one input.
+# does, so that it is repeatable); FUZZ_TIMEOUT, FUZZ_MAX_LEN bound one input; FUZZ_NO_BUILD=1 runs
+# the binary as it is (a second run beside one in progress must not rebuild under it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -24,7 +25,7 @@ max_len=${FUZZ_MAX_LEN:-65536}
 seed_arg=()
 [ -z "${FUZZ_SEED:-}" ] || seed_arg=(-seed="$FUZZ_SEED")
 
-NEWSMILL_FUZZ=1 swift build -c release --scratch-path "$scratch" --product newsmill-fuzz \
+[ -n "${FUZZ_NO_BUILD:-}" ] || NEWSMILL_FUZZ=1 swift build -c release --scratch-path "$scratch" --product newsmill-fuzz \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' || true; } >&2
 binary=$scratch/release/newsmill-fuzz
 export NEWSMILL_MODELS=${NEWSMILL_MODELS:-$PWD/models}
@@ -48,7 +49,7 @@ status=0
 printf '%-10s %8s %12s %8s %8s %9s\n' target seconds execs exec/s cov findings
 for target in "${targets[@]}"; do
     corpus=$scratch/corpus/$target
-    artifacts=$scratch/artifacts/$target
+    artifacts=$scratch/findings/$target
     mkdir -p "$corpus" "$artifacts"
     [ -n "$(ls -A "$corpus")" ] || seed "$target" "$corpus"
     before=$(ls "$artifacts" | wc -l)

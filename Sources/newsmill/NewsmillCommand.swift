@@ -104,6 +104,13 @@ struct Run: ParsableCommand {
         if !r.dedupStatus.isEmpty {
             lines.append("dedup: " + r.dedupStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }
+        if !r.read.skipped.isEmpty {
+            lines.append("skipped: " + r.read.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        }
+        if r.repairs.documents > 0 {
+            lines.append("repaired: \(r.repairs.documents) UTF-8 text\(r.repairs.documents == 1 ? "" : "s") with \(r.repairs.bytes) bad byte\(r.repairs.bytes == 1 ? "" : "s")"
+                + (r.repairs.mixedCharset > 0 ? " (\(r.repairs.mixedCharset) with a legacy-charset run)" : "") + " (source.invalid_bytes)")
+        }
         if !r.rejectsByCode.isEmpty {
             lines.append("rejects: " + r.rejectsByCode.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
                 + " (see \(output)/rejects.jsonl)")
