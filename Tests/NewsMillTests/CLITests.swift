@@ -21,6 +21,18 @@ import Testing
         #expect(rejects.contains("\"code\":\"member_binary\""))
     }
 
+    @Test func summarySaysWhatWasSkippedAndRepaired() throws {
+        let dir = TempDir()
+        var stray = Array(Articles.rain.utf8)
+        stray.insert(0x92, at: stray.indices.first { $0 > stray.count / 2 && stray[$0] == 0x20 }!)
+        try dir.write("in/stray.txt", bytes: stray)
+        try dir.write("in/tagged.txt", "# sent_id = 1\n1\tДождь\tдождь\tNOUN\t_\t_\t2\tnsubj\t_\t_\n2\tшёл\tидти\tVERB\t_\t_\t0\troot\t_\t_\n")
+        let run = try CLIRunner.run(["run", dir.file("in"), "-o", dir.file("out"), "-j", "1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("skipped: 1 not_article:conllu"), "\(run.stderr)")
+        #expect(run.stderr.contains("repaired: 1 UTF-8 text with 1 bad byte"), "\(run.stderr)")
+    }
+
     @Test func runsOverEveryArchiveKindFromTheCommandLine() throws {
         let dir = TempDir()
         let formats: [(ArchiveBuilder.Format, String)] = [(.tar, "a.tar"), (.tarGz, "b.tar.gz"), (.tarBz2, "c.tar.bz2"), (.tarXz, "d.tar.xz"),
