@@ -121,6 +121,42 @@ let textInputs: [(name: String, make: (Int) -> String)] = [
     ("words-no-punctuation", { n in repeated(n) { i in ["заявил ", "министр ", "что ", "по ", "словам ", "и "][i % 6] } }),
 ]
 
+/// windows-1251 bytes of Russian text (letters, ASCII; ё is not used by `sentence`'s words here).
+func cp1251(_ text: String) -> [UInt8] {
+    text.unicodeScalars.map { scalar -> UInt8 in
+        switch scalar.value {
+        case 0x410...0x44F: return UInt8(scalar.value - 0x410 + 0xC0)
+        case 0..<0x80: return UInt8(scalar.value)
+        default: return 0x20
+        }
+    }
+}
+
+/// Damaged bytes for the txt decoder: UTF-8 with stray bytes, cut sequences, legacy paragraphs,
+/// and bytes that are no charset at all (the charset repair and detection paths).
+let byteInputs: [(name: String, make: (Int) -> [UInt8])] = [
+    ("stray-bytes", { n in
+        var bytes = Array(repeated(n, sentence).utf8)
+        for i in stride(from: 97, to: bytes.count, by: 101) where bytes[i] == 0x20 || bytes[i] < 0x80 { bytes[i] = 0x92 }
+        return bytes }),
+    ("cut-sequences", { n in Array(repeated(n) { _ in "слово \u{0}" }.utf8).map { $0 == 0 ? 0xD0 : $0 } }),
+    ("mixed-cp1251", { n in
+        var bytes: [UInt8] = []
+        var i = 0
+        while bytes.count < n {
+            let paragraph = (0..<8).map { sentence(i + $0) }.joined()
+            bytes += i % 2 == 0 ? Array(paragraph.utf8) : cp1251(paragraph)
+            bytes.append(0x0A)
+            i += 8
+        }
+        return bytes }),
+    ("high-bytes", { n in
+        var seed: UInt64 = 7
+        return (0..<n).map { _ in
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(0x80 + (seed >> 57)) } }),
+]
+
 struct MemberInput {
     var name: String
     var format: MemberFormat
@@ -313,14 +349,15 @@ out("|---|---|" + String(repeating: "---:|", count: options.sizes.count + 3))
 func origin(_ name: String) -> Origin { Origin(archive: nil, member: name) }
 
 // Decoders: txt over every text input, the others over their own inputs.
-var decoderCases: [(target: String, input: String, format: MemberFormat, make: (Int) -> String)] =
-    textInputs.map { ("decode txt", $0.name, .txt, $0.make) }
-decoderCases += memberInputs.map { ("decode \($0.format.rawValue)", $0.name, $0.format, $0.make) }
+var decoderCases: [(target: String, input: String, format: MemberFormat, make: (Int) -> [UInt8])] =
+    textInputs.map { input in ("decode txt", input.name, .txt, { Array(input.make($0).utf8) }) }
+decoderCases += byteInputs.map { ("decode txt", $0.name, .txt, $0.make) }
+decoderCases += memberInputs.map { input in ("decode \(input.format.rawValue)", input.name, input.format, { Array(input.make($0).utf8) }) }
 for c in decoderCases where selected(c.target, c.input) {
     var row = Row(target: c.target, input: c.input, seconds: [])
     for (k, size) in sizes.enumerated() {
         guard !row.stopped else { row.seconds.append(nil); continue }
-        let item = SourceItem.member(RawMember(origin: origin("bench.\(c.format.rawValue)"), format: c.format, bytes: Array(c.make(size).utf8)))
+        let item = SourceItem.member(RawMember(origin: origin("bench.\(c.format.rawValue)"), format: c.format, bytes: c.make(size)))
         let (t, peak) = measure(reps: options.reps, memory: options.memory && k == sizes.count - 1) { _ = decoder.decode(item) }
         row.seconds.append(t)
         row.memoryRatio = peak.map { Double($0) / Double(size) }
