@@ -5,8 +5,9 @@ import Foundation
 // The NER model's matrix products run 2x faster with AVX2 and FMA (x86-64 CPUs since 2013-15:
 // Intel Haswell, AMD Zen). NEWSMILL_PORTABLE=1 builds for any x86-64 CPU. The CLI itself is built
 // for any CPU, so that on one without AVX2 it can say so instead of dying on an illegal instruction.
-// Debug builds optimize the library too: the tests run the NER model, whose loading and matrix
-// products take seconds instead of milliseconds unoptimized.
+// Debug builds optimize the NER target too: the tests run the model, whose loading and matrix
+// products take seconds instead of milliseconds unoptimized. Only that target carries these
+// flags, so the rest of the library builds as plain, debuggable Swift.
 var optimization: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 var cpuCheck: [SwiftSetting] = []
 #if arch(x86_64)
@@ -20,7 +21,7 @@ let package = Package(
     name: "NewsMill",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "newsmill", targets: ["newsmill"]),
+        .executable(name: "newsmill", targets: ["NewsMillCLI"]),
         .library(name: "NewsMill", targets: ["NewsMill"]),
     ],
     dependencies: [
@@ -33,13 +34,20 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        // The libarchive layer: news archives and the NER model's packs are both read through it.
+        .target(name: "ArchiveIO", dependencies: ["CArchive"]),
+        // The slovnet NER model run in Swift: the only code that needs -O in debug and the CPU flags.
         .target(
-            name: "NewsMill",
-            dependencies: ["CArchive", .product(name: "Yams", package: "Yams")],
+            name: "NewsMillNER",
+            dependencies: ["ArchiveIO", "CArchive"],
             swiftSettings: optimization
         ),
+        .target(
+            name: "NewsMill",
+            dependencies: ["ArchiveIO", "NewsMillNER", "CArchive", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
-            name: "newsmill",
+            name: "NewsMillCLI",
             dependencies: ["NewsMill", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: cpuCheck
         ),
@@ -49,7 +57,7 @@ let package = Package(
             dependencies: ["NewsMill"],
             path: "Benchmarks/StageBench"
         ),
-        .testTarget(name: "NewsMillTests", dependencies: ["NewsMill", "CArchive"], exclude: ["Fixtures"]),
+        .testTarget(name: "NewsMillTests", dependencies: ["NewsMill", "NewsMillNER", "ArchiveIO", "CArchive"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

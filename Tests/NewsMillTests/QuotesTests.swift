@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillNER
 
 /// Direct speech: what is a quotation, its words, speaker, verb and source, where it is (Unicode
 /// scalars). Example sentences are made up for the tests.

@@ -1,3 +1,4 @@
+import ArchiveIO
 import CArchive
 import Glibc
 

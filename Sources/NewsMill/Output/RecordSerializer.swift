@@ -1,3 +1,5 @@
+import NewsMillNER
+
 /// One document as one JSON object, keys in the order of the schema (schema/record.schema.json).
 /// Optional blocks (meta, stats, dedup) appear when the data or the stage that makes them exists.
 public enum RecordSerializer {

@@ -1,3 +1,5 @@
+import NewsMillNER
+
 /// Where a document came from. `archive` is the chain of archives that hold the member
 /// (nested levels joined by "!/"), nil for plain files; `row` is the 1-based record of a dump.
 public struct Origin: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import NewsMillNER
+
 /// Turns found quotations into record mentions: each speaker and source resolved to the named
 /// entity it overlaps, token ranges turned into text and Unicode-scalar offsets.
 struct QuoteOutput {

@@ -1,3 +1,4 @@
+import ArchiveIO
 import CArchive
 
 /// Reads the members of a model pack (an uncompressed tar, as slovnet and navec ship them) and

@@ -1,3 +1,5 @@
+import NewsMillNER
+
 /// How a quotation is set off in the text.
 public enum QuoteForm: String, Sendable, CaseIterable {
     /// A paragraph opening with a dash: "— Мы не говорим… — заявил военный."

@@ -1,4 +1,5 @@
 import Foundation
+import NewsMillNER
 
 /// Sets `entities`: persons, organisations and locations found by the slovnet news NER model,
 /// run in Swift. The model files come from the natasha wheel (Scripts/install-models.sh); they

@@ -1,18 +1,18 @@
 /// Finds named entities with `NERModel`: razdel tokens → word and shape ids → convolutional
 /// encoder → tag scores → CRF (Viterbi) → BIO spans. Pure function of the text, so any thread
 /// may run it and the result never depends on which one did.
-struct EntityTagger: Sendable {
+public struct EntityTagger: Sendable {
     let model: NERModel
     /// Tokens encoded at once; longer texts go in windows that overlap by the encoder's reach, so
     /// memory stays bounded and every token's scores are exactly what one pass would give.
     let window: Int
 
-    init(model: NERModel, window: Int = 2048) {
+    public init(model: NERModel, window: Int = 2048) {
         self.model = model
         self.window = window
     }
 
-    func entities(in text: String) -> [EntityMention] {
+    public func entities(in text: String) -> [EntityMention] {
         let scalars = Array(text.unicodeScalars)
         let tokens = WordTokenizer.tokenize(scalars)
         guard !tokens.isEmpty else { return [] }

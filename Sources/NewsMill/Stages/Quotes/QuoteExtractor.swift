@@ -1,3 +1,5 @@
+import NewsMillNER
+
 /// Finds direct speech in Russian news text, with its speaker and attribution verb.
 ///
 /// What is a quotation:

@@ -24,8 +24,8 @@ public final class NERModel: Sendable {
         let shift: [Float]
     }
 
-    static let navecFile = "navec_news_v1_1B_250K_300d_100q.tar"
-    static let nerFile = "slovnet_ner_news_v1.tar"
+    public static let navecFile = "navec_news_v1_1B_250K_300d_100q.tar"
+    public static let nerFile = "slovnet_ner_news_v1.tar"
 
     let words: WordVocabulary
     let unknownWord: Int32
@@ -52,7 +52,7 @@ public final class NERModel: Sendable {
     let transitions: [Float]
 
     /// Loads both packs from `directory`; the error says which file is missing or malformed.
-    convenience init(directory: String) throws(Failure) {
+    public convenience init(directory: String) throws(Failure) {
         let navec = (directory as NSString).appendingPathComponent(Self.navecFile)
         let ner = (directory as NSString).appendingPathComponent(Self.nerFile)
         for path in [navec, ner] where !FileManager.default.fileExists(atPath: path) {

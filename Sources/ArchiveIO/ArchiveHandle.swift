@@ -3,8 +3,8 @@ import Glibc
 
 /// An archive being read with libarchive. Owned by one thread (the reader): the C handle is not
 /// thread-safe, so only copied bytes and Strings leave it.
-final class ArchiveHandle {
-    enum Source {
+public final class ArchiveHandle {
+    public enum Source {
         case file(String)
         /// A nested archive streamed straight out of its parent's current member.
         case parent(ArchiveHandle)
@@ -12,13 +12,13 @@ final class ArchiveHandle {
         case memory([UInt8])
     }
 
-    enum NextHeader {
+    public enum NextHeader {
         case entry(OpaquePointer)
         case end
         case failed(String)
     }
 
-    let archive: OpaquePointer
+    public let archive: OpaquePointer
     /// Swift programs start in the "C" locale, where libarchive cannot convert UTF-8 zip names
     /// or any 7z name; set a UTF-8 character type once, before the first archive opens.
     private static let utf8Locale: Void = {
@@ -29,7 +29,7 @@ final class ArchiveHandle {
 
     /// Opens an archive of any format libarchive reads; `raw` opens a single compressed file
     /// (feed.jsonl.gz) as an archive of one entry.
-    init(source: Source, raw: Bool) throws(ArchiveFailure) {
+    public init(source: Source, raw: Bool) throws(ArchiveFailure) {
         _ = Self.utf8Locale
         archive = archive_read_new()
         archive_read_support_filter_all(archive)
@@ -68,17 +68,17 @@ final class ArchiveHandle {
         streamContext?.release()
     }
 
-    var errorString: String? {
+    public var errorString: String? {
         guard let cString = archive_error_string(archive) else { return nil }
         return String(cString: cString)
     }
 
     /// Compressed bytes consumed so far: drives the progress bar for top-level archives.
-    var compressedBytesRead: Int64 {
+    public var compressedBytesRead: Int64 {
         archive_filter_bytes(archive, -1)
     }
 
-    func nextHeader() -> NextHeader {
+    public func nextHeader() -> NextHeader {
         var entry: OpaquePointer?
         // ARCHIVE_RETRY means this header is unusable but the next may be fine; give up after a few.
         for _ in 0..<8 {
@@ -98,7 +98,7 @@ final class ArchiveHandle {
     }
 
     /// Reads up to `buffer.count` bytes of the current entry: >0 bytes, 0 at its end.
-    func readData(into buffer: UnsafeMutableRawBufferPointer) throws(ArchiveFailure) -> Int {
+    public func readData(into buffer: UnsafeMutableRawBufferPointer) throws(ArchiveFailure) -> Int {
         let n = archive_read_data(archive, buffer.baseAddress, buffer.count)
         if n >= 0 { return n }
         // ARCHIVE_WARN here is a bad CRC in zip/7z: the bytes are not what was packed.
@@ -106,7 +106,7 @@ final class ArchiveHandle {
             ? "checksum mismatch" : "the member's data is truncated or corrupt"))
     }
 
-    func skipData() {
+    public func skipData() {
         _ = archive_read_data_skip(archive)
     }
 
@@ -120,8 +120,12 @@ final class ArchiveHandle {
     }
 }
 
-struct ArchiveFailure: Error, Sendable {
-    var message: String
+public struct ArchiveFailure: Error, Sendable {
+    public var message: String
+
+    public init(message: String) {
+        self.message = message
+    }
 }
 
 /// Feeds a child archive from the parent's current entry, so nested tarballs stream without

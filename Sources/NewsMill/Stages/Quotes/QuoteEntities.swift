@@ -1,3 +1,5 @@
+import NewsMillNER
+
 /// The entities stage's mentions moved onto the bytes the quote grammar reads, so a speaker's
 /// phrase can be matched to the named entity it overlaps.
 struct QuoteEntities {
