@@ -86,7 +86,7 @@ struct Run: ParsableCommand {
         }
         let report: RunReport
         do {
-            report = try Engine.run(config: config, options: options)
+            report = try Runner.run(config: config, options: options)
         } catch {
             if showProgress { bar.finish() }
             Log.error("run failed: \(error)")

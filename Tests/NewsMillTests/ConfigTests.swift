@@ -51,7 +51,10 @@ import Testing
         ("version: 1", "stages: missing"),
         ("stages: [stats\n", "not valid YAML"),
         ("input: {csv: {delimiter: x}}\nstages: [stats]", "expected one of"),
-        ("stages: [dates, boilerplate]", "stages[1]: 'boilerplate' changes the text after 'dates' recorded offsets into it"),
+        ("stages: [dates, boilerplate]", "stages[1]: 'boilerplate' changes the text after 'dates' read it; list 'boilerplate' before 'dates'"),
+        ("stages: [quotes, entities]", "stages[1]: 'entities' writes entities after 'quotes' read it; list 'entities' before 'quotes'"),
+        ("stages: [near_dedup, exact_dedup]", "stages[1]: 'exact_dedup' writes dedup after 'near_dedup' read it"),
+        ("stages: [numbers, dates]", "stages[1]: 'dates' writes dates after 'numbers' read it"),
     ])
     func configErrorsAreSpecific(yaml: String, expected: String) {
         let e = error(yaml)

@@ -22,7 +22,7 @@ import Testing
 
     static func run(_ inputs: [String], in dir: TempDir, jobs: Int = 2, yaml: String? = nil, output: String = "out") throws -> Output {
         let config = try yaml.map { try PipelineConfig.parse(yaml: $0, file: "test.yaml") } ?? PipelineConfig.builtInDefault()
-        let report = try Engine.run(config: config, options: RunOptions(inputs: inputs, output: dir.file(output), jobs: jobs))
+        let report = try Runner.run(config: config, options: RunOptions(inputs: inputs, output: dir.file(output), jobs: jobs))
         var partBytes: [UInt8] = []
         for part in report.parts { partBytes += try dir.read("\(output)/\(part)") }
         let rejectBytes = try dir.read("\(output)/rejects.jsonl")

@@ -320,7 +320,7 @@ import Testing
         #expect(config.stageNames == ["normalize", "quotes"])
         let stage = try #require(config.stages.last as? QuotesStage)
         #expect(stage.extractor.includeUnattributed == false && stage.extractor.includeBlocks == false)
-        #expect(stage.recordsOffsets)
+        #expect(stage.contract.reads == [.text, .entities])
         #expect(throws: ConfigError.self) { try PipelineConfig.parse(yaml: "stages: [{quotes: {speakers: true}}]", file: "test.yaml") }
     }
 

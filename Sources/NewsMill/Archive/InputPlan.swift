@@ -66,6 +66,23 @@ public struct InputPlan: Sendable {
         return InputPlan(files: files, problems: problems)
     }
 
+    /// Shard `index` of `count` (0-based): a run of consecutive files, cut where the bytes so far
+    /// cross `index/count` of the total, so shards are about even in bytes and their outputs,
+    /// taken in shard order, are in the order of the whole plan. Input problems go to shard 0.
+    public func shard(_ index: Int, of count: Int) -> InputPlan {
+        precondition(count >= 1 && (0..<count).contains(index), "shard \(index) of \(count)")
+        let total = max(totalBytes, 1)
+        // A file belongs to the shard its first byte falls in; empty files go with the one before.
+        var shard = InputPlan(files: [], problems: index == 0 ? problems : [])
+        var before: Int64 = 0
+        for file in files {
+            let owner = Int(min(Int64(count - 1), before * Int64(count) / total))
+            if owner == index { shard.files.append(file) }
+            before += file.size
+        }
+        return shard
+    }
+
     static func absolute(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }

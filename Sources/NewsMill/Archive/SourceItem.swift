@@ -41,16 +41,3 @@ public enum SourceItem: Sendable {
         }
     }
 }
-
-/// What the reader saw besides documents: counted in report.json.
-public struct ReadStats: Sendable, Equatable {
-    public var files = 0
-    public var archives = 0
-    public var members = 0
-    public var skipped: [String: Int] = [:]
-    public var bytesRead: Int64 = 0
-    /// `input.metadata`: rows read from the tables, and text members that found a row or not.
-    public var metadataRows = 0
-    public var metadataJoined = 0
-    public var metadataUnmatched = 0
-}

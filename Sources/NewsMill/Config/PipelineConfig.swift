@@ -180,6 +180,7 @@ public struct PipelineConfig: Sendable {
         }
         guard let sequence = node.sequence else { throw top.error("stages", "expected a list of stages") }
         var stages: [any Stage] = []
+        var lines: [Int?] = []
         for (index, item) in sequence.enumerated() {
             let path = "stages[\(index)]"
             let name: String
@@ -202,13 +203,13 @@ public struct PipelineConfig: Sendable {
             if stages.contains(where: { $0.name == name }) {
                 throw ConfigError(file: file, line: item.mark?.line, keyPath: path, message: "stage '\(name)' is listed twice")
             }
-            let stage = try StageRegistry.make(name: name, options: options)
-            // Offsets recorded before a stage rewrites the text would point at the wrong characters.
-            if stage.changesText, let offsets = stages.first(where: \.recordsOffsets) {
-                throw ConfigError(file: file, line: item.mark?.line, keyPath: path,
-                                  message: "'\(name)' changes the text after '\(offsets.name)' recorded offsets into it; list it before '\(offsets.name)'")
-            }
-            stages.append(stage)
+            stages.append(try StageRegistry.make(name: name, options: options))
+            lines.append(item.mark?.line)
+        }
+        // A stage that changes what an earlier one read would leave that one's output stale
+        // (offsets into an older text, speakers resolved against no entities).
+        if let problem = StageOrder.check(stages) {
+            throw ConfigError(file: file, line: lines[problem.index], keyPath: "stages[\(problem.index)]", message: problem.message)
         }
         return stages
     }

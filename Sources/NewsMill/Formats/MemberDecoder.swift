@@ -1,10 +1,3 @@
-/// What decoding produces for each record in the fixed order.
-public enum Outcome: Sendable {
-    case document(Document)
-    case reject(Reject)
-    case dropped(reason: String)
-}
-
 /// Turns a source item into documents according to its format. Pure: runs on worker threads.
 public struct MemberDecoder: Sendable {
     let options: InputOptions

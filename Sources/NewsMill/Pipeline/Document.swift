@@ -1,5 +1,3 @@
-import NewsMillNER
-
 /// Where a document came from. `archive` is the chain of archives that hold the member
 /// (nested levels joined by "!/"), nil for plain files; `row` is the 1-based record of a dump.
 public struct Origin: Sendable, Hashable {
@@ -32,29 +30,6 @@ public enum PublishedSource: String, Sendable {
     case field, html, url
 }
 
-public struct TextStats: Sendable, Equatable {
-    public var chars: Int
-    public var words: Int
-    public var sentences: Int
-    public var paragraphs: Int
-}
-
-public enum DedupStatus: String, Sendable {
-    case unique, exact, near
-}
-
-public struct DedupInfo: Sendable, Equatable {
-    public var hash: Hash128
-    public var status: DedupStatus
-    /// Id of the document this one duplicates (nil when unique).
-    public var of: String?
-    public var similarity: Double?
-    /// Id of the cluster's canonical document (the document's own id when unique).
-    public var cluster: String
-    /// Canonical ids of clusters this document merged into `cluster` (near dedup).
-    public var merges: [String] = []
-}
-
 /// One article on its way through the pipeline.
 public struct Document: Sendable {
     public var id: String
@@ -71,8 +46,6 @@ public struct Document: Sendable {
     public var mixedCharset: Charset?
     public var text: String
     public var title: String?
-    /// The opening paragraph (lead stage).
-    public var lead: String?
     public var url: String?
     public var published: String?
     public var publishedFrom: PublishedSource?
@@ -80,20 +53,9 @@ public struct Document: Sendable {
     public var textFromMarkup = false
     /// Further fields of a dump row (e.g. topic, tags), in the order the dump gives them.
     public var meta: [(key: String, value: String)]
-    public var language: LanguageIdentifier.Result?
-    public var stats: TextStats?
-    /// Date expressions with offsets into `text` (dates stage).
-    public var dates: [DateMention]?
-    /// Named entities with offsets into `text` (entities stage).
-    public var entities: [EntityMention]?
-    /// Quotations with speaker and verb (quotes stage).
-    public var quotes: [QuoteMention]?
-    /// Figures: numbers with unit, currency and normalized value (numbers stage).
-    public var numbers: [NumberMention]?
-    public var contentHash: Hash128?
-    /// Shingles and band hashes for near dedup, between its parallel and its ordered half.
-    public var nearSketch: NearSketch?
-    public var dedup: DedupInfo?
+    /// What stages attach: each stage declares its own key and a property for it in its folder
+    /// (`document.entities`, `document.dedup`); see `DocumentKey`.
+    private var attachments: [(key: ObjectIdentifier, value: any Sendable)] = []
 
     public init(origin: Origin, format: MemberFormat, sourceBytes: Int, encoding: String, text: String,
                 title: String? = nil, url: String? = nil, published: String? = nil,
@@ -112,6 +74,35 @@ public struct Document: Sendable {
         self.publishedFrom = published == nil ? nil : format == .html ? .html : .field
         self.meta = meta
     }
+}
+
+extension Document {
+    /// The value a stage attached under `key`, nil when none.
+    public subscript<Key: DocumentKey>(_ key: Key.Type) -> Key.Value? {
+        get {
+            let id = ObjectIdentifier(key)
+            // A handful of attachments per document: a linear scan beats hashing.
+            for attachment in attachments where attachment.key == id { return attachment.value as? Key.Value }
+            return nil
+        }
+        set {
+            let id = ObjectIdentifier(key)
+            let index = attachments.firstIndex { $0.key == id }
+            switch (index, newValue) {
+            case (let index?, let value?): attachments[index].value = value
+            case (let index?, nil): attachments.remove(at: index)
+            case (nil, let value?): attachments.append((id, value))
+            case (nil, nil): break
+            }
+        }
+    }
+}
+
+/// The key of a value a stage attaches to documents:
+/// `enum EntitiesKey: DocumentKey { typealias Value = [EntityMention] }`, read and written as
+/// `document[EntitiesKey.self]`, usually behind a property declared next to the stage.
+public protocol DocumentKey {
+    associatedtype Value: Sendable
 }
 
 /// Stable ids: the same archive path, member path and row always give the same id.

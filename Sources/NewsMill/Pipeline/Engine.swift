@@ -1,25 +1,6 @@
 import Dispatch
 import Foundation
 
-public struct RunOptions: Sendable {
-    public var inputs: [String]
-    public var output: String
-    public var jobs: Int
-    /// State folder that dedup keeps across runs (`--state`); nil: none.
-    public var state: String?
-    /// Called about four times a second with the progress so far (TTY progress bar).
-    public var onProgress: (@Sendable (ProgressSnapshot) -> Void)?
-
-    public init(inputs: [String], output: String, jobs: Int, state: String? = nil,
-                onProgress: (@Sendable (ProgressSnapshot) -> Void)? = nil) {
-        self.inputs = inputs
-        self.output = output
-        self.jobs = max(1, jobs)
-        self.state = state
-        self.onProgress = onProgress
-    }
-}
-
 public struct ProgressSnapshot: Sendable {
     public var documents: Int
     public var bytesRead: Int64
@@ -27,14 +8,15 @@ public struct ProgressSnapshot: Sendable {
     public var seconds: Double
 }
 
-/// Runs a pipeline: one reader thread streams inputs into batches, `jobs` workers decode and
-/// run the stages' parallel part, and the calling thread takes results back in input order,
-/// runs the sequencers and writes. Batches in flight are bounded, so memory does not grow
-/// with the input.
+/// Runs stages over a source into a sink: one reader thread cuts the source's units into
+/// batches, `jobs` workers decode them and run the stages' parallel part, and the calling thread
+/// takes results back in input order, runs the sequencers and writes to the sink. Batches in
+/// flight are bounded, so memory does not grow with the input. The engine does threads, order
+/// and accounting; what the stages, the source and the sink do is theirs.
 public enum Engine {
-    private struct Batch: Sendable {
+    private struct Batch<Unit: Sendable>: Sendable {
         var sequence: Int
-        var items: [SourceItem]
+        var units: [Unit]
     }
 
     private struct BatchResult: Sendable {
@@ -45,72 +27,53 @@ public enum Engine {
         var stageCounts: [StageCounts]
     }
 
-    static let batchItems = 128
+    static let batchUnits = 128
     static let batchBytes = 1 << 20
 
-    public static func run(config: PipelineConfig, options: RunOptions) throws(RunFailure) -> RunReport {
+    /// `state`: where sequencers keep what they saw across runs (restored before the first
+    /// document, persisted after the last; committing it is the caller's). `onProgress` is
+    /// called about four times a second.
+    public static func run<Source: DocumentSource>(
+        stages: [any Stage], source: Source, sink: any DocumentSink, jobs: Int, state: StateFolder? = nil,
+        onProgress: (@Sendable (ProgressSnapshot) -> Void)? = nil
+    ) throws(RunFailure) -> RunReport {
         let started = DispatchTime.now()
-        let statePath = options.state ?? config.state
-        let plan = InputPlan.expand(options.inputs, excluding: [options.output] + (statePath.map { [$0] } ?? []))
-        // The state is opened (and locked) first: a bad state folder stops the run before any work.
-        var state: StateFolder?
-        if let statePath { state = try StateFolder(path: statePath) }
-        let output = try OutputDirectory(path: options.output)
-        do {
-            let report = try execute(config: config, options: options, plan: plan, staging: output.staging, state: state, started: started)
-            // Output first, then the state: a crash in between re-runs these inputs as new, never
-            // leaves the state claiming documents whose output was lost.
-            try output.publish()
-            try state?.commit()
-            return report
-        } catch {
-            output.abandon()
-            throw error
-        }
-    }
-
-    private static func execute(config: PipelineConfig, options: RunOptions, plan: InputPlan, staging: String, state: StateFolder?,
-                                started: DispatchTime) throws(RunFailure) -> RunReport {
-        let stages = config.stages
-        let decoder = MemberDecoder(options: config.input)
+        let jobs = max(1, jobs)
         let progress = ProgressCounter()
-        let work = BlockingQueue<Batch>()
+        let work = BlockingQueue<Batch<Source.Unit>>()
         let results = ReorderBuffer<BatchResult>()
-        let inFlight = DispatchSemaphore(value: options.jobs * 4)
+        let inFlight = DispatchSemaphore(value: jobs * 4)
         let readStats = ReadStatsBox()
         // Everything that can fail before the first document is set up before any thread starts:
         // a throw with the reader and workers running would leave them blocked.
-        let sequencers = stages.compactMap { $0.makeSequencer() }
-        if let state {
-            for sequencer in sequencers { try sequencer.restore(from: state) }
+        let sequencers: [(stage: Int, sequencer: any Sequencer)] = stages.enumerated().compactMap { index, stage in
+            stage.makeSequencer().map { (index, $0) }
         }
-        let parts = PartWriter(directory: staging, maxRecords: config.output.partMaxRecords)
-        let rejects = try FileSink(path: "\(staging)/rejects.jsonl")
+        if let state {
+            for (_, sequencer) in sequencers { try sequencer.restore(from: state) }
+        }
 
         // Reader
         let readerDone = DispatchGroup()
         readerDone.enter()
         Thread.detachNewThread { @Sendable in
             var sequence = 0
-            var pending: [SourceItem] = []
+            var pending: [Source.Unit] = []
             var pendingBytes = 0
             func send() {
                 guard !pending.isEmpty else { return }
                 inFlight.wait()
-                work.push(Batch(sequence: sequence, items: pending))
+                work.push(Batch(sequence: sequence, units: pending))
                 sequence += 1
                 pending = []
                 pendingBytes = 0
             }
-            for problem in plan.problems { pending.append(.reject(problem)) }
-            let reader = SourceReader(options: config.input, progress: progress) { item in
-                pending.append(item)
-                pendingBytes += item.approximateBytes
-                if pending.count >= batchItems || pendingBytes >= batchBytes { send() }
+            readStats.value = source.read(progress: progress) { unit in
+                pending.append(unit)
+                pendingBytes += source.approximateBytes(of: unit)
+                if pending.count >= batchUnits || pendingBytes >= batchBytes { send() }
             }
-            reader.read(plan)
             send()
-            readStats.value = reader.stats
             work.close()
             results.finish(count: sequence)
             readerDone.leave()
@@ -118,30 +81,29 @@ public enum Engine {
 
         // Workers
         let workersDone = DispatchGroup()
-        for _ in 0..<options.jobs {
+        for _ in 0..<jobs {
             workersDone.enter()
             Thread.detachNewThread { @Sendable in
                 while let batch = work.pop() {
-                    results.put(batch.sequence, process(batch, decoder: decoder, stages: stages))
+                    results.put(batch.sequence, process(batch.units, source: source, stages: stages))
                 }
                 workersDone.leave()
             }
         }
 
         // Progress
-        let ticker = options.onProgress.map { callback in
+        let ticker = onProgress.map { callback in
             startTicker(every: 0.25) {
                 callback(ProgressSnapshot(documents: progress.documents, bytesRead: progress.bytes,
-                                          totalBytes: plan.totalBytes, seconds: elapsed(since: started)))
+                                          totalBytes: source.totalBytes, seconds: elapsed(since: started)))
             }
         }
         defer { ticker?.cancel() }
 
         // Writer, on this thread, in input order
-        var report = RunReport(pipeline: config.file, jobs: options.jobs)
+        var report = RunReport(jobs: jobs)
         report.stageTimings = stages.map { RunReport.StageTiming(name: $0.name, seconds: 0) }
         report.stageCounts = stages.map { _ in StageCounts() }
-        var json = JSONWriter(capacity: 1 << 16)
         var failure: RunFailure?
         var sequence = 0
         while let result = results.take(sequence) {
@@ -158,31 +120,24 @@ public enum Engine {
                     switch outcome {
                     case .reject(let reject):
                         report.rejectsByCode[reject.code.rawValue, default: 0] += 1
-                        json.reset()
-                        RecordSerializer.write(reject, into: &json)
-                        try rejects.write(json.bytes)
+                        try sink.write(reject)
                     case .dropped(let reason):
                         report.droppedByReason[reason, default: 0] += 1
                     case .document(var document):
                         var verdict = Verdict.keep
-                        for sequencer in sequencers {
-                            verdict = sequencer.sequence(&document)
+                        for (stage, sequencer) in sequencers {
+                            verdict = sequencer.sequence(&document, counts: &report.stageCounts[stage])
                             if verdict != .keep { break }
                         }
                         switch verdict {
                         case .keep:
-                            if let dedup = document.dedup { report.dedupStatus[dedup.status.rawValue, default: 0] += 1 }
-                            json.reset()
-                            RecordSerializer.write(document, into: &json)
-                            try parts.write(json.bytes)
+                            try sink.write(document)
                             report.written += 1
                         case .drop(let reason):
                             report.droppedByReason[reason, default: 0] += 1
                         case .reject(let code, let message):
                             report.rejectsByCode[code.rawValue, default: 0] += 1
-                            json.reset()
-                            RecordSerializer.write(Reject(document.origin, code, message), into: &json)
-                            try rejects.write(json.bytes)
+                            try sink.write(Reject(document.origin, code, message))
                         }
                     }
                 }
@@ -195,33 +150,25 @@ public enum Engine {
         workersDone.wait()
         if let failure { throw failure }
         if let state {
-            for sequencer in sequencers { try sequencer.persist(to: state) }
+            for (_, sequencer) in sequencers { try sequencer.persist(to: state) }
         }
-        try parts.close()
-        try rejects.close()
+        report.output = try sink.close()
         report.read = readStats.value
-        report.parts = parts.parts
-        report.outputBytes = parts.bytes
         report.seconds = elapsed(since: started)
-        let reportFile = try FileSink(path: "\(staging)/report.json")
-        try reportFile.write(Array((report.json().pretty() + "\n").utf8))
-        try reportFile.close()
-        if let onProgress = options.onProgress {
-            onProgress(ProgressSnapshot(documents: report.documentsRead, bytesRead: plan.totalBytes,
-                                        totalBytes: plan.totalBytes, seconds: report.seconds))
-        }
+        onProgress?(ProgressSnapshot(documents: report.documentsRead, bytesRead: source.totalBytes,
+                                     totalBytes: source.totalBytes, seconds: report.seconds))
         return report
     }
 
-    private static func process(_ batch: Batch, decoder: MemberDecoder, stages: [any Stage]) -> BatchResult {
+    private static func process<Source: DocumentSource>(_ units: [Source.Unit], source: Source, stages: [any Stage]) -> BatchResult {
         var outcomes: [Outcome] = []
-        outcomes.reserveCapacity(batch.items.count)
+        outcomes.reserveCapacity(units.count)
         var nanos = [UInt64](repeating: 0, count: stages.count)
         var counts = [StageCounts](repeating: StageCounts(), count: stages.count)
         var textBytes = 0
         var repairs = DecodeRepairs()
-        for item in batch.items {
-            for outcome in decoder.decode(item) {
+        for unit in units {
+            for outcome in source.decode(unit) {
                 guard case .document(var document) = outcome else {
                     outcomes.append(outcome)
                     continue

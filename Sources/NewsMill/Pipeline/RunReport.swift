@@ -5,23 +5,29 @@ public struct RunReport: Sendable {
         public var seconds: Double
     }
 
-    public var pipeline: String
+    /// The pipeline config's path (set by whoever ran it).
+    public var pipeline = ""
     public var jobs: Int
     public var read = ReadStats()
     public var documentsRead = 0
     public var written = 0
     public var rejectsByCode: [String: Int] = [:]
     public var droppedByReason: [String: Int] = [:]
+    /// Statuses of the documents written, as the last dedup stage counted them.
     public var dedupStatus: [String: Int] = [:]
     public var repairs = DecodeRepairs()
     public var textBytes = 0
-    public var parts: [String] = []
-    public var outputBytes = 0
+    public var output = OutputSummary(records: 0)
     public var seconds = 0.0
     public var stageTimings: [StageTiming] = []
     /// What each stage counted, in stage order (parallel to `stageTimings`).
     public var stageCounts: [StageCounts] = []
 
+    public init(jobs: Int) {
+        self.jobs = jobs
+    }
+
+    public var parts: [String] { output.files }
     public var rejected: Int { rejectsByCode.values.reduce(0, +) }
     public var dropped: Int { droppedByReason.values.reduce(0, +) }
 
@@ -60,9 +66,9 @@ public struct RunReport: Sendable {
             ("decoding", repairs.json()),
             ("stages", .object(zip(stageTimings, stageCounts).filter { !$1.values.isEmpty }.map { ($0.name, counts($1.values)) })),
             ("output", .object([
-                ("parts", .array(parts.map { .string($0) })),
+                ("parts", .array(output.files.map { .string($0) })),
                 ("records", .number(String(written))),
-                ("bytes", .number(String(outputBytes))),
+                ("bytes", .number(String(output.bytes))),
             ])),
             ("timing", .object([
                 ("seconds", number(seconds)),
@@ -111,8 +117,9 @@ public struct DecodeRepairs: Sendable, Equatable {
 }
 
 extension JSONValue {
-    /// Indented JSON for files people read (report.json).
-    public func pretty(indent: String = "") -> String {
+    /// Indented JSON for files people read (report.json, the record schema). `inlineScalarArrays`
+    /// keeps an array of plain values on one line.
+    public func pretty(indent: String = "", inlineScalarArrays: Bool = false) -> String {
         let inner = indent + "  "
         switch self {
         case .object(let members):
@@ -120,12 +127,15 @@ extension JSONValue {
             let body = members.map { key, value in
                 var json = JSONWriter()
                 json.string(key)
-                return "\(inner)\(String(decoding: json.bytes, as: UTF8.self)): \(value.pretty(indent: inner))"
+                return "\(inner)\(String(decoding: json.bytes, as: UTF8.self)): \(value.pretty(indent: inner, inlineScalarArrays: inlineScalarArrays))"
             }
             return "{\n\(body.joined(separator: ",\n"))\n\(indent)}"
         case .array(let items):
             if items.isEmpty { return "[]" }
-            return "[\n\(items.map { inner + $0.pretty(indent: inner) }.joined(separator: ",\n"))\n\(indent)]"
+            if inlineScalarArrays && items.allSatisfy(\.isScalar) {
+                return "[\(items.map { $0.pretty() }.joined(separator: ", "))]"
+            }
+            return "[\n\(items.map { inner + $0.pretty(indent: inner, inlineScalarArrays: inlineScalarArrays) }.joined(separator: ",\n"))\n\(indent)]"
         case .string(let s):
             var json = JSONWriter()
             json.string(s)
@@ -133,6 +143,13 @@ extension JSONValue {
         case .number(let n): return n
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
+        }
+    }
+
+    private var isScalar: Bool {
+        switch self {
+        case .object, .array: return false
+        default: return true
         }
     }
 }

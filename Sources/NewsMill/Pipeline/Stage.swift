@@ -11,22 +11,94 @@ public enum Verdict: Sendable, Equatable {
 /// the document alone; stages that need a global view (deduplication) also return a sequencer.
 public protocol Stage: Sendable {
     var name: String { get }
-    /// The stage rewrites `text` (normalization, boilerplate removal).
-    var changesText: Bool { get }
-    /// The stage records offsets into `text`, so no stage after it may change the text.
-    var recordsOffsets: Bool { get }
-    func process(_ document: inout Document) -> Verdict
-    /// The same, for a stage that counts what it does; the counts are summed into report.json.
+    /// The record fields the stage reads, writes and edits: the engine never looks at them, the
+    /// config checks the stage order with them.
+    var contract: StageContract { get }
+    /// `counts` are summed over all documents into report.json (`stages.<name>`).
     func process(_ document: inout Document, counts: inout StageCounts) -> Verdict
     func makeSequencer() -> (any Sequencer)?
 }
 
 extension Stage {
-    public var changesText: Bool { false }
-    public var recordsOffsets: Bool { false }
-    public func process(_ document: inout Document) -> Verdict { .keep }
-    public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict { process(&document) }
     public func makeSequencer() -> (any Sequencer)? { nil }
+
+    /// For callers with no report to count into (tests, tools).
+    public func process(_ document: inout Document) -> Verdict {
+        var counts = StageCounts()
+        return process(&document, counts: &counts)
+    }
+}
+
+/// A record field, by the name of its key in the record (`text`, `lang`, `entities`, `dedup`).
+/// Stages declare fields in their folder (`extension Field { static let dates: Field = "dates" }`).
+public struct Field: Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public let name: String
+
+    public init(_ name: String) {
+        self.name = name
+    }
+
+    public init(stringLiteral name: String) {
+        self.name = name
+    }
+
+    public var description: String { name }
+
+    public static let text: Field = "text"
+    public static let title: Field = "title"
+    public static let url: Field = "url"
+    public static let published: Field = "published"
+    /// `source.mojibake`: the charset text had been misread as, when it was repaired.
+    public static let mojibake: Field = "source.mojibake"
+}
+
+/// What a stage reads and writes, so that the order of stages can be checked from declarations.
+///
+/// - `reads`: fields whose value the stage's output depends on; every stage that writes or edits
+///   one of them must run before it (offsets into `text` need the final text; quotes resolve
+///   speakers to the entities found before).
+/// - `writes`: fields the stage sets.
+/// - `edits`: fields the stage rewrites in place from their current value (normalize and
+///   boilerplate edit `text`); editors of a field may run in any order among themselves.
+public struct StageContract: Sendable, Equatable {
+    public var reads: Set<Field>
+    public var writes: Set<Field>
+    public var edits: Set<Field>
+
+    public init(reads: Set<Field> = [], writes: Set<Field> = [], edits: Set<Field> = []) {
+        self.reads = reads
+        self.writes = writes
+        self.edits = edits
+    }
+
+    public var changesText: Bool { edits.contains(.text) || writes.contains(.text) }
+
+    /// Fields this stage changes that `earlier` read, so `earlier`'s output would be stale.
+    func invalidates(_ earlier: StageContract) -> Set<Field> {
+        earlier.reads.intersection(writes.union(edits))
+    }
+}
+
+/// The order rule of a pipeline, from the stages' contracts.
+public enum StageOrder {
+    public struct Problem: Error, Sendable, Equatable {
+        /// The stage that runs too late.
+        public var index: Int
+        public var message: String
+    }
+
+    /// The first stage that changes a field an earlier stage already read.
+    public static func check(_ stages: [any Stage]) -> Problem? {
+        for (index, stage) in stages.enumerated() {
+            for earlier in stages[..<index] {
+                let stale = stage.contract.invalidates(earlier.contract)
+                guard let field = stale.sorted(by: { $0.name < $1.name }).first else { continue }
+                let change = field == .text ? "changes the text" : "writes \(field)"
+                return Problem(index: index, message: "'\(stage.name)' \(change) after '\(earlier.name)' read it; list '\(stage.name)' before '\(earlier.name)'")
+            }
+        }
+        return nil
+    }
 }
 
 /// Named counters a stage keeps (e.g. boilerplate lines removed, by pattern).
@@ -47,7 +119,8 @@ public struct StageCounts: Sendable, Equatable {
 /// The ordered half of a stage: sees documents one at a time in the fixed input order, on one
 /// thread, so its decisions never depend on thread timing.
 public protocol Sequencer: AnyObject {
-    func sequence(_ document: inout Document) -> Verdict
+    /// `counts` go to report.json with the stage's own (`stages.<name>`).
+    func sequence(_ document: inout Document, counts: inout StageCounts) -> Verdict
     /// Loads what earlier runs committed to the state folder; called once, before any document.
     func restore(from state: StateFolder) throws(RunFailure)
     /// Makes what this run added durable in the state folder's data files and stages the
@@ -58,28 +131,10 @@ public protocol Sequencer: AnyObject {
 extension Sequencer {
     public func restore(from state: StateFolder) throws(RunFailure) {}
     public func persist(to state: StateFolder) throws(RunFailure) {}
-}
 
-/// Builds stages by the names used in pipeline configs.
-public enum StageRegistry {
-    public static let names = ["normalize", "boilerplate", "lead", "language", "stats", "dates", "entities", "numbers", "quotes", "exact_dedup", "near_dedup"]
-
-    static func make(name: String, options: ConfigSection) throws(ConfigError) -> any Stage {
-        switch name {
-        case "normalize": return try NormalizeStage(options: options)
-        case "boilerplate": return try BoilerplateStage(options: options)
-        case "lead": return try LeadStage(options: options)
-        case "language": return try LanguageStage(options: options)
-        case "stats": return try StatsStage(options: options)
-        case "dates": return try DatesStage(options: options)
-        case "entities": return try EntitiesStage(options: options)
-        case "numbers": return try NumbersStage(options: options)
-        case "quotes": return try QuotesStage(options: options)
-        case "exact_dedup": return try ExactDedupStage(options: options)
-        case "near_dedup": return try NearDedupStage(options: options)
-        default:
-            throw ConfigError(file: options.file, line: options.line, keyPath: options.path,
-                              message: "unknown stage '\(name)'; available stages: \(names.joined(separator: ", "))")
-        }
+    /// For callers with no report to count into (tests, tools).
+    public func sequence(_ document: inout Document) -> Verdict {
+        var counts = StageCounts()
+        return sequence(&document, counts: &counts)
     }
 }

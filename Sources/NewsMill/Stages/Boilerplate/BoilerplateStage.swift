@@ -4,9 +4,9 @@
 /// starts with a pattern goes whole; a credit ("Фото: AFP.") glued before real text loses just
 /// the credit; a long paragraph is never dropped, since real text can start like boilerplate.
 /// report.json counts both kinds per pattern.
-public struct BoilerplateStage: Stage {
-    public let name = "boilerplate"
-    public var changesText: Bool { true }
+public struct BoilerplateStage: ConfigurableStage {
+    public static let stageName = "boilerplate"
+    public var contract: StageContract { StageContract(edits: [.text]) }
     public let patterns: [String]
     /// The patterns as lowercase UTF-8, compared with a line's first bytes folded the same way.
     private let folded: [(pattern: String, bytes: [UInt8], endsInLetter: Bool)]
@@ -38,7 +38,7 @@ public struct BoilerplateStage: Stage {
         openings = folded.allSatisfy { $0.bytes.count >= 2 } ? Set(folded.map { Self.opening($0.bytes[...]) }) : nil
     }
 
-    init(options: ConfigSection) throws(ConfigError) {
+    public init(options: ConfigSection) throws(ConfigError) {
         try options.allowOnly(["patterns"])
         self.init(patterns: try options.stringList("patterns", default: Self.defaultPatterns))
     }

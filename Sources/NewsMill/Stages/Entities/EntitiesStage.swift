@@ -5,16 +5,17 @@ import NewsMillNER
 /// run in Swift. The model files come from the natasha wheel (Scripts/install-models.sh); they
 /// are looked for in `models:` when the config names a folder, else in $NEWSMILL_MODELS, ./models
 /// and a models folder beside the executable's checkout.
-public struct EntitiesStage: Stage {
-    public let name = "entities"
-    public var recordsOffsets: Bool { true }
+public struct EntitiesStage: ConfigurableStage {
+    public static let stageName = "entities"
+    public static let recordBlocks: [RecordBlock] = [.entities]
+    public var contract: StageContract { StageContract(reads: [.text], writes: [.entities]) }
     let tagger: EntityTagger
 
     public init(modelDirectory: String) throws(NERModel.Failure) {
         tagger = EntityTagger(model: try Self.loadModel(modelDirectory))
     }
 
-    init(options: ConfigSection) throws(ConfigError) {
+    public init(options: ConfigSection) throws(ConfigError) {
         try options.allowOnly(["models"])
         let configured = try options.string("models", default: "")
         let candidates = configured.isEmpty ? Self.defaultModelDirectories() : [configured]
@@ -33,7 +34,7 @@ public struct EntitiesStage: Stage {
         }
     }
 
-    public func process(_ document: inout Document) -> Verdict {
+    public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
         document.entities = tagger.entities(in: document.text)
         return .keep
     }

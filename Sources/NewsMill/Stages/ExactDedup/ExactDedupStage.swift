@@ -1,22 +1,24 @@
 /// Exact deduplication: a 128-bit hash of the (normalized) text, computed in parallel; the
 /// first document with a hash in the fixed input order is canonical, later ones point to it.
-public struct ExactDedupStage: Stage {
+public struct ExactDedupStage: ConfigurableStage {
     public enum Mode: String, Sendable { case mark, drop }
 
-    public let name = "exact_dedup"
+    public static let stageName = "exact_dedup"
+    public static let recordBlocks: [RecordBlock] = [.dedup]
+    public var contract: StageContract { StageContract(reads: [.text], writes: [.dedup]) }
     public let mode: Mode
 
     public init(mode: Mode = .mark) {
         self.mode = mode
     }
 
-    init(options: ConfigSection) throws(ConfigError) {
+    public init(options: ConfigSection) throws(ConfigError) {
         try options.allowOnly(["mode"])
         mode = Mode(rawValue: try options.choice("mode", default: "mark", allowed: ["mark", "drop"]))!
     }
 
-    public func process(_ document: inout Document) -> Verdict {
-        document.contentHash = Hash128.murmur3(document.text)
+    public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
+        document[ContentHashKey.self] = Hash128.murmur3(document.text)
         return .keep
     }
 
@@ -40,8 +42,15 @@ final class ExactDedupSequencer: Sequencer {
         self.mode = mode
     }
 
-    func sequence(_ document: inout Document) -> Verdict {
-        let hash = document.contentHash ?? Hash128.murmur3(document.text)
+    func sequence(_ document: inout Document, counts: inout StageCounts) -> Verdict {
+        let verdict = decide(&document)
+        // The statuses of the documents passed on; the run's dedup summary is the last dedup stage's.
+        if verdict == .keep, let status = document.dedup?.status { counts.add(status.rawValue) }
+        return verdict
+    }
+
+    private func decide(_ document: inout Document) -> Verdict {
+        let hash = document[ContentHashKey.self] ?? Hash128.murmur3(document.text)
         if let compact = canonicalByHash[hash] {
             let canonical = compact.hex
             document.dedup = DedupInfo(hash: hash, status: .exact, of: canonical, similarity: 1.0, cluster: canonical)
@@ -85,27 +94,7 @@ extension ExactDedupSequencer {
     }
 }
 
-/// A 96-bit document id (24 hex digits) in 12 bytes.
-struct CompactID: Hashable {
-    var high: UInt64
-    var low: UInt32
-
-    init(high: UInt64, low: UInt32) {
-        self.high = high
-        self.low = low
-    }
-
-    init(hex: String) {
-        let digits = Array(hex.utf8)
-        precondition(digits.count == 24, "document ids are 24 hex digits")
-        func value(_ range: Range<Int>) -> UInt64 {
-            digits[range].reduce(0) { $0 << 4 | UInt64(($1 <= 0x39 ? $1 - 0x30 : ($1 | 0x20) - 0x57) & 0xF) }
-        }
-        high = value(0..<16)
-        low = UInt32(value(16..<24))
-    }
-
-    var hex: String {
-        Hash128(high: high, low: UInt64(low) << 32).hex.prefix(24).description
-    }
+/// The text's hash, from the parallel half to the ordered half.
+enum ContentHashKey: DocumentKey {
+    typealias Value = Hash128
 }

@@ -1,16 +1,18 @@
 /// Sets `lead`: the first paragraph of the text that is a real paragraph (40 characters or
 /// more), so a short byline or dateline line above it is passed over.
-public struct LeadStage: Stage {
-    public let name = "lead"
+public struct LeadStage: ConfigurableStage {
+    public static let stageName = "lead"
+    public static let recordBlocks: [RecordBlock] = [.lead]
+    public var contract: StageContract { StageContract(reads: [.text], writes: [.lead]) }
     static let minimumCharacters = 40
 
     public init() {}
 
-    init(options: ConfigSection) throws(ConfigError) {
+    public init(options: ConfigSection) throws(ConfigError) {
         try options.allowOnly([])
     }
 
-    public func process(_ document: inout Document) -> Verdict {
+    public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
         var text = document.text
         // Byte ranges of the first paragraphs; the scan stops at the first long enough one.
         let range: Range<Int>? = text.withUTF8 { s in

@@ -5,10 +5,12 @@ import Foundation
 /// candidates, and each candidate is verified by the exact Jaccard similarity of the shingle
 /// sets, so the configured threshold alone decides. Clusters are the connected components of
 /// verified pairs; the canonical document of a cluster is its earliest.
-public struct NearDedupStage: Stage {
+public struct NearDedupStage: ConfigurableStage {
     public enum Mode: String, Sendable { case mark, drop }
 
-    public let name = "near_dedup"
+    public static let stageName = "near_dedup"
+    public static let recordBlocks: [RecordBlock] = [.dedup]
+    public var contract: StageContract { StageContract(reads: [.text, .dedup], writes: [.dedup]) }
     public let threshold: Double
     public let shingleSize: Int
     public let minHash: MinHash
@@ -21,7 +23,7 @@ public struct NearDedupStage: Stage {
         self.mode = mode
     }
 
-    init(options: ConfigSection) throws(ConfigError) {
+    public init(options: ConfigSection) throws(ConfigError) {
         try options.allowOnly(["threshold", "shingle", "bands", "rows", "mode"])
         let threshold = try options.double("threshold", default: 0.8, range: 0.01...1.0)
         let shingle = try options.int("shingle", default: 5, range: 1...32)
@@ -31,10 +33,10 @@ public struct NearDedupStage: Stage {
         self.init(threshold: threshold, shingleSize: shingle, bands: bands, rows: rows, mode: mode)
     }
 
-    public func process(_ document: inout Document) -> Verdict {
+    public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
         let shingles = Shingles.hashes(of: document.text, size: shingleSize)
         let bands = shingles.isEmpty ? [] : minHash.bandHashes(minHash.signature(shingles))
-        document.nearSketch = NearSketch(shingles: shingles, bands: bands)
+        document[NearSketch.self] = NearSketch(shingles: shingles, bands: bands)
         return .keep
     }
 
@@ -44,7 +46,8 @@ public struct NearDedupStage: Stage {
 }
 
 /// What the parallel half of near dedup hands to the ordered half.
-public struct NearSketch: Sendable {
+public struct NearSketch: Sendable, DocumentKey {
+    public typealias Value = NearSketch
     public var shingles: [UInt32]
     public var bands: [UInt32]
 }
@@ -71,9 +74,16 @@ final class NearDedupSequencer: Sequencer {
         store = ShingleStore(temporaryIn: NSTemporaryDirectory())
     }
 
-    func sequence(_ document: inout Document) -> Verdict {
-        let sketch = document.nearSketch ?? NearSketch(shingles: Shingles.hashes(of: document.text, size: stage.shingleSize), bands: [])
-        document.nearSketch = nil
+    func sequence(_ document: inout Document, counts: inout StageCounts) -> Verdict {
+        let verdict = decide(&document)
+        // The statuses of the documents passed on; the run's dedup summary is the last dedup stage's.
+        if verdict == .keep, let status = document.dedup?.status { counts.add(status.rawValue) }
+        return verdict
+    }
+
+    private func decide(_ document: inout Document) -> Verdict {
+        let sketch = document[NearSketch.self] ?? NearSketch(shingles: Shingles.hashes(of: document.text, size: stage.shingleSize), bands: [])
+        document[NearSketch.self] = nil
         let number = Int32(ids.count)
         candidates.removeAll(keepingCapacity: true)
         index.lookup(keys: sketch.bands, into: &candidates)
@@ -117,7 +127,7 @@ final class NearDedupSequencer: Sequencer {
         }
         let cluster = ids[Int(find(number))].hex
         let merges = roots.filter { $0 != joinedRoot }.sorted().map { ids[Int($0)].hex }
-        let hash = document.dedup?.hash ?? document.contentHash ?? Hash128.murmur3(document.text)
+        let hash = document.dedup?.hash ?? document[ContentHashKey.self] ?? Hash128.murmur3(document.text)
 
         if document.dedup?.status == .exact {
             // Same text as an earlier document: that one is indexed already, and the cluster is its.

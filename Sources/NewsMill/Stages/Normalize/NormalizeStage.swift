@@ -1,8 +1,8 @@
 /// Pipeline stage around `TextNormalizer`; a document whose text normalizes to nothing is a
 /// reject, since an empty record helps no analysis.
-public struct NormalizeStage: Stage {
-    public let name = "normalize"
-    public var changesText: Bool { true }
+public struct NormalizeStage: ConfigurableStage {
+    public static let stageName = "normalize"
+    public var contract: StageContract { StageContract(writes: [.mojibake], edits: [.text, .title]) }
     let normalizer: TextNormalizer
     let typography: Typography
     let repairMojibake: Bool
@@ -13,7 +13,7 @@ public struct NormalizeStage: Stage {
         self.repairMojibake = repairMojibake
     }
 
-    init(options: ConfigSection) throws(ConfigError) {
+    public init(options: ConfigSection) throws(ConfigError) {
         try options.allowOnly(["mojibake", "nfc", "line_breaks", "trim_lines", "invisible", "spaces", "dashes", "quotes", "html_entities"])
         repairMojibake = try options.bool("mojibake", default: true)
         typography = Typography(dashes: try options.bool("dashes", default: true), quotes: try options.bool("quotes", default: true),
@@ -26,7 +26,7 @@ public struct NormalizeStage: Stage {
             unifySpaces: try options.bool("spaces", default: true))
     }
 
-    public func process(_ document: inout Document) -> Verdict {
+    public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
         if repairMojibake {
             if let repaired = MojibakeRepair.repair(document.text) {
                 document.text = repaired.text

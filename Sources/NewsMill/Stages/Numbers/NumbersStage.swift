@@ -1,26 +1,22 @@
 /// Sets `numbers`: the figures of the text with their normalized values, units or counted
 /// nouns, currencies and offsets. When the dates stage ran before, nothing inside a date span
 /// is a figure; without it, years and day-month dates are still recognised and left out.
-public struct NumbersStage: Stage {
-    public let name = "numbers"
-    public var recordsOffsets: Bool { true }
+public struct NumbersStage: ConfigurableStage {
+    public static let stageName = "numbers"
+    public static let recordBlocks: [RecordBlock] = [.numbers]
+    public var contract: StageContract { StageContract(reads: [.text, .dates], writes: [.numbers]) }
     let extractor: NumberExtractor
 
     public init(options: NumberExtractor.Options = NumberExtractor.Options()) {
         extractor = NumberExtractor(options: options)
     }
 
-    init(options: ConfigSection) throws(ConfigError) {
+    public init(options: ConfigSection) throws(ConfigError) {
         try options.allowOnly(["words", "ordinals", "counted_nouns", "max_mentions"])
         self.init(options: NumberExtractor.Options(words: try options.bool("words", default: true),
                                                    ordinals: try options.bool("ordinals", default: true),
                                                    countedNouns: try options.bool("counted_nouns", default: true),
                                                    maxMentions: try options.int("max_mentions", default: 10_000, range: 1...10_000_000)))
-    }
-
-    public func process(_ document: inout Document) -> Verdict {
-        var counts = StageCounts()
-        return process(&document, counts: &counts)
     }
 
     public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {

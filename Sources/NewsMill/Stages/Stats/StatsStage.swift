@@ -1,6 +1,8 @@
 /// Counts characters (Unicode scalars, as offsets count them), words, sentences and paragraphs.
-public struct StatsStage: Stage {
-    public let name = "stats"
+public struct StatsStage: ConfigurableStage {
+    public static let stageName = "stats"
+    public static let recordBlocks: [RecordBlock] = [.stats]
+    public var contract: StageContract { StageContract(reads: [.text], writes: [.stats]) }
     /// Count sentences with the splitter (initials, abbreviations, dialogue) or, cheaper, by
     /// terminal punctuation alone.
     public let useSentenceSplitter: Bool
@@ -9,12 +11,12 @@ public struct StatsStage: Stage {
         self.useSentenceSplitter = useSentenceSplitter
     }
 
-    init(options: ConfigSection) throws(ConfigError) {
+    public init(options: ConfigSection) throws(ConfigError) {
         try options.allowOnly(["sentences"])
         useSentenceSplitter = try options.choice("sentences", default: "splitter", allowed: ["splitter", "punctuation"]) == "splitter"
     }
 
-    public func process(_ document: inout Document) -> Verdict {
+    public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
         var stats = Self.count(document.text)
         if useSentenceSplitter { stats.sentences = SentenceSplitter.count(document.text) }
         document.stats = stats

@@ -1,0 +1,43 @@
+/// Where a run's records go, in the fixed order, from one thread (the engine's writer).
+public protocol DocumentSink: AnyObject {
+    func write(_ document: Document) throws(RunFailure)
+    func write(_ reject: Reject) throws(RunFailure)
+    /// After the last record: makes everything durable and says what was written.
+    func close() throws(RunFailure) -> OutputSummary
+}
+
+/// What a sink wrote, for the report (`output`).
+public struct OutputSummary: Sendable, Equatable {
+    /// Files written, in order (part files for JSON Lines).
+    public var files: [String]
+    public var records: Int
+    public var bytes: Int
+
+    public init(files: [String] = [], records: Int, bytes: Int = 0) {
+        self.files = files
+        self.records = records
+        self.bytes = bytes
+    }
+}
+
+/// Keeps records in memory: runs the engine without files.
+public final class ArraySink: DocumentSink {
+    public private(set) var documents: [Document] = []
+    public private(set) var rejects: [Reject] = []
+    public private(set) var closed = false
+
+    public init() {}
+
+    public func write(_ document: Document) throws(RunFailure) {
+        documents.append(document)
+    }
+
+    public func write(_ reject: Reject) throws(RunFailure) {
+        rejects.append(reject)
+    }
+
+    public func close() throws(RunFailure) -> OutputSummary {
+        closed = true
+        return OutputSummary(records: documents.count)
+    }
+}
