@@ -106,20 +106,15 @@ private extension String {
         Document(origin: Origin(archive: nil, member: name), format: .txt, sourceBytes: text.utf8.count, encoding: "utf-8", text: text)
     }
 
-    /// Runs exact and near dedup over texts in order, as the engine does.
-    private func run(_ texts: [(String, String)], threshold: Double = 0.8, bands: Int = 16, rows: Int = 4) -> [Document] {
-        let exact = ExactDedupStage(), near = NearDedupStage(threshold: threshold, bands: bands, rows: rows)
-        let sequencers = [exact.makeSequencer()!, near.makeSequencer()!]
-        return texts.map { name, text in
-            var doc = document(name, text)
-            _ = exact.process(&doc)
-            _ = near.process(&doc)
-            for sequencer in sequencers { _ = sequencer.sequence(&doc) }
-            return doc
-        }
+    /// Runs exact and near dedup over texts in order, through the engine.
+    private func run(_ texts: [(String, String)], threshold: Double = 0.8, bands: Int = 16, rows: Int = 4) throws -> [Document] {
+        let sink = ArraySink()
+        _ = try Engine.run(stages: [ExactDedupStage(), NearDedupStage(threshold: threshold, bands: bands, rows: rows)],
+                           source: ArraySource(texts.map { document($0, $1) }), sink: sink, jobs: 2)
+        return sink.documents
     }
 
-    @Test func theThresholdDecidesByExactJaccard() {
+    @Test func theThresholdDecidesByExactJaccard() throws {
         let base = Reprints.article(seed: 1, paragraphs: 10)
         // Replace paragraphs until the similarity falls just below / stays just above 0.8.
         var close = base, far = base
@@ -130,7 +125,7 @@ private extension String {
         let jClose = Reprints.jaccard(Reprints.text(base), Reprints.text(close))
         let jFar = Reprints.jaccard(Reprints.text(base), Reprints.text(far))
         #expect(jClose >= 0.8 && jFar < 0.8, "\(jClose) \(jFar)")
-        let docs = run([("a.txt", Reprints.text(base)), ("b.txt", Reprints.text(close)), ("c.txt", Reprints.text(far))])
+        let docs = try run([("a.txt", Reprints.text(base)), ("b.txt", Reprints.text(close)), ("c.txt", Reprints.text(far))])
         #expect(docs[1].dedup?.status == .near)
         #expect(docs[1].dedup?.of == docs[0].id)
         #expect(docs[1].dedup?.similarity == (jClose * 10_000).rounded() / 10_000)
@@ -140,7 +135,7 @@ private extension String {
         #expect((docs[2].dedup?.status == .near) == (cToB >= 0.8))
     }
 
-    @Test func clustersAreChainsWithTheEarliestAsCanonical() {
+    @Test func clustersAreChainsWithTheEarliestAsCanonical() throws {
         // a → b → c: c is near b but not near a; all three are one cluster, canonical a.
         let a = Reprints.article(seed: 5, paragraphs: 20)
         var b = a
@@ -150,7 +145,7 @@ private extension String {
         c[0] = Reprints.article(seed: 52, paragraphs: 1)[0]
         #expect(Reprints.jaccard(Reprints.text(a), Reprints.text(c)) < 0.8)
         #expect(Reprints.jaccard(Reprints.text(b), Reprints.text(c)) >= 0.8)
-        let docs = run([("1.txt", Reprints.text(a)), ("2.txt", Reprints.text(b)), ("3.txt", Reprints.text(c)),
+        let docs = try run([("1.txt", Reprints.text(a)), ("2.txt", Reprints.text(b)), ("3.txt", Reprints.text(c)),
                         ("4.txt", Reprints.text(a))])
         #expect(docs.map { $0.dedup!.cluster } == Array(repeating: docs[0].id, count: 4))
         #expect(docs[2].dedup?.of == docs[1].id)
@@ -158,13 +153,13 @@ private extension String {
         #expect(docs[3].dedup?.of == docs[0].id)
     }
 
-    @Test func aDocumentJoiningTwoClustersNamesTheMerge() {
+    @Test func aDocumentJoiningTwoClustersNamesTheMerge() throws {
         // x and y are apart; z takes half of each and is near both at a threshold of 0.3.
         let x = Reprints.article(seed: 7, paragraphs: 10), y = Reprints.article(seed: 8, paragraphs: 10)
         let z = Array(x[0..<5]) + Array(y[0..<5])
         #expect(Reprints.jaccard(Reprints.text(x), Reprints.text(y)) < 0.05)
         #expect(Reprints.jaccard(Reprints.text(x), Reprints.text(z)) > 0.3)
-        let docs = run([("x.txt", Reprints.text(x)), ("y.txt", Reprints.text(y)), ("z.txt", Reprints.text(z))],
+        let docs = try run([("x.txt", Reprints.text(x)), ("y.txt", Reprints.text(y)), ("z.txt", Reprints.text(z))],
                        threshold: 0.3, bands: 32, rows: 1)
         #expect(docs[0].dedup?.status == .unique && docs[1].dedup?.status == .unique)
         #expect(docs[2].dedup?.status == .near)
