@@ -36,6 +36,9 @@ let package = Package(
         ),
         // The libarchive layer: news archives and the NER model's packs are both read through it.
         .target(name: "ArchiveIO", dependencies: ["CArchive"]),
+        // The engine and what it moves: documents, stages, sources and sinks, records, state. No
+        // libarchive and no YAML: what runs a pipeline in memory needs neither.
+        .target(name: "NewsMillCore"),
         // The slovnet NER model run in Swift: the only code that needs -O in debug and the CPU flags.
         .target(
             name: "NewsMillNER",
@@ -44,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "NewsMill",
-            dependencies: ["ArchiveIO", "NewsMillNER", "CArchive", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NewsMillCore", "ArchiveIO", "NewsMillNER", "CArchive", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "NewsMillCLI",
@@ -57,7 +60,7 @@ let package = Package(
             dependencies: ["NewsMill"],
             path: "Benchmarks/StageBench"
         ),
-        .testTarget(name: "NewsMillTests", dependencies: ["NewsMill", "NewsMillNER", "ArchiveIO", "CArchive"], exclude: ["Fixtures"]),
+        .testTarget(name: "NewsMillTests", dependencies: ["NewsMill", "NewsMillCore", "NewsMillNER", "ArchiveIO", "CArchive"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

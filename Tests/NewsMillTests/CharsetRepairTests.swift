@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillCore
 
 /// UTF-8 with a few bad bytes stays UTF-8: the bad bytes are repaired, counted and flagged, and
 /// clean legacy texts are still read in their charset.

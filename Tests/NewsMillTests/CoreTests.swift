@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillCore
 
 @Suite struct HashTests {
     // Reference values computed once with the mmh3 Python package (hash64, unsigned).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillCore
 
 /// Date expressions: what is found, what it is worth in ISO, where it is (Unicode scalars).
 @Suite struct DatesTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillCore
 
 /// End-to-end runs of the library over archives the tests build.
 @Suite struct EngineTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillCore
 @testable import NewsMillNER
 
 /// The NER model files, fetched by Scripts/install-models.sh (Scripts/test.sh runs it first).

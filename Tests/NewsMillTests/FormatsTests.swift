@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillCore
 
 /// Boilerplate that keeps real text: a credit glued to a paragraph loses only the credit, a line
 /// that is only boilerplate goes, a long paragraph that merely starts like boilerplate stays.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillCore
 
 /// Inputs that Scripts/fuzz.sh found breaking a promise, kept as tests. Each checks the invariant
 /// the fuzz target checks: a mention's offsets slice out exactly its text, and mentions of one kind

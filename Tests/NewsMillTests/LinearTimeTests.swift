@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillCore
 
 /// Inputs that used to take quadratic time (minutes for a megabyte), as regression tests without
 /// timing assertions: each test checks what the fast path computes, and the one-minute limit only

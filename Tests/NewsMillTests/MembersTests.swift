@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillCore
 
 /// Which members are articles: include/exclude globs, members that are not articles
 /// (CoNLL-U, tagged tokens, tables), metadata tables joined to their texts.

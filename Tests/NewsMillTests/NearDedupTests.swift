@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillCore
 
 /// Articles made for these tests: paragraphs of pseudo-random Russian words from a seed, so that
 /// reprints with known edits can be built and their Jaccard similarity is predictable.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillCore
 
 /// Figures: what is found, what it is worth, its unit and currency, where it is (Unicode scalars).
 @Suite struct NumbersTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillCore
 @testable import NewsMillNER
 
 /// Direct speech: what is a quotation, its words, speaker, verb and source, where it is (Unicode

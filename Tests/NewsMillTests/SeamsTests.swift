@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NewsMill
+@testable import NewsMillCore
 
 /// The engine over in-memory sources and sinks, input plans cut into shards, stage contracts and
 /// record blocks: the seams runs are built on.

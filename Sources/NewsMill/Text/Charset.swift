@@ -1,16 +1,4 @@
-/// The charsets NewsMill reads. Names are the ones `source.encoding` records.
-public enum Charset: String, Sendable, CaseIterable {
-    case utf8 = "utf-8"
-    case utf16le = "utf-16le"
-    case utf16be = "utf-16be"
-    case windows1251 = "windows-1251"
-    case koi8r = "koi8-r"
-    case cp866 = "cp866"
-    case iso88595 = "iso-8859-5"
-    case macCyrillic = "x-mac-cyrillic"
-    case windows1252 = "windows-1252"
-    case iso88591 = "iso-8859-1"
-
+extension Charset {
     /// The single-byte charsets the detector chooses among, most common first (ties go to the
     /// earlier one). ISO-8859-1 is not a candidate: it decodes like windows-1252 except for
     /// 0x80–0x9F, which it maps to control characters; it is named when those bytes are absent.

@@ -1,14 +1,14 @@
 /// A 96-bit document id (24 hex digits) in 12 bytes.
-struct CompactID: Hashable {
-    var high: UInt64
-    var low: UInt32
+public struct CompactID: Hashable {
+    public var high: UInt64
+    public var low: UInt32
 
-    init(high: UInt64, low: UInt32) {
+    public init(high: UInt64, low: UInt32) {
         self.high = high
         self.low = low
     }
 
-    init(hex: String) {
+    public init(hex: String) {
         let digits = Array(hex.utf8)
         precondition(digits.count == 24, "document ids are 24 hex digits")
         func value(_ range: Range<Int>) -> UInt64 {
@@ -18,7 +18,7 @@ struct CompactID: Hashable {
         low = UInt32(value(16..<24))
     }
 
-    var hex: String {
+    public var hex: String {
         Hash128(high: high, low: UInt64(low) << 32).hex.prefix(24).description
     }
 }

@@ -148,7 +148,7 @@ public final class StateFolder {
         pending = [:]
     }
 
-    static func size(of file: String) -> UInt64? {
+    public static func size(of file: String) -> UInt64? {
         var info = stat()
         guard stat(file, &info) == 0 else { return nil }
         return UInt64(info.st_size)
@@ -156,8 +156,8 @@ public final class StateFolder {
 }
 
 /// Appends to a state data file and reads it back, with the syscalls' failures as run failures.
-enum StateIO {
-    static func append(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: UInt64, file: String) throws(RunFailure) {
+public enum StateIO {
+    public static func append(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: UInt64, file: String) throws(RunFailure) {
         var done = 0
         while done < bytes.count {
             let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
@@ -169,7 +169,7 @@ enum StateIO {
         }
     }
 
-    static func read(_ fd: Int32, count: Int, at offset: UInt64, file: String) throws(RunFailure) -> [UInt8] {
+    public static func read(_ fd: Int32, count: Int, at offset: UInt64, file: String) throws(RunFailure) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
@@ -181,19 +181,19 @@ enum StateIO {
         return out
     }
 
-    static func sync(_ fd: Int32, file: String) throws(RunFailure) {
+    public static func sync(_ fd: Int32, file: String) throws(RunFailure) {
         if fsync(fd) != 0 && errno != EINVAL { throw RunFailure("cannot sync \(file): \(String(cString: strerror(errno)))") }
     }
 }
 
 /// Buffered appends to one state data file, from its committed length on.
-final class StateAppender {
-    let name: String
-    let descriptor: Int32
-    private(set) var length: UInt64
+public final class StateAppender {
+    public let name: String
+    public let descriptor: Int32
+    public private(set) var length: UInt64
     private var buffer: [UInt8] = []
 
-    init(state: StateFolder, name: String) throws(RunFailure) {
+    public init(state: StateFolder, name: String) throws(RunFailure) {
         self.name = name
         length = state.section(Self.sectionName(of: name))?.files[name] ?? 0
         descriptor = try state.openData(name, committed: length)
@@ -201,7 +201,7 @@ final class StateAppender {
     }
 
     /// Files are named "<section>.<what>.bin"; the section is the stage's name.
-    static func sectionName(of file: String) -> String {
+    public static func sectionName(of file: String) -> String {
         String(file.prefix { $0 != "." })
     }
 
@@ -210,13 +210,13 @@ final class StateAppender {
     /// The first failed write; appends go on into the buffer, and `sync` reports it.
     private var failure: RunFailure?
 
-    func append<T>(_ value: T) {
+    public func append<T>(_ value: T) {
         withUnsafeBytes(of: value) { buffer.append(contentsOf: $0) }
         length += UInt64(MemoryLayout<T>.size)
         flushIfLarge()
     }
 
-    func append(contentsOf values: [UInt32]) {
+    public func append(contentsOf values: [UInt32]) {
         values.withUnsafeBytes { buffer.append(contentsOf: $0) }
         length += UInt64(values.count * 4)
         flushIfLarge()
@@ -230,7 +230,7 @@ final class StateAppender {
     /// The committed records of `size` bytes, read in blocks of a few MB (a large state is never
     /// held in memory whole), handed to `body` a block at a time. False when the committed
     /// length is not a whole number of records.
-    func readRecords(size: Int, _ body: (UnsafeRawBufferPointer) -> Void) throws(RunFailure) -> Bool {
+    public func readRecords(size: Int, _ body: (UnsafeRawBufferPointer) -> Void) throws(RunFailure) -> Bool {
         guard length % UInt64(size) == 0 else { return false }
         let block = max(1, (4 << 20) / size) * size
         var offset: UInt64 = 0
@@ -243,7 +243,7 @@ final class StateAppender {
         return true
     }
 
-    func flush() throws(RunFailure) {
+    public func flush() throws(RunFailure) {
         guard !buffer.isEmpty else { return }
         let start = length - UInt64(buffer.count)
         let failure: RunFailure? = buffer.withUnsafeBytes { raw in
@@ -258,7 +258,7 @@ final class StateAppender {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func sync() throws(RunFailure) {
+    public func sync() throws(RunFailure) {
         if let failure { throw failure }
         try flush()
         try StateIO.sync(descriptor, file: name)

@@ -1,27 +1,27 @@
 import Glibc
 
 /// A buffered file writer over a POSIX descriptor that reports every failed write.
-final class FileSink {
-    let path: String
+public final class FileSink {
+    public let path: String
     private let fd: Int32
     private var buffer: [UInt8] = []
-    private(set) var bytesWritten = 0
+    public private(set) var bytesWritten = 0
     private static let flushSize = 1 << 20
 
-    init(path: String) throws(RunFailure) {
+    public init(path: String) throws(RunFailure) {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw RunFailure("cannot create \(path): \(String(cString: strerror(errno)))") }
         buffer.reserveCapacity(Self.flushSize * 2)
     }
 
-    func write(_ bytes: [UInt8]) throws(RunFailure) {
+    public func write(_ bytes: [UInt8]) throws(RunFailure) {
         buffer.append(contentsOf: bytes)
         bytesWritten += bytes.count
         if buffer.count >= Self.flushSize { try flush() }
     }
 
-    func flush() throws(RunFailure) {
+    public func flush() throws(RunFailure) {
         var offset = 0
         while offset < buffer.count {
             let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
@@ -35,18 +35,11 @@ final class FileSink {
     }
 
     /// Flushes, syncs to disk and closes: a published output is complete even after a crash.
-    func close() throws(RunFailure) {
+    public func close() throws(RunFailure) {
         try flush()
         if fsync(fd) != 0 && errno != EINVAL {
             throw RunFailure("cannot sync \(path): \(String(cString: strerror(errno)))")
         }
         if Glibc.close(fd) != 0 { throw RunFailure("cannot close \(path): \(String(cString: strerror(errno)))") }
     }
-}
-
-/// A run that could not finish: bad config, unwritable output, and the like.
-public struct RunFailure: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

@@ -4,12 +4,12 @@ import Glibc
 /// A run writes into a hidden staging folder next to the output and publishes it with one
 /// rename, so readers never see a half-written output and a crashed run leaves the previous
 /// one in place.
-final class OutputDirectory {
-    let path: String
-    let staging: String
+public final class OutputDirectory {
+    public let path: String
+    public let staging: String
     private let fm = FileManager.default
 
-    init(path: String) throws(RunFailure) {
+    public init(path: String) throws(RunFailure) {
         let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         self.path = trimmed
         let url = URL(fileURLWithPath: trimmed)
@@ -50,7 +50,7 @@ final class OutputDirectory {
         }
     }
 
-    func publish() throws(RunFailure) {
+    public func publish() throws(RunFailure) {
         if fm.fileExists(atPath: path) {
             // Move the previous output aside, publish, then drop it: at no point is a partial
             // output visible under the final name.
@@ -71,7 +71,7 @@ final class OutputDirectory {
         }
     }
 
-    func abandon() {
+    public func abandon() {
         try? fm.removeItem(atPath: staging)
     }
 }

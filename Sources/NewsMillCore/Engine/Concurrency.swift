@@ -11,7 +11,7 @@ public final class ProgressCounter: Sendable {
     public var bytes: Int64 { readBytes.load(ordering: .relaxed) }
     public var documents: Int { documentCount.load(ordering: .relaxed) }
 
-    func setBytes(_ value: Int64) {
+    public func setBytes(_ value: Int64) {
         readBytes.store(value, ordering: .relaxed)
     }
 
