@@ -2,9 +2,10 @@ import ArchiveIO
 import CArchive
 import Glibc
 
-/// Walks the input plan on one thread: files, archives, archives inside archives, streamed
-/// dumps. Emits `SourceItem`s in the fixed order; never throws: whatever cannot be read
-/// becomes a reject item in its place.
+/// Walks the input plan on one thread: files, archives, archives inside archives, compressed
+/// files, member selection and metadata tables. Each member's bytes go to its format's handler
+/// (`FormatRegistry`), which emits them whole or in chunks of records. Emits `SourceItem`s in the
+/// fixed order; never throws: whatever cannot be read becomes a reject item in its place.
 final class SourceReader {
     typealias ReadBytes = MemberBytes.Read
 
@@ -321,6 +322,7 @@ final class SourceReader {
             }
             emit(.member(whole))
         }
+        // A member found not to be an article is counted as skipped, not as read.
         if let skipped {
             skip(origin, reason: skipped.reason, message: skipped.message)
         } else {

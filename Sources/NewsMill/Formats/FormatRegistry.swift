@@ -1,6 +1,7 @@
 /// The member formats NewsMill reads, one line each. The `input.extensions` keys, the format of a
 /// member by its extension and the decoder's dispatch all come from this list. Where extension
-/// lists overlap, the first format that takes an extension gets it.
+/// lists overlap, the first format that takes an extension gets it. A new format is a handler, a
+/// line here, and its name in `MemberFormat` and the record schema's `source.format`.
 enum FormatRegistry {
     static let handlers: [any FormatHandler] = [
         TxtFormat(),
