@@ -422,7 +422,7 @@ extension Result where Success == TextDecoding.Decoded, Failure == DecodeFailure
                              {"title": "Без текста", "text": "  "}
                              {"text": "Т", "date": "вчера"}
                              """.utf8), firstRow: 10)
-        let outcomes = format.decode(chunk)
+        let outcomes = format.decodeJSONLines(chunk)
         #expect(outcomes.count == 3)
         guard case .document(let doc) = outcomes[0] else { Issue.record("expected a document"); return }
         #expect(doc.title == "Заголовок" && doc.text == "Текст" && doc.published == "2024-03-11")

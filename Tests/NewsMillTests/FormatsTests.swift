@@ -89,7 +89,7 @@ import Testing
         var fields = FieldNames()
         fields.html = html
         return DumpFormat(fields: fields, maxRecordBytes: 1 << 20)
-            .decode(RowChunk(origin: Origin(archive: nil, member: "feed.jsonl"), format: .jsonl, header: nil, bytes: Array(jsonl.utf8), firstRow: 1))
+            .decodeJSONLines(RowChunk(origin: Origin(archive: nil, member: "feed.jsonl"), format: .jsonl, header: nil, bytes: Array(jsonl.utf8), firstRow: 1))
     }
 
     private func document(_ outcome: Outcome?) -> Document? {

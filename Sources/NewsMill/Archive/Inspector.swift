@@ -22,7 +22,7 @@ public enum Inspector {
                 entries.append(Entry(origin: member.origin, kind: member.format.rawValue, bytes: member.bytes.count, records: 1,
                                      message: member.metadata.map { _ in "metadata row joined" }))
             case .rows(let chunk):
-                let records = countRecords(chunk)
+                let records = FormatRegistry.handler(for: chunk.format).records(in: chunk)
                 if let last = entries.last, last.origin == chunk.origin, last.kind == chunk.format.rawValue {
                     entries[entries.count - 1].bytes += chunk.bytes.count
                     entries[entries.count - 1].records += records
@@ -39,15 +39,5 @@ public enum Inspector {
         }
         reader.read(plan)
         return entries
-    }
-
-    private static func countRecords(_ chunk: RowChunk) -> Int {
-        var parser = CSVParser(bytes: chunk.bytes, delimiter: chunk.format == .csv ? UInt8(ascii: ",") : 0)
-        var count = 0
-        if chunk.format == .csv {
-            while parser.next() != nil { count += 1 }
-            return count
-        }
-        return chunk.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (chunk.bytes.last == 0x0A ? 0 : 1)
     }
 }

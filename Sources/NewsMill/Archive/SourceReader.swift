@@ -2,11 +2,12 @@ import ArchiveIO
 import CArchive
 import Glibc
 
-/// Walks the input plan on one thread: files, archives, archives inside archives, streamed
-/// dumps. Emits `SourceItem`s in the fixed order; never throws: whatever cannot be read
-/// becomes a reject item in its place.
+/// Walks the input plan on one thread: files, archives, archives inside archives, compressed
+/// files, member selection and metadata tables. Each member's bytes go to its format's handler
+/// (`FormatRegistry`), which emits them whole or in chunks of records. Emits `SourceItem`s in the
+/// fixed order; never throws: whatever cannot be read becomes a reject item in its place.
 final class SourceReader {
-    typealias ReadBytes = (UnsafeMutableRawBufferPointer) throws(ArchiveFailure) -> Int
+    typealias ReadBytes = MemberBytes.Read
 
     let options: InputOptions
     private let emit: (SourceItem) -> Void
@@ -15,9 +16,6 @@ final class SourceReader {
     /// Told about each member that is not read (inspect lists them).
     var onSkip: ((Origin, String, String?) -> Void)?
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
-    /// Dump chunks are cut at about this size: big enough to amortize scheduling, small enough
-    /// to keep every worker busy.
-    static let chunkBytes = 512 * 1024
     /// AE_IFREG: a C macro with a cast, which Swift does not import.
     static let regularFile: UInt32 = 0o100000
 
@@ -146,7 +144,7 @@ final class SourceReader {
     }
 
     private func join(_ format: MemberFormat, path: String, index: MetadataIndex?) -> Join {
-        guard options.metadata != nil, format == .txt || format == .html else { return .off }
+        guard options.metadata != nil, FormatRegistry.handler(for: format).joinsMetadata else { return .off }
         return index?.row(for: MemberGlob.matchPath(path[...])).map { .row($0) } ?? .missing
     }
 
@@ -307,194 +305,28 @@ final class SourceReader {
 
     /// Reads everything up to `limit` bytes; nil when the data is larger.
     private func readWhole(limit: Int, read: ReadBytes) -> Result<[UInt8]?, ArchiveFailure> {
-        var bytes: [UInt8] = []
-        do throws(ArchiveFailure) {
-            while true {
-                let n = try read(buffer)
-                if n == 0 { return .success(bytes) }
-                if bytes.count + n > limit { return .success(nil) }
-                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            }
-        } catch {
-            return .failure(error)
-        }
+        MemberBytes.whole(limit: limit, buffer: buffer, read: read)
     }
 
-    /// Turns one member's bytes into items: a whole member, or a stream of row chunks.
-    private func consume(origin: Origin, format: MemberFormat, declaredSize: Int64?, join: Join, read: ReadBytes) {
-        // A .txt sniffed as not an article is skipped, not counted as a member read.
-        if format != .txt { stats.members += 1 }
-        switch format {
-        case .txt, .html, .json:
-            if let declaredSize, declaredSize > options.maxMemberBytes {
-                if format == .txt { stats.members += 1 }
-                emit(.reject(Reject(origin, .memberTooLarge, "member of \(declaredSize) bytes exceeds max_member_bytes (\(options.maxMemberBytes))")))
-                return
+    /// Hands one member's bytes to its format, which emits the member whole or in chunks of records.
+    private func consume(origin: Origin, format: MemberFormat, declaredSize: Int64?, join: Join, read: @escaping ReadBytes) {
+        let member = MemberBytes(origin: origin, declaredSize: declaredSize, maxBytes: options.maxMemberBytes, buffer: buffer, read: read)
+        let skipped = FormatRegistry.handler(for: format).split(member) { item in
+            guard case .member(var whole) = item else { return emit(item) }
+            switch join {
+            case .off: break
+            case .missing: stats.metadataUnmatched += 1
+            case .row(let row):
+                stats.metadataJoined += 1
+                whole.metadata = row
             }
-            if format == .json {
-                streamRows(origin: origin, format: format, read: read)
-                return
-            }
-            let result = readWhole(limit: options.maxMemberBytes, read: read)
-            if format == .txt, case .success(let bytes?) = result, let reason = ArticleSniffer.notArticleReason(bytes) {
-                skip(origin, reason: "not_article:\(reason)", message: "its first \(ArticleSniffer.window) bytes are \(ArticleSniffer.describe(reason)), not running text")
-                return
-            }
-            if format == .txt { stats.members += 1 }
-            switch result {
-            case .failure(let failure):
-                emit(.reject(Reject(origin, .memberCorrupt, failure.message)))
-            case .success(nil):
-                emit(.reject(Reject(origin, .memberTooLarge, "member exceeds max_member_bytes (\(options.maxMemberBytes))")))
-            case .success(let bytes?):
-                var member = RawMember(origin: origin, format: format, bytes: bytes)
-                switch join {
-                case .off: break
-                case .missing: stats.metadataUnmatched += 1
-                case .row(let row):
-                    stats.metadataJoined += 1
-                    member.metadata = row
-                }
-                emit(.member(member))
-            }
-        case .jsonl, .csv:
-            streamRows(origin: origin, format: format, read: read)
+            emit(.member(whole))
         }
-    }
-
-    /// Cuts a dump into chunks of whole records as it streams. A `.json` member that holds one
-    /// array or object (not lines) is read whole instead.
-    private func streamRows(origin: Origin, format: MemberFormat, read: ReadBytes) {
-        var splitter = RecordSplitter(csv: format == .csv)
-        var pending: [UInt8] = []
-        var header: [UInt8]?
-        var nextRow = 1
-        var sawBytes = false
-        var wholeJSON = false
-
-        func flush(upTo end: Int, records: Int) {
-            guard end > 0 else { return }
-            var chunk = Array(pending[0..<end])
-            pending.removeFirst(end)
-            splitter.consumed(end)
-            if format == .csv && header == nil {
-                // The first record is the header; it travels with every chunk.
-                let headerEnd = splitter.firstRecordEnd(in: chunk)
-                header = Array(chunk[0..<headerEnd])
-                chunk.removeFirst(headerEnd)
-                if chunk.isEmpty { return }
-                emit(.rows(RowChunk(origin: origin, format: format, header: header, bytes: chunk, firstRow: nextRow)))
-                nextRow += records - 1
-                return
-            }
-            emit(.rows(RowChunk(origin: origin, format: format, header: header, bytes: chunk, firstRow: nextRow)))
-            nextRow += records
+        // A member found not to be an article is counted as skipped, not as read.
+        if let skipped {
+            skip(origin, reason: skipped.reason, message: skipped.message)
+        } else {
+            stats.members += 1
         }
-
-        do throws(ArchiveFailure) {
-            while true {
-                let n = try read(buffer)
-                if n == 0 { break }
-                if !sawBytes && format == .json, let first = UnsafeRawBufferPointer(rebasing: buffer[0..<n]).first(where: { !RecordSplitter.isBlank($0) && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }), first == UInt8(ascii: "[") {
-                    wholeJSON = true
-                }
-                sawBytes = true
-                pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-                if wholeJSON {
-                    if pending.count > options.maxMemberBytes {
-                        emit(.reject(Reject(origin, .memberTooLarge, "JSON document exceeds max_member_bytes (\(options.maxMemberBytes))")))
-                        while try read(buffer) > 0 {}
-                        return
-                    }
-                    continue
-                }
-                splitter.scan(pending)
-                if pending.count >= Self.chunkBytes, let boundary = splitter.lastBoundary {
-                    flush(upTo: boundary, records: splitter.recordsBeforeBoundary)
-                } else if splitter.lastBoundary == nil && pending.count > options.maxMemberBytes {
-                    emit(.reject(Reject(Origin(archive: origin.archive, member: origin.member, row: nextRow), .memberTooLarge,
-                                        "a record longer than max_member_bytes (\(options.maxMemberBytes)); the rest of the member is skipped")))
-                    while try read(buffer) > 0 {}
-                    return
-                }
-            }
-        } catch {
-            if !pending.isEmpty && !wholeJSON {
-                splitter.scan(pending)
-                if let boundary = splitter.lastBoundary { flush(upTo: boundary, records: splitter.recordsBeforeBoundary) }
-            }
-            let place = nextRow > 1 ? " at row \(nextRow)" : ""
-            emit(.reject(Reject(origin, .memberCorrupt, "\(error.message)\(place); the rest of the member is lost")))
-            return
-        }
-        if !sawBytes {
-            emit(.reject(Reject(origin, .memberEmpty, "the member is empty")))
-            return
-        }
-        if wholeJSON {
-            emit(.member(RawMember(origin: origin, format: .json, bytes: pending)))
-            return
-        }
-        // The last record may lack its final newline.
-        if !pending.isEmpty {
-            splitter.scan(pending)
-            let tailRecords = splitter.recordsBeforeBoundary + (splitter.lastBoundary == pending.count ? 0 : 1)
-            flush(upTo: pending.count, records: tailRecords)
-        }
-    }
-}
-
-/// Finds record boundaries in a growing buffer: newlines for JSON Lines, newlines outside
-/// quoted fields for CSV. Keeps its scan position so each byte is looked at once.
-struct RecordSplitter {
-    let csv: Bool
-    private var scanned = 0
-    private var inQuotes = false
-    private(set) var lastBoundary: Int?
-    private(set) var recordsBeforeBoundary = 0
-    private var records = 0
-
-    init(csv: Bool) {
-        self.csv = csv
-    }
-
-    static func isBlank(_ b: UInt8) -> Bool {
-        b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
-    }
-
-    mutating func scan(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { p in
-            var i = scanned
-            while i < p.count {
-                let b = p[i]
-                if csv && b == UInt8(ascii: "\"") {
-                    inQuotes.toggle()
-                } else if b == 0x0A && !inQuotes {
-                    records += 1
-                    lastBoundary = i + 1
-                    recordsBeforeBoundary = records
-                }
-                i += 1
-            }
-            scanned = p.count
-        }
-    }
-
-    /// The buffer lost its first `count` bytes (a flushed chunk): shift positions.
-    mutating func consumed(_ count: Int) {
-        scanned -= count
-        records -= recordsBeforeBoundary
-        recordsBeforeBoundary = 0
-        lastBoundary = nil
-    }
-
-    /// End of the first record (after its newline) in a chunk, honoring CSV quotes.
-    func firstRecordEnd(in bytes: [UInt8]) -> Int {
-        var quoted = false
-        for (i, b) in bytes.enumerated() {
-            if csv && b == UInt8(ascii: "\"") { quoted.toggle() }
-            if b == 0x0A && !quoted { return i + 1 }
-        }
-        return bytes.count
     }
 }

@@ -17,10 +17,8 @@ public struct FieldNames: Sendable, Equatable {
 public struct InputOptions: Sendable, Equatable {
     public var maxMemberBytes = 64 << 20
     public var maxArchiveDepth = 3
-    public var txtExtensions = ["txt", "text"]
-    public var htmlExtensions = ["html", "htm", "xhtml"]
-    public var jsonlExtensions = ["jsonl", "ndjson", "json"]
-    public var csvExtensions = ["csv"]
+    /// Member extensions by `input.extensions` key (a format's name).
+    public var extensions = FormatRegistry.defaultExtensions
     /// Recognise a headline as the first line of a .txt member.
     public var txtHeadline = true
     public var fields = FieldNames()
@@ -34,11 +32,7 @@ public struct InputOptions: Sendable, Equatable {
     public init() {}
 
     public func format(forExtension ext: String) -> MemberFormat? {
-        if txtExtensions.contains(ext) { return .txt }
-        if htmlExtensions.contains(ext) { return .html }
-        if jsonlExtensions.contains(ext) { return ext == "json" ? .json : .jsonl }
-        if csvExtensions.contains(ext) { return .csv }
-        return nil
+        FormatRegistry.handler(forExtension: ext, in: extensions)?.format
     }
 }
 
@@ -105,11 +99,10 @@ public struct PipelineConfig: Sendable {
         config.input.maxMemberBytes = try input.int("max_member_bytes", default: config.input.maxMemberBytes, range: 1...(1 << 40))
         config.input.maxArchiveDepth = try input.int("max_archive_depth", default: config.input.maxArchiveDepth, range: 0...16)
         let extensions = try input.section("extensions")
-        try extensions.allowOnly(["txt", "html", "jsonl", "csv"])
-        config.input.txtExtensions = try extensions.stringList("txt", default: config.input.txtExtensions).map { $0.lowercased() }
-        config.input.htmlExtensions = try extensions.stringList("html", default: config.input.htmlExtensions).map { $0.lowercased() }
-        config.input.jsonlExtensions = try extensions.stringList("jsonl", default: config.input.jsonlExtensions).map { $0.lowercased() }
-        config.input.csvExtensions = try extensions.stringList("csv", default: config.input.csvExtensions).map { $0.lowercased() }
+        try extensions.allowOnly(FormatRegistry.extensionKeys)
+        for key in FormatRegistry.extensionKeys {
+            config.input.extensions[key] = try extensions.stringList(key, default: config.input.extensions[key] ?? []).map { $0.lowercased() }
+        }
         let txt = try input.section("txt")
         try txt.allowOnly(["headline"])
         config.input.txtHeadline = try txt.bool("headline", default: true)

@@ -4,12 +4,26 @@
 struct DumpFormat {
     let fields: FieldNames
     let maxRecordBytes: Int
-    var csvDelimiter: UInt8 = UInt8(ascii: ",")
+    let csvDelimiter: UInt8
 
-    func decode(_ chunk: RowChunk) -> [Outcome] {
+    init(fields: FieldNames, maxRecordBytes: Int, csvDelimiter: UInt8 = UInt8(ascii: ",")) {
+        self.fields = fields
+        self.maxRecordBytes = maxRecordBytes
+        self.csvDelimiter = csvDelimiter
+    }
+
+    init(options: InputOptions) {
+        self.init(fields: options.fields, maxRecordBytes: options.maxMemberBytes, csvDelimiter: options.csvDelimiter)
+    }
+
+    func decodeJSONLines(_ chunk: RowChunk) -> [Outcome] {
         let (utf8Chunk, charset) = Self.transcoded(chunk)
-        let outcomes = utf8Chunk.format == .csv ? decodeCSV(utf8Chunk) : decodeJSONLines(utf8Chunk)
-        return Self.label(outcomes, charset)
+        return Self.label(jsonLines(utf8Chunk), charset)
+    }
+
+    func decodeCSV(_ chunk: RowChunk) -> [Outcome] {
+        let (utf8Chunk, charset) = Self.transcoded(chunk)
+        return Self.label(csvRows(utf8Chunk), charset)
     }
 
     /// A dump in a legacy charset is converted chunk by chunk, before parsing: the detector sees
@@ -57,7 +71,7 @@ struct DumpFormat {
         }
     }
 
-    private func decodeJSONLines(_ chunk: RowChunk) -> [Outcome] {
+    private func jsonLines(_ chunk: RowChunk) -> [Outcome] {
         var outcomes: [Outcome] = []
         chunk.bytes.withUnsafeBufferPointer { all in
             var row = chunk.firstRow
@@ -206,7 +220,7 @@ struct DumpFormat {
         return .document(document)
     }
 
-    private func decodeCSV(_ chunk: RowChunk) -> [Outcome] {
+    private func csvRows(_ chunk: RowChunk) -> [Outcome] {
         var header: [String] = []
         if let headerBytes = chunk.header {
             var bytes = headerBytes

@@ -2,7 +2,15 @@
 /// paragraphs of its main content (<article>, else <main>, else <body>), and the publication
 /// date from article:published_time or <time datetime>. Scripts, styles, navigation, headers,
 /// footers, sidebars and forms are dropped.
-enum HTMLFormat {
+struct HTMLFormat: WholeMemberFormat {
+    var format: MemberFormat { .html }
+    var extensionsKey: String { "html" }
+    var defaultExtensions: [String] { ["html", "htm", "xhtml"] }
+
+    func decode(_ member: RawMember, options: InputOptions) -> [Outcome] {
+        [Self.decode(member)]
+    }
+
     static func decode(_ member: RawMember) -> Outcome {
         switch TextDecoding.decode(member.bytes) {
         case .failure(let failure):

@@ -1,6 +1,26 @@
 /// A .txt member is one article. Wire copy often starts with a headline line; it becomes the
 /// title when it looks like one, and the text keeps the body.
-enum TxtFormat {
+struct TxtFormat: WholeMemberFormat {
+    var format: MemberFormat { .txt }
+    var extensionsKey: String { "txt" }
+    var defaultExtensions: [String] { ["txt", "text"] }
+
+    /// Corpus archives keep annotated copies and tables under the same extension as their texts.
+    func skip(_ bytes: [UInt8]) -> MemberSkip? {
+        ArticleSniffer.notArticleReason(bytes).map {
+            MemberSkip(reason: "not_article:\($0)",
+                       message: "its first \(ArticleSniffer.window) bytes are \(ArticleSniffer.describe($0)), not running text")
+        }
+    }
+
+    func decode(_ member: RawMember, options: InputOptions) -> [Outcome] {
+        // A title from the metadata table makes guessing one from the first line pointless.
+        let titled = member.metadata.flatMap { row in
+            options.metadata.map { MetadataJoin.title(in: row, fields: $0.fields) != nil }
+        } ?? false
+        return [Self.decode(member, headline: options.txtHeadline && !titled)]
+    }
+
     static func decode(_ member: RawMember, headline: Bool) -> Outcome {
         let decoded: TextDecoding.Decoded
         switch TextDecoding.decode(member.bytes) {
