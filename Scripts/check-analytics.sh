@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that NewsMill's output can be queried as documented in README, with DuckDB and pandas.
+# Checks that NewsMill's output can be queried as documented in docs/output.md, with DuckDB and pandas.
 #
 # Usage: Scripts/check-analytics.sh          (after `swift build`; NEWSMILL=/path/to/newsmill to override)
 #
@@ -7,7 +7,7 @@
 # temp folder `out`, runs the queries below from the folder holding `out`, prints their results
 # and checks them against out/report.json. Last line: `analytics: N passed, M failed`.
 #
-# ---- Query text for README (out = the folder given to `newsmill run -o`) -------------------------
+# ---- Query text for docs/output.md (out = the folder given to `newsmill run -o`) -----------------
 #
 # DuckDB (SQL; nested fields are STRUCTs, reached with a dot):
 #
