@@ -1,5 +1,6 @@
 import Foundation
 @testable import NewsMill
+@testable import NewsMillCore
 
 /// One libFuzzer binary, many targets: `NEWSMILL_FUZZ_TARGET` names the one to run (Scripts/fuzz.sh
 /// sets it). Besides "does not crash", every target checks what the pipeline promises of its output:

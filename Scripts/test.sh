@@ -9,4 +9,5 @@ Scripts/install-models.sh
 swift build --build-tests 2>&1 | { grep -vE '^\[[0-9]+/[0-9]+\]' || true; }
 swift test --skip-build
 NEWSMILL=.build/debug/newsmill Scripts/check-analytics.sh
+Scripts/check-links.sh
 if [ "${FUZZ_SECONDS:-10}" != 0 ]; then FUZZ_SEED=1 Scripts/fuzz.sh "${FUZZ_SECONDS:-10}"; fi

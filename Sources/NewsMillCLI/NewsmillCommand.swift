@@ -7,7 +7,7 @@ struct Newsmill: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsmill",
         abstract: "Turn archives of news articles into clean, deduplicated JSON Lines.",
-        subcommands: [Run.self, Validate.self, Inspect.self, State.self],
+        subcommands: [Run.self, Validate.self, Inspect.self, State.self, Schema.self],
         defaultSubcommand: nil)
 
     static func main() {
@@ -159,6 +159,20 @@ struct Inspect: ParsableCommand {
             out += "\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the JSON Schema of a record, assembled from the stages' blocks (schema/record.schema.json).")
+
+    func run() throws {
+        do {
+            FileHandle.standardOutput.write(Data(try RecordSchema.text(blocks: StageRegistry.recordBlocks).utf8))
+        } catch {
+            Log.error("\(error)")
+            throw ExitCode(Status.failed)
+        }
     }
 }
 

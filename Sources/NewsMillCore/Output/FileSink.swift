@@ -22,14 +22,8 @@ public final class FileSink {
     }
 
     public func flush() throws(RunFailure) {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw RunFailure("cannot write \(path): \(String(cString: strerror(errno)))")
-            }
-            offset += n
+        if let code = buffer.withUnsafeBytes({ POSIXFile.writeAll(fd, $0) }) {
+            throw RunFailure("cannot write \(path): \(String(cString: strerror(code)))")
         }
         buffer.removeAll(keepingCapacity: true)
     }

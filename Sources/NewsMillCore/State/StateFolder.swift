@@ -158,14 +158,8 @@ public final class StateFolder {
 /// Appends to a state data file and reads it back, with the syscalls' failures as run failures.
 public enum StateIO {
     public static func append(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: UInt64, file: String) throws(RunFailure) {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw RunFailure("cannot write \(file): \(String(cString: strerror(errno)))")
-            }
-            done += n
+        if let code = POSIXFile.writeAll(fd, bytes, at: offset) {
+            throw RunFailure("cannot write \(file): \(String(cString: strerror(code)))")
         }
     }
 

@@ -72,19 +72,12 @@ final class ShingleStore {
     func flush() {
         guard !pending.isEmpty, memoryStart == nil, descriptor >= 0 else { return }
         let start = end - UInt64(pending.count * 4)
-        var done = 0
-        let bytes = pending.count * 4
-        while done < bytes {
-            let n = pending.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, bytes - done, off_t(start) + off_t(done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                // The file stops here; what was not written stays readable from memory.
-                memoryStart = start
-                memory = pending
-                pending = []
-                return
-            }
-            done += n
+        if pending.withUnsafeBytes({ POSIXFile.writeAll(descriptor, $0, at: start) }) != nil {
+            // The file stops here; what was not written stays readable from memory.
+            memoryStart = start
+            memory = pending
+            pending = []
+            return
         }
         pending.removeAll(keepingCapacity: true)
     }
