@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Word → id for the model's 250k-word vocabulary, keyed by UTF-8 bytes so a token is looked up
 /// without building a String: one open-addressing table over one byte blob.

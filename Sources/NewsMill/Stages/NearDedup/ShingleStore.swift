@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The shingle sets of every document seen, for exact verification of LSH candidates. They
 /// outgrow memory (about 1.8 KB per news article), so they live in a file that is appended to
