@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import NewsMill
 @testable import NewsMillCore
 
@@ -48,7 +49,9 @@ func checkSpan(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int, _ expected
     }
     var slice = String.UnicodeScalarView()
     slice.append(contentsOf: scalars[start..<end])
-    if String(slice) != expected { fail("\(what) [\(start), \(end)) slices \(String(slice).debugDescription), says \(expected.debugDescription)") }
+    if String(slice) != expected {
+        fail("\(what) [\(start), \(end)) slices \(String(slice).debugDescription), says \(expected.debugDescription)")
+    }
 }
 
 func checkMentions(_ document: Document) {
@@ -98,9 +101,11 @@ func decodeMember(_ bytes: [UInt8], format: MemberFormat, name: String) -> [Outc
 }
 
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
 
 /// SwiftPM gives an executable its own `main`, so libFuzzer's is not linked: start its driver here.
 @main
@@ -129,7 +134,9 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case .normalize, .extract, .entities:
         let text = String(decoding: bytes, as: UTF8.self)
         let document = Document(origin: origin("a.txt"), format: .txt, sourceBytes: size, encoding: "utf-8", text: text)
-        let stages = FuzzTarget.current == .normalize ? Pipelines.normalize
+        let stages =
+            FuzzTarget.current == .normalize
+            ? Pipelines.normalize
             : FuzzTarget.current == .extract ? Pipelines.extract : Pipelines.entities
         run(stages, on: document)
         if FuzzTarget.current == .normalize {
@@ -145,7 +152,9 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             // on a text of a few characters the second pass's mojibake repair reads as cp1251 for
             // "ûû"; in a real text the rest of it outweighs such a pair. Not counted either.
             let repairedOnlyTwice = twice.mojibakeRepairedFrom != nil && once.mojibakeRepairedFrom == nil
-            if once.text != twice.text && HTMLEntities.decode(once.text) == once.text && !repairedOnlyTwice { fail("normalize is not idempotent: \(once.text.debugDescription) -> \(twice.text.debugDescription)") }
+            if once.text != twice.text && HTMLEntities.decode(once.text) == once.text && !repairedOnlyTwice {
+                fail("normalize is not idempotent: \(once.text.debugDescription) -> \(twice.text.debugDescription)")
+            }
         }
     }
     return 0

@@ -5,8 +5,9 @@
 // of input. See Benchmarks/README.md ("Linear time").
 import Foundation
 import NewsMill
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct Options {
@@ -49,13 +50,14 @@ struct Options {
 
     static func usage(_ error: String?) -> Never {
         if let error { FileHandle.standardError.write(Data("newsmill-stagebench: \(error)\n".utf8)) }
-        out("""
-        usage: newsmill-stagebench [--sizes 1,2,4,8] [--reps 3] [--filter WORD,...] [--pipeline FILE]
-                                   [--max-growth 2.3] [--budget SECONDS] [--no-memory]
-        Sizes are MB (10^6 bytes), each twice the one before. --filter keeps the rows whose target
-        or input name contains one of the words ("quotes", "html", "dialogue").
-        Exit status 1 when a row grows more than --max-growth per doubling.
-        """)
+        out(
+            """
+            usage: newsmill-stagebench [--sizes 1,2,4,8] [--reps 3] [--filter WORD,...] [--pipeline FILE]
+                                       [--max-growth 2.3] [--budget SECONDS] [--no-memory]
+            Sizes are MB (10^6 bytes), each twice the one before. --filter keeps the rows whose target
+            or input name contains one of the words ("quotes", "html", "dialogue").
+            Exit status 1 when a row grows more than --max-growth per doubling.
+            """)
         exit(error == nil ? 0 : 2)
     }
 }
@@ -89,7 +91,9 @@ let months = ["января", "февраля", "марта", "апреля", "�
 
 func sentence(_ i: Int) -> String {
     switch i % 4 {
-    case 0: return "Министр финансов Антон Силуанов заявил \(i % 28 + 1) \(months[i % 12]) 2024 года, что доходы бюджета выросли на \(i % 97),3 млрд рублей. "
+    case 0:
+        return
+            "Министр финансов Антон Силуанов заявил \(i % 28 + 1) \(months[i % 12]) 2024 года, что доходы бюджета выросли на \(i % 97),3 млрд рублей. "
     case 1: return "В Москве открылась выставка «Русский авангард», её посетили \(i % 900 + 100) человек. "
     case 2: return "«Мы готовы продолжать работу», — сказал глава компании «Ростех» Сергей Чемезов. "
     default: return "По словам экспертов, в \(1990 + i % 30)-х годах цены выросли на \(i % 50)%. "
@@ -135,26 +139,39 @@ func cp1251(_ text: String) -> [UInt8] {
 /// Damaged bytes for the txt decoder: UTF-8 with stray bytes, cut sequences, legacy paragraphs,
 /// and bytes that are no charset at all (the charset repair and detection paths).
 let byteInputs: [(name: String, make: (Int) -> [UInt8])] = [
-    ("stray-bytes", { n in
-        var bytes = Array(repeated(n, sentence).utf8)
-        for i in stride(from: 97, to: bytes.count, by: 101) where bytes[i] == 0x20 || bytes[i] < 0x80 { bytes[i] = 0x92 }
-        return bytes }),
-    ("cut-sequences", { n in Array(repeated(n) { _ in "слово \u{0}" }.utf8).map { $0 == 0 ? 0xD0 : $0 } }),
-    ("mixed-cp1251", { n in
-        var bytes: [UInt8] = []
-        var i = 0
-        while bytes.count < n {
-            let paragraph = (0..<8).map { sentence(i + $0) }.joined()
-            bytes += i % 2 == 0 ? Array(paragraph.utf8) : cp1251(paragraph)
-            bytes.append(0x0A)
-            i += 8
+    (
+        "stray-bytes",
+        { n in
+            var bytes = Array(repeated(n, sentence).utf8)
+            for i in stride(from: 97, to: bytes.count, by: 101) where bytes[i] == 0x20 || bytes[i] < 0x80 { bytes[i] = 0x92 }
+            return bytes
         }
-        return bytes }),
-    ("high-bytes", { n in
-        var seed: UInt64 = 7
-        return (0..<n).map { _ in
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return UInt8(0x80 + (seed >> 57)) } }),
+    ),
+    ("cut-sequences", { n in Array(repeated(n) { _ in "слово \u{0}" }.utf8).map { $0 == 0 ? 0xD0 : $0 } }),
+    (
+        "mixed-cp1251",
+        { n in
+            var bytes: [UInt8] = []
+            var i = 0
+            while bytes.count < n {
+                let paragraph = (0..<8).map { sentence(i + $0) }.joined()
+                bytes += i % 2 == 0 ? Array(paragraph.utf8) : cp1251(paragraph)
+                bytes.append(0x0A)
+                i += 8
+            }
+            return bytes
+        }
+    ),
+    (
+        "high-bytes",
+        { n in
+            var seed: UInt64 = 7
+            return (0..<n).map { _ in
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(0x80 + (seed >> 57))
+            }
+        }
+    ),
 ]
 
 struct MemberInput {
@@ -167,27 +184,48 @@ let memberInputs: [MemberInput] = [
     MemberInput(name: "deep-div", format: .html, make: { n in nested(n, open: "<div>", middle: "Текст.", close: "</div>") }),
     MemberInput(name: "deep-span", format: .html, make: { n in nested(n, open: "<span>", middle: "Текст.", close: "</span>") }),
     MemberInput(name: "unclosed-tags", format: .html, make: { n in repeated(n) { _ in "<b>Текст " } }),
-    MemberInput(name: "stray-closing-tags", format: .html, make: { n in
-        String(repeating: "<div>", count: n / 20) + repeated(n / 2) { _ in "</span>" } }),
-    MemberInput(name: "paragraphs", format: .html, make: { n in
-        "<html><head><title>Новости</title></head><body><article><h1>Заголовок</h1>"
-            + repeated(n) { i in "<p>" + sentence(i) + "</p>\n" } + "</article></body></html>" }),
+    MemberInput(
+        name: "stray-closing-tags", format: .html,
+        make: { n in
+            String(repeating: "<div>", count: n / 20) + repeated(n / 2) { _ in "</span>" }
+        }),
+    MemberInput(
+        name: "paragraphs", format: .html,
+        make: { n in
+            "<html><head><title>Новости</title></head><body><article><h1>Заголовок</h1>"
+                + repeated(n) { i in "<p>" + sentence(i) + "</p>\n" } + "</article></body></html>"
+        }),
     MemberInput(name: "entities", format: .html, make: { n in "<p>" + repeated(n) { _ in "&laquo;&amp;&#8212;&nbsp;" } }),
     MemberInput(name: "less-than", format: .html, make: { n in repeated(n) { _ in "a < b " } }),
     MemberInput(name: "huge-attribute", format: .html, make: { n in "<p class=\"" + repeated(n) { _ in "share " } + "\">Текст.</p>" }),
     MemberInput(name: "comments", format: .html, make: { n in repeated(n) { _ in "<!-- c -->Текст " } }),
     MemberInput(name: "open-scripts", format: .html, make: { n in "<p>Текст.</p>" + repeated(n) { _ in "<script>" } }),
-    MemberInput(name: "rows", format: .jsonl, make: { n in
-        repeated(n) { i in "{\"title\": \"Заголовок \(i)\", \"text\": \"\(sentence(i))\", \"date\": \"2024-03-13\"}\n" } }),
-    MemberInput(name: "nested-arrays", format: .jsonl, make: { n in
-        "{\"text\": \"Текст.\", \"meta\": " + nested(n, open: "[", middle: "1", close: "]") + "}\n" }),
-    MemberInput(name: "nested-objects", format: .jsonl, make: { n in
-        "{\"text\": \"Текст.\", \"meta\": " + nested(n, open: "{\"a\": ", middle: "1", close: "}") + "}\n" }),
+    MemberInput(
+        name: "rows", format: .jsonl,
+        make: { n in
+            repeated(n) { i in "{\"title\": \"Заголовок \(i)\", \"text\": \"\(sentence(i))\", \"date\": \"2024-03-13\"}\n" }
+        }),
+    MemberInput(
+        name: "nested-arrays", format: .jsonl,
+        make: { n in
+            "{\"text\": \"Текст.\", \"meta\": " + nested(n, open: "[", middle: "1", close: "]") + "}\n"
+        }),
+    MemberInput(
+        name: "nested-objects", format: .jsonl,
+        make: { n in
+            "{\"text\": \"Текст.\", \"meta\": " + nested(n, open: "{\"a\": ", middle: "1", close: "}") + "}\n"
+        }),
     MemberInput(name: "escaped-text", format: .jsonl, make: { n in "{\"text\": \"" + repeated(n) { _ in "\\u0430\\n\\\"" } + "\"}\n" }),
-    MemberInput(name: "array", format: .json, make: { n in "[" + repeated(n) { i in "{\"text\": \"\(sentence(i))\"}," } + "{\"text\": \"конец\"}]" }),
-    MemberInput(name: "rows", format: .csv, make: { n in
-        "url,title,text,date\n" + repeated(n) { i in "https://example.ru/\(i),Заголовок \(i),\"\(sentence(i))\",2024-03-13\n" } }),
-    MemberInput(name: "quoted-field", format: .csv, make: { n in "title,text\nЗаголовок,\"" + repeated(n) { _ in "а \"\"б\"\" " } + "\"\n" }),
+    MemberInput(
+        name: "array", format: .json, make: { n in "[" + repeated(n) { i in "{\"text\": \"\(sentence(i))\"}," } + "{\"text\": \"конец\"}]" }
+    ),
+    MemberInput(
+        name: "rows", format: .csv,
+        make: { n in
+            "url,title,text,date\n" + repeated(n) { i in "https://example.ru/\(i),Заголовок \(i),\"\(sentence(i))\",2024-03-13\n" }
+        }),
+    MemberInput(
+        name: "quoted-field", format: .csv, make: { n in "title,text\nЗаголовок,\"" + repeated(n) { _ in "а \"\"б\"\" " } + "\"\n" }),
     MemberInput(name: "multiline-field", format: .csv, make: { n in "title,text\nЗаголовок,\"" + repeated(n) { _ in "а\n" } + "\"\n" }),
     MemberInput(name: "unclosed-quote", format: .csv, make: { n in "title,text\nЗаголовок,\"" + repeated(n) { _ in "а, б " } }),
     MemberInput(name: "many-columns", format: .csv, make: { n in "title,text\n" + repeated(n) { _ in "а," } + "\n" }),
@@ -249,14 +287,15 @@ func peakExtraBytes(enabled: Bool, _ body: () -> Void) -> Int? {
     }
     guard enabled else { body(); return nil }
     #if canImport(Glibc)
-    // Freed memory that malloc keeps resident would hide what the stage allocates anew
-    // (glibc's malloc_trim; not in the Glibc module, so looked up).
-    if let trim = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
-        _ = unsafeBitCast(trim, to: (@convention(c) (Int) -> Int32).self)(0)
-    }
+        // Freed memory that malloc keeps resident would hide what the stage allocates anew
+        // (glibc's malloc_trim; not in the Glibc module, so looked up).
+        if let trim = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+            _ = unsafeBitCast(trim, to: (@convention(c) (Int) -> Int32).self)(0)
+        }
     #endif
     guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs"),
-          (try? handle.write(contentsOf: Data("5".utf8))) != nil, let before = status("VmRSS") else {
+        (try? handle.write(contentsOf: Data("5".utf8))) != nil, let before = status("VmRSS")
+    else {
         body()
         return nil
     }
@@ -304,16 +343,16 @@ func formatSeconds(_ s: Double?) -> String {
 }
 
 #if canImport(Glibc)
-// glibc serves large blocks with fresh mmap pages and gives freed heap back to the system, but
-// not below thresholds that adapt to what was freed: a 1 MB text reuses warm memory and an
-// 8 MB one page-faults all of it again, a step of 5x at one doubling on this VM that says
-// nothing about the algorithm. Heap only and never trimmed, every size runs on reused memory,
-// as the documents of a long run do. (mallopt: not in the Glibc module, so looked up.)
-if let f = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
-    let mallopt = unsafeBitCast(f, to: (@convention(c) (Int32, Int32) -> Int32).self)
-    _ = mallopt(-1, Int32.max)  // M_TRIM_THRESHOLD
-    _ = mallopt(-4, 0)          // M_MMAP_MAX
-}
+    // glibc serves large blocks with fresh mmap pages and gives freed heap back to the system, but
+    // not below thresholds that adapt to what was freed: a 1 MB text reuses warm memory and an
+    // 8 MB one page-faults all of it again, a step of 5x at one doubling on this VM that says
+    // nothing about the algorithm. Heap only and never trimmed, every size runs on reused memory,
+    // as the documents of a long run do. (mallopt: not in the Glibc module, so looked up.)
+    if let f = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
+        let mallopt = unsafeBitCast(f, to: (@convention(c) (Int32, Int32) -> Int32).self)
+        _ = mallopt(-1, Int32.max)  // M_TRIM_THRESHOLD
+        _ = mallopt(-4, 0)  // M_MMAP_MAX
+    }
 #endif
 
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
@@ -343,7 +382,9 @@ func report(_ row: Row) {
 
 }
 
-out("| stage or decoder | input | " + options.sizes.map { "\($0.formatted()) MB" }.joined(separator: " | ") + " | growth per doubling | worst doubling | peak RSS / input |")
+out(
+    "| stage or decoder | input | " + options.sizes.map { "\($0.formatted()) MB" }.joined(separator: " | ")
+        + " | growth per doubling | worst doubling | peak RSS / input |")
 out("|---|---|" + String(repeating: "---:|", count: options.sizes.count + 3))
 
 func origin(_ name: String) -> Origin { Origin(archive: nil, member: name) }
@@ -411,7 +452,8 @@ let failed = rows.filter { $0.fails(options.maxGrowth) }
 if failed.isEmpty {
     out("\nall \(rows.count) rows grow ≤ \(options.maxGrowth)× per doubling")
 } else {
-    out("\n\(failed.count) of \(rows.count) rows grow more than \(options.maxGrowth)× per doubling: "
-          + failed.map { "\($0.target)/\($0.input)" }.joined(separator: ", "))
+    out(
+        "\n\(failed.count) of \(rows.count) rows grow more than \(options.maxGrowth)× per doubling: "
+            + failed.map { "\($0.target)/\($0.input)" }.joined(separator: ", "))
     exit(1)
 }

@@ -51,10 +51,12 @@ public final class ArchiveHandle {
         case .parent(let parent):
             let context = Unmanaged.passRetained(ParentStream(parent: parent.archive))
             streamContext = context
-            status = archive_read_open(archive, context.toOpaque(), nil, { _, clientData, buffer in
-                let stream = Unmanaged<ParentStream>.fromOpaque(clientData!).takeUnretainedValue()
-                return stream.read(into: buffer!)
-            }, nil)
+            status = archive_read_open(
+                archive, context.toOpaque(), nil,
+                { _, clientData, buffer in
+                    let stream = Unmanaged<ParentStream>.fromOpaque(clientData!).takeUnretainedValue()
+                    return stream.read(into: buffer!)
+                }, nil)
         }
         if status != ARCHIVE_OK && status != ARCHIVE_WARN {
             let message = errorString ?? "cannot open the archive"
@@ -102,8 +104,10 @@ public final class ArchiveHandle {
         let n = archive_read_data(archive, buffer.baseAddress, buffer.count)
         if n >= 0 { return n }
         // ARCHIVE_WARN here is a bad CRC in zip/7z: the bytes are not what was packed.
-        throw ArchiveFailure(message: failureMessage(default: n == Int(ARCHIVE_WARN)
-            ? "checksum mismatch" : "the member's data is truncated or corrupt"))
+        throw ArchiveFailure(
+            message: failureMessage(
+                default: n == Int(ARCHIVE_WARN)
+                    ? "checksum mismatch" : "the member's data is truncated or corrupt"))
     }
 
     public func skipData() {

@@ -12,12 +12,16 @@ struct Newsmill: ParsableCommand {
 
     static func main() {
         #if NEWSMILL_NEEDS_AVX2
-        if let flags = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
-            .split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-           !(flags.contains(" avx2") && flags.contains(" fma")) {
-            FileHandle.standardError.write(Data("newsmill: this build needs a CPU with AVX2 and FMA; rebuild with NEWSMILL_PORTABLE=1 swift build -c release\n".utf8))
-            Foundation.exit(Status.failed)
-        }
+            if let flags = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+                .split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+                !(flags.contains(" avx2") && flags.contains(" fma"))
+            {
+                FileHandle.standardError.write(
+                    Data(
+                        "newsmill: this build needs a CPU with AVX2 and FMA; rebuild with NEWSMILL_PORTABLE=1 swift build -c release\n".utf8
+                    ))
+                Foundation.exit(Status.failed)
+            }
         #endif
         main(nil)
     }
@@ -51,9 +55,9 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a pipeline over archives, folders and files.",
         discussion: """
-        Exit status: 0 when every input became a document, 3 when the run finished but rejected \
-        something (see rejects.jsonl), 1 when the run failed (bad config, output not writable).
-        """)
+            Exit status: 0 when every input became a document, 3 when the run finished but rejected \
+            something (see rejects.jsonl), 1 when the run failed (bad config, output not writable).
+            """)
 
     @Argument(help: "Archives, folders or files to read (default: corpus).")
     var inputs: [String] = []
@@ -98,9 +102,11 @@ struct Run: ParsableCommand {
     }
 
     private func summary(_ r: RunReport) -> String {
-        var lines = ["\(r.documentsRead) read: \(r.written) written, \(r.rejected) rejected, \(r.dropped) dropped"
-            + " in \(String(format: "%.2f", r.seconds)) s (\(Int(Double(r.documentsRead) / max(r.seconds, 1e-9))) docs/s, "
-            + "\(String(format: "%.1f", Double(r.textBytes) / 1e6 / max(r.seconds, 1e-9))) MB/s of text)"]
+        var lines = [
+            "\(r.documentsRead) read: \(r.written) written, \(r.rejected) rejected, \(r.dropped) dropped"
+                + " in \(String(format: "%.2f", r.seconds)) s (\(Int(Double(r.documentsRead) / max(r.seconds, 1e-9))) docs/s, "
+                + "\(String(format: "%.1f", Double(r.textBytes) / 1e6 / max(r.seconds, 1e-9))) MB/s of text)"
+        ]
         if !r.dedupStatus.isEmpty {
             lines.append("dedup: " + r.dedupStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }
@@ -108,12 +114,15 @@ struct Run: ParsableCommand {
             lines.append("skipped: " + r.read.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }
         if r.repairs.documents > 0 {
-            lines.append("repaired: \(r.repairs.documents) UTF-8 text\(r.repairs.documents == 1 ? "" : "s") with \(r.repairs.bytes) bad byte\(r.repairs.bytes == 1 ? "" : "s")"
-                + (r.repairs.mixedCharset > 0 ? " (\(r.repairs.mixedCharset) with a legacy-charset run)" : "") + " (source.invalid_bytes)")
+            lines.append(
+                "repaired: \(r.repairs.documents) UTF-8 text\(r.repairs.documents == 1 ? "" : "s") with \(r.repairs.bytes) bad byte\(r.repairs.bytes == 1 ? "" : "s")"
+                    + (r.repairs.mixedCharset > 0 ? " (\(r.repairs.mixedCharset) with a legacy-charset run)" : "")
+                    + " (source.invalid_bytes)")
         }
         if !r.rejectsByCode.isEmpty {
-            lines.append("rejects: " + r.rejectsByCode.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                + " (see \(output)/rejects.jsonl)")
+            lines.append(
+                "rejects: " + r.rejectsByCode.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                    + " (see \(output)/rejects.jsonl)")
         }
         lines.append("output: \(output)/ (\(r.parts.count) part file\(r.parts.count == 1 ? "" : "s"), report.json, rejects.jsonl)")
         return lines.joined(separator: "\n")
@@ -142,7 +151,9 @@ extension PipelineOption {
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List what a run would read: member, format, size, records.",
-        discussion: "Members passed over show skip:REASON (excluded, not_included, not_article:conllu, metadata, …) and why; the input section of --pipeline (include, exclude, metadata) applies.")
+        discussion:
+            "Members passed over show skip:REASON (excluded, not_included, not_article:conllu, metadata, …) and why; the input section of --pipeline (include, exclude, metadata) applies."
+    )
 
     @Argument(help: "Archives, folders or files (default: corpus).")
     var inputs: [String] = []
@@ -214,7 +225,8 @@ struct State: ParsableCommand {
         subcommands: [Stats.self])
 
     struct Stats: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "What a state folder holds: runs, documents, bytes per file and per document.")
+        static let configuration = CommandConfiguration(
+            abstract: "What a state folder holds: runs, documents, bytes per file and per document.")
 
         @Argument(help: "The state folder.")
         var folder: String
@@ -232,7 +244,8 @@ struct State: ParsableCommand {
                 let bytes = section.files.values.reduce(0, +)
                 let perDocument = section.documents > 0 ? Double(bytes) / Double(section.documents) : 0
                 let parameters = section.parameters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                out += "\(name): \(section.documents) documents, \(bytes) bytes on disk (\(String(format: "%.0f", perDocument)) per document)"
+                out +=
+                    "\(name): \(section.documents) documents, \(bytes) bytes on disk (\(String(format: "%.0f", perDocument)) per document)"
                 out += parameters.isEmpty ? "\n" : "; \(parameters)\n"
                 for (file, size) in section.files.sorted(by: { $0.key < $1.key }) {
                     out += "  \(file)\t\(size)\n"

@@ -25,8 +25,9 @@ public struct EntityTagger: Sendable {
             let end = min(tokens.count, start + window)
             let lower = max(0, start - reach), upper = min(tokens.count, end + reach)
             let chunk = emissions(words[lower..<upper], shapes[lower..<upper])
-            scores.replaceSubrange((start * tagCount)..<(end * tagCount),
-                                   with: chunk[((start - lower) * tagCount)..<((end - lower) * tagCount)])
+            scores.replaceSubrange(
+                (start * tagCount)..<(end * tagCount),
+                with: chunk[((start - lower) * tagCount)..<((end - lower) * tagCount)])
             start = end
         }
         let tags = CRFDecoder.decode(scores, tagCount: tagCount, transitions: model.transitions)
@@ -195,8 +196,10 @@ public struct EntityTagger: Sendable {
         let s = UnsafeMutableRawPointer(sum), x = UnsafeRawPointer(a), y = UnsafeRawPointer(b)
         var offset = 0
         while offset < count * 4 {
-            let v = s.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                + (x.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self) + y.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self))
+            let v =
+                s.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                + (x.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                    + y.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self))
             s.storeBytes(of: v, toByteOffset: offset, as: SIMD16<Float>.self)
             offset += 64
         }
@@ -209,8 +212,10 @@ public struct EntityTagger: Sendable {
         var open: (type: EntityType, start: Int, end: Int)?
         func close() {
             if let span = open {
-                result.append(EntityMention(type: span.type, text: String(String.UnicodeScalarView(scalars[span.start..<span.end])),
-                                            start: span.start, end: span.end))
+                result.append(
+                    EntityMention(
+                        type: span.type, text: String(String.UnicodeScalarView(scalars[span.start..<span.end])),
+                        start: span.start, end: span.end))
             }
             open = nil
         }

@@ -27,8 +27,10 @@ struct PackedMatrix: Sendable {
 /// and a packed B: register-blocked 4 rows × 16 columns, SIMD accumulators.
 enum MatrixMultiply {
     /// Writes C[m][n] for m < `rows`, n < b.columns; `c` has row stride `ldc` ≥ b.columns.
-    static func multiply(_ a: UnsafePointer<Float>, lda: Int, rows: Int, _ b: PackedMatrix,
-                         into c: UnsafeMutablePointer<Float>, ldc: Int) {
+    static func multiply(
+        _ a: UnsafePointer<Float>, lda: Int, rows: Int, _ b: PackedMatrix,
+        into c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         let k = b.rows
         let width = PackedMatrix.panelWidth
         b.panels.withUnsafeBufferPointer { panels in
@@ -54,8 +56,10 @@ enum MatrixMultiply {
     }
 
     @inline(__always)
-    private static func kernel4(_ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, _ k: Int,
-                                _ c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int) {
+    private static func kernel4(
+        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, _ k: Int,
+        _ c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int
+    ) {
         var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>(), c3 = SIMD16<Float>()
         let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda
         let raw = UnsafeRawPointer(b)
@@ -73,8 +77,10 @@ enum MatrixMultiply {
     }
 
     @inline(__always)
-    private static func kernel1(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: Int,
-                                _ c: UnsafeMutablePointer<Float>, columns: Int) {
+    private static func kernel1(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: Int,
+        _ c: UnsafeMutablePointer<Float>, columns: Int
+    ) {
         var c0 = SIMD16<Float>()
         let raw = UnsafeRawPointer(b)
         for i in 0..<k {

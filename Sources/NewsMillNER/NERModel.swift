@@ -118,7 +118,8 @@ public final class NERModel: Sendable {
             throw Failure(message: "\(navecPack): pq.bin has \(pq.count) bytes, not what its header (\(header)) says")
         }
         guard vectors == words.count else {
-            throw Failure(message: "navec has \(vectors) vectors but the NER vocabulary \(words.count) words: the files do not belong together")
+            throw Failure(
+                message: "navec has \(vectors) vectors but the NER vocabulary \(words.count) words: the files do not belong together")
         }
         subvectors = qdim
         subvectorWidth = dimension / qdim
@@ -144,7 +145,10 @@ public final class NERModel: Sendable {
             let (outputs, inputs, kernel) = (conv.shape[0], conv.shape[1], conv.shape[2])
             let padding = (layer["conv"] as? [String: Any])?["padding"] as? Int ?? -1
             guard kernel == 2 * padding + 1 else {
-                throw Failure(message: "\(nerPack): layer \(index) has kernel \(kernel) with padding \(padding); only same-length convolutions are supported")
+                throw Failure(
+                    message:
+                        "\(nerPack): layer \(index) has kernel \(kernel) with padding \(padding); only same-length convolutions are supported"
+                )
             }
             let bias = try reader.weight(layer, "conv", "bias").values
             let norm = try ["weight", "bias", "mean", "std"].map { key throws(Failure) in try reader.weight(layer, "norm", key).values }
@@ -153,14 +157,16 @@ public final class NERModel: Sendable {
             let w = conv.values
             if index == 0 {
                 guard inputs == dimension + shapeDimension else {
-                    throw Failure(message: "\(nerPack): first layer takes \(inputs) inputs, not word \(dimension) + shape \(shapeDimension)")
+                    throw Failure(
+                        message: "\(nerPack): first layer takes \(inputs) inputs, not word \(dimension) + shape \(shapeDimension)")
                 }
                 firstWeights = conv
                 // Row i of the word part: column k·outputs + f holds W[f][i][k].
                 let window = PackedMatrix(rows: dimension, columns: kernel * outputs) { i, column in
                     w[((column % outputs) * inputs + i) * kernel + column / outputs]
                 }
-                blocks.append(ConvBlock(inputs: inputs, outputs: outputs, padding: padding, window: window, bias: bias, scale: scale, shift: shift))
+                blocks.append(
+                    ConvBlock(inputs: inputs, outputs: outputs, padding: padding, window: window, bias: bias, scale: scale, shift: shift))
             } else {
                 guard inputs == blocks[index - 1].outputs else {
                     throw Failure(message: "\(nerPack): layer \(index) takes \(inputs) inputs after \(blocks[index - 1].outputs) outputs")
@@ -169,7 +175,8 @@ public final class NERModel: Sendable {
                 let window = PackedMatrix(rows: kernel * inputs, columns: outputs) { row, f in
                     w[(f * inputs + row % inputs) * kernel + row / inputs]
                 }
-                blocks.append(ConvBlock(inputs: inputs, outputs: outputs, padding: padding, window: window, bias: bias, scale: scale, shift: shift))
+                blocks.append(
+                    ConvBlock(inputs: inputs, outputs: outputs, padding: padding, window: window, bias: bias, scale: scale, shift: shift))
             }
         }
         first = blocks[0]
@@ -184,7 +191,8 @@ public final class NERModel: Sendable {
                 for f in 0..<outputs {
                     var sum: Float = 0
                     for i in 0..<shapeDimension {
-                        sum += firstWeights.values[(f * inputs + dimension + i) * kernel + k] * shapeEmbedding.values[s * shapeDimension + i]
+                        sum +=
+                            firstWeights.values[(f * inputs + dimension + i) * kernel + k] * shapeEmbedding.values[s * shapeDimension + i]
                     }
                     table[(s * kernel + k) * outputs + f] = sum
                 }
@@ -195,7 +203,8 @@ public final class NERModel: Sendable {
         let head = spec["head"] as? [String: Any]
         let proj = try reader.weight(head, "proj", "weight")
         guard proj.shape.count == 2, proj.shape[0] == blocks.last!.outputs, proj.shape[1] == tags.count else {
-            throw Failure(message: "\(nerPack): projection \(proj.shape) does not map \(blocks.last!.outputs) features to \(tags.count) tags")
+            throw Failure(
+                message: "\(nerPack): projection \(proj.shape) does not map \(blocks.last!.outputs) features to \(tags.count) tags")
         }
         let tagCount = tags.count
         projection = PackedMatrix(rows: proj.shape[0], columns: tagCount) { i, t in proj.values[i * tagCount + t] }
@@ -218,7 +227,8 @@ public final class NERModel: Sendable {
 
         func weight(_ parent: [String: Any]?, _ module: String, _ key: String) throws(Failure) -> Weight {
             guard let spec = (parent?[module] as? [String: Any])?[key] as? [String: Any],
-                  let shape = spec["shape"] as? [Int], let id = spec["array"] as? Int else {
+                let shape = spec["shape"] as? [Int], let id = spec["array"] as? Int
+            else {
                 throw Failure(message: "\(pack): model.json has no \(module).\(key) array")
             }
             guard (spec["dtype"] as? String) == "float32" else {

@@ -14,7 +14,8 @@ enum OrganisationComplements {
             if head.type == .organization {
                 var j = i + 1
                 while j < mentions.count, mentions[j].type != .person,
-                      mentions[j].start == head.end + 1, scalars[head.end] == " " {
+                    mentions[j].start == head.end + 1, scalars[head.end] == " "
+                {
                     head.end = mentions[j].end
                     if mentions[j].type == .location { nested.append(mentions[j]) }
                     j += 1

@@ -36,7 +36,8 @@ enum WordShape {
         if isLower(word) { return "xx" }
         if isTitle(word) { return "Xx" }
         if let dash = word.firstIndex(where: { $0.value == 0x2D }),
-           isTitle(word[word.startIndex..<dash]), isTitle(word[(dash + 1)...]) {
+            isTitle(word[word.startIndex..<dash]), isTitle(word[(dash + 1)...])
+        {
             return "Xx-Xx"
         }
         return "OTHER"

@@ -87,7 +87,7 @@ struct WordTokenizer {
     static func asciiPunctuation(_ v: UInt32) -> Bool {
         switch v {
         case 0x5C, 0x2F, 0x21, 0x23, 0x24, 0x25, 0x26, 0x2A, 0x2B, 0x2C, 0x2E, 0x3A, 0x3B, 0x3C, 0x3D, 0x3E,
-             0x3F, 0x40, 0x5E, 0x5F, 0x60, 0x7C, 0x7E, 0x2D, 0x22, 0x27, 0x28, 0x5B, 0x29, 0x5D, 0x7D:
+            0x3F, 0x40, 0x5E, 0x5F, 0x60, 0x7C, 0x7E, 0x2D, 0x22, 0x27, 0x28, 0x5B, 0x29, 0x5D, 0x7D:
             return true
         default:
             return false
@@ -139,7 +139,8 @@ struct WordTokenizer {
         if left1.kind.isWordLike && right1.kind == .other { return true }
 
         if rightChar == 0x21, left1.kind == .latin, left1.end - left1.start == 5,
-           String(String.UnicodeScalarView(s[left1.start..<left1.end])).lowercased() == "yahoo" {
+            String(String.UnicodeScalarView(s[left1.start..<left1.end])).lowercased() == "yahoo"
+        {
             return true
         }
         return false

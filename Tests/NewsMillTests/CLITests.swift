@@ -26,7 +26,8 @@ import Testing
         var stray = Array(Articles.rain.utf8)
         stray.insert(0x92, at: stray.indices.first { $0 > stray.count / 2 && stray[$0] == 0x20 }!)
         try dir.write("in/stray.txt", bytes: stray)
-        try dir.write("in/tagged.txt", "# sent_id = 1\n1\tДождь\tдождь\tNOUN\t_\t_\t2\tnsubj\t_\t_\n2\tшёл\tидти\tVERB\t_\t_\t0\troot\t_\t_\n")
+        try dir.write(
+            "in/tagged.txt", "# sent_id = 1\n1\tДождь\tдождь\tNOUN\t_\t_\t2\tnsubj\t_\t_\n2\tшёл\tидти\tVERB\t_\t_\t0\troot\t_\t_\n")
         let run = try CLIRunner.run(["run", dir.file("in"), "-o", dir.file("out"), "-j", "1"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("skipped: 1 not_article:conllu"), "\(run.stderr)")
@@ -35,8 +36,10 @@ import Testing
 
     @Test func runsOverEveryArchiveKindFromTheCommandLine() throws {
         let dir = TempDir()
-        let formats: [(ArchiveBuilder.Format, String)] = [(.tar, "a.tar"), (.tarGz, "b.tar.gz"), (.tarBz2, "c.tar.bz2"), (.tarXz, "d.tar.xz"),
-                                                          (.tarZst, "e.tar.zst"), (.zip, "f.zip"), (.zip64, "g.zip"), (.sevenZip, "h.7z"), (.cpio, "i.cpio")]
+        let formats: [(ArchiveBuilder.Format, String)] = [
+            (.tar, "a.tar"), (.tarGz, "b.tar.gz"), (.tarBz2, "c.tar.bz2"), (.tarXz, "d.tar.xz"),
+            (.tarZst, "e.tar.zst"), (.zip, "f.zip"), (.zip64, "g.zip"), (.sevenZip, "h.7z"), (.cpio, "i.cpio"),
+        ]
         try dir.makeFolder("in")
         for (n, (format, name)) in formats.enumerated() {
             try ArchiveBuilder.write([.init("doc\(n).txt", Articles.rain + "\nВыпуск \(n).")], format: format, to: dir.file("in/\(name)"))
@@ -47,13 +50,14 @@ import Testing
         // Pseudo-random words compress poorly, so the first half of the stream holds whole members
         // (libarchive reads ahead: a truncated archive smaller than its read-ahead fails at open).
         var seed: UInt64 = 42
-        let truncated = try ArchiveBuilder.bytes((0..<300).map { n in
-            let words = (0..<400).map { _ -> String in
-                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                return String(seed >> 40, radix: 36)
-            }
-            return .init("t\(n).txt", Articles.english + words.joined(separator: " "))
-        }, format: .tarGz)
+        let truncated = try ArchiveBuilder.bytes(
+            (0..<300).map { n in
+                let words = (0..<400).map { _ -> String in
+                    seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    return String(seed >> 40, radix: 36)
+                }
+                return .init("t\(n).txt", Articles.english + words.joined(separator: " "))
+            }, format: .tarGz)
         try dir.write("in/l-truncated.tar.gz", bytes: Array(truncated.prefix(truncated.count / 2)))
 
         let result = try CLIRunner.run(["run", dir.file("in"), "-o", dir.file("out"), "-j", "3", "-q"])
@@ -84,7 +88,9 @@ import Testing
         #expect(validate.status == 1)
         let good = try CLIRunner.run(["validate", "Pipelines/default.yaml"])
         #expect(good.status == 0)
-        #expect(good.stdout.contains("normalize → boilerplate → lead → language → stats → dates → numbers → entities → quotes → exact_dedup → near_dedup"))
+        #expect(
+            good.stdout.contains(
+                "normalize → boilerplate → lead → language → stats → dates → numbers → entities → quotes → exact_dedup → near_dedup"))
     }
 
     @Test func unwritableOutputFailsWithExitOne() throws {
@@ -98,8 +104,11 @@ import Testing
 
     @Test func inspectListsMembersFormatsAndSizes() throws {
         let dir = TempDir()
-        try ArchiveBuilder.write([.init("a.txt", Articles.rain), .init("p.jpg", bytes: [1, 2]),
-                                  .init("feed.jsonl", "{\"text\": \"x\"}\n{\"text\": \"y\"}\n")], format: .zip, to: dir.file("x.zip"))
+        try ArchiveBuilder.write(
+            [
+                .init("a.txt", Articles.rain), .init("p.jpg", bytes: [1, 2]),
+                .init("feed.jsonl", "{\"text\": \"x\"}\n{\"text\": \"y\"}\n"),
+            ], format: .zip, to: dir.file("x.zip"))
         let result = try CLIRunner.run(["inspect", dir.file("x.zip")])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }

@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import NewsMill
 @testable import NewsMillCore
 
 /// UTF-8 with a few bad bytes stays UTF-8: the bad bytes are repaired, counted and flagged, and
 /// clean legacy texts are still read in their charset.
 @Suite struct CharsetRepairTests {
-    static let sentence = "Губернатор пообещал, что новый мост через реку откроют уже в мае. "
+    static let sentence =
+        "Губернатор пообещал, что новый мост через реку откроют уже в мае. "
         + "Подрядчик говорит, что работы идут по графику.\nЖители ждут «хороших новостей» с весны."
 
     static func utf8(_ text: String) -> [UInt8] { Array(text.utf8) }
@@ -33,7 +35,8 @@ import Testing
     }
 
     @Test func cp1251GuillemetsInUTF8AreRestored() throws {
-        let bytes = Self.utf8("Министр назвал проект ") + [0xAB] + Self.utf8("Северный путь") + [0xBB]
+        let bytes =
+            Self.utf8("Министр назвал проект ") + [0xAB] + Self.utf8("Северный путь") + [0xBB]
             + Self.utf8(" главным делом года, сообщили в ведомстве.")
         let decoded = try Self.decode(bytes)
         #expect(decoded.encoding == "utf-8" && decoded.invalidBytes == 2)
@@ -51,7 +54,8 @@ import Testing
 
     @Test func badBytesThatAreNotPunctuationBecomeReplacementCharacters() throws {
         // A stray lead byte, an overlong encoding of "/" and a cp1251 letter on its own.
-        let bytes = Self.utf8("Погода ") + [0xC0] + Self.utf8(" завтра ") + [0xC0, 0xAF] + Self.utf8(" будет ") + [0xE6]
+        let bytes =
+            Self.utf8("Погода ") + [0xC0] + Self.utf8(" завтра ") + [0xC0, 0xAF] + Self.utf8(" будет ") + [0xE6]
             + Self.utf8(" тёплой и солнечной по всей области.")
         let decoded = try Self.decode(bytes)
         #expect(decoded.encoding == "utf-8" && decoded.invalidBytes == 4)
@@ -88,7 +92,8 @@ import Testing
         #expect(cp1251.encoding == "windows-1251" && cp1251.text == Self.sentence && cp1251.invalidBytes == 0)
         // "Съешь же ещё этих мягких французских булок, да выпей чаю." in KOI8-R: "Съ" (0xF3 0xDF) and
         // others are no valid UTF-8, but some pairs of KOI8-R letters are.
-        let koi8 = try Self.decode(hex("f3dfc5dbd820d6c520c5dda320dcd4c9c820cdd1c7cbc9c820c6d2c1cec3d5dad3cbc9c820c2d5cccfcb2c20c4c120d7d9d0c5ca20dec1c02e"))
+        let koi8 = try Self.decode(
+            hex("f3dfc5dbd820d6c520c5dda320dcd4c9c820cdd1c7cbc9c820c6d2c1cec3d5dad3cbc9c820c2d5cccfcb2c20c4c120d7d9d0c5ca20dec1c02e"))
         #expect(koi8.encoding == "koi8-r")
         #expect(koi8.text == "Съешь же ещё этих мягких французских булок, да выпей чаю.")
     }
@@ -121,8 +126,11 @@ import Testing
         let cut = Array(Self.utf8(Self.sentence).dropLast(2))
         let row = Array(#"{"title": "Мост", "text": "Работы на мосту "#.utf8) + [0x97] + Array(#" по графику, сказал прораб."}"#.utf8)
         let jsonl = Array(#"{"text": "Чистая строка дампа, без ошибок."}"#.utf8) + [0x0A] + row + [0x0A]
-        try ArchiveBuilder.write([.init("good.txt", bytes: good), .init("stray.txt", bytes: stray), .init("cut.txt", bytes: cut),
-                                  .init("feed.jsonl", bytes: jsonl)], format: .tarGz, to: dir.file("in.tar.gz"))
+        try ArchiveBuilder.write(
+            [
+                .init("good.txt", bytes: good), .init("stray.txt", bytes: stray), .init("cut.txt", bytes: cut),
+                .init("feed.jsonl", bytes: jsonl),
+            ], format: .tarGz, to: dir.file("in.tar.gz"))
         let out = try EngineTests.run([dir.file("in.tar.gz")], in: dir)
         #expect(out.report.rejected == 0)
         func source(_ member: String, row: Int? = nil) -> [String: Any]? {
@@ -148,7 +156,8 @@ import Testing
 
     @Test func aStrayByteInOneCSVRowLeavesTheOtherRowsAlone() throws {
         let dir = TempDir()
-        let csv = Self.utf8("title,text\nПервая,Строка без ошибок про выборы в городской совет.\n")
+        let csv =
+            Self.utf8("title,text\nПервая,Строка без ошибок про выборы в городской совет.\n")
             + Self.utf8("Вторая,Строка с ") + [0xAB] + Self.utf8("кавычками") + [0xBB] + Self.utf8(" из старого редактора.\n")
         try dir.write("feed.csv", bytes: csv)
         let out = try EngineTests.run([dir.file("feed.csv")], in: dir)

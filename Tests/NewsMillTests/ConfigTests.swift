@@ -1,14 +1,20 @@
 import Foundation
 import Testing
+
 @testable import NewsMill
 @testable import NewsMillCore
 
 @Suite struct ConfigTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
 
     @Test func defaultPipelineParsesAndMatchesBuiltIn() throws {
         let config = try PipelineConfig.load(path: "\(Self.packageRoot)/Pipelines/default.yaml")
-        #expect(config.stageNames == ["normalize", "boilerplate", "lead", "language", "stats", "dates", "numbers", "entities", "quotes", "exact_dedup", "near_dedup"])
+        #expect(
+            config.stageNames == [
+                "normalize", "boilerplate", "lead", "language", "stats", "dates", "numbers", "entities", "quotes", "exact_dedup",
+                "near_dedup",
+            ])
         #expect(config.stageNames == (try PipelineConfig.builtInDefault()).stageNames)
         #expect(config.input == InputOptions())
         #expect(config.output == OutputOptions())
@@ -52,7 +58,10 @@ import Testing
         ("version: 1", "stages: missing"),
         ("stages: [stats\n", "not valid YAML"),
         ("input: {csv: {delimiter: x}}\nstages: [stats]", "expected one of"),
-        ("stages: [dates, boilerplate]", "stages[1]: 'boilerplate' changes the text after 'dates' read it; list 'boilerplate' before 'dates'"),
+        (
+            "stages: [dates, boilerplate]",
+            "stages[1]: 'boilerplate' changes the text after 'dates' read it; list 'boilerplate' before 'dates'"
+        ),
         ("stages: [quotes, entities]", "stages[1]: 'entities' writes entities after 'quotes' read it; list 'entities' before 'quotes'"),
         ("stages: [near_dedup, exact_dedup]", "stages[1]: 'exact_dedup' writes dedup after 'near_dedup' read it"),
         ("stages: [numbers, dates]", "stages[1]: 'dates' writes dates after 'numbers' read it"),
@@ -64,15 +73,16 @@ import Testing
     }
 
     @Test func optionsAreApplied() throws {
-        let config = try PipelineConfig.parse(yaml: """
-            input:
-              max_member_bytes: 1_000
-              txt: {headline: false}
-              fields: {text: [article_body]}
-              csv: {delimiter: ";"}
-            stages: [normalize, {exact_dedup: {mode: drop}}]
-            output: {part_max_records: 10}
-            """, file: "t.yaml")
+        let config = try PipelineConfig.parse(
+            yaml: """
+                input:
+                  max_member_bytes: 1_000
+                  txt: {headline: false}
+                  fields: {text: [article_body]}
+                  csv: {delimiter: ";"}
+                stages: [normalize, {exact_dedup: {mode: drop}}]
+                output: {part_max_records: 10}
+                """, file: "t.yaml")
         #expect(config.input.maxMemberBytes == 1000)
         #expect(config.input.txtHeadline == false)
         #expect(config.input.fields.text == ["article_body"])

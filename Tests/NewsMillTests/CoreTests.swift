@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsMill
 @testable import NewsMillCore
 
@@ -80,7 +81,9 @@ import Testing
 
     @Test func refusesWhatItCannotDecode() {
         // Bytes that no supported charset turns into plausible text: GBK-encoded Chinese.
-        let gbk = hex("d0c2bbaac9e7b1b1bea9b5e720d6d0b9fab9fabcd2d6f7cfafbdf1ccecd4dac8cbc3f1b4f3bbe1ccc3bbe1bcfbc1cbc0b4b7c3b5c4cde2b9fac1ecb5bcc8cb")
+        let gbk = hex(
+            "d0c2bbaac9e7b1b1bea9b5e720d6d0b9fab9fabcd2d6f7cfafbdf1ccecd4dac8cbc3f1b4f3bbe1ccc3bbe1bcfbc1cbc0b4b7c3b5c4cde2b9fac1ecb5bcc8cb"
+        )
         #expect(TextDecoding.decode(gbk) == .failure(.notUTF8(offset: 0)))
         #expect(TextDecoding.decode([0x41, 0x00, 0x42]) == .failure(.binary))
         #expect(TextDecoding.decode([0xFF, 0xFE, 0xFD]) == .failure(.badUTF16))
@@ -105,11 +108,26 @@ func hex(_ string: String) -> [UInt8] {
     static let russian = "Съешь же ещё этих мягких французских булок, да выпей чаю. В Москве 23 января 2019 года прошёл митинг."
 
     @Test(arguments: [
-        ("windows-1251", "d1fae5f8fc20e6e520e5f9b820fdf2e8f520ecffe3eae8f520f4f0e0edf6f3e7f1eae8f520e1f3ebeeea2c20e4e020e2fbefe5e920f7e0fe2e20c220cceef1eae2e520323320ffede2e0f0ff203230313920e3eee4e020eff0eef8b8eb20ece8f2e8ede32e"),
-        ("koi8-r", "f3dfc5dbd820d6c520c5dda320dcd4c9c820cdd1c7cbc9c820c6d2c1cec3d5dad3cbc9c820c2d5cccfcb2c20c4c120d7d9d0c5ca20dec1c02e20f720edcfd3cbd7c520323320d1ced7c1d2d1203230313920c7cfc4c120d0d2cfdba3cc20cdc9d4c9cec72e"),
-        ("cp866", "91eaa5e8ec20a6a520a5e9f120ede2a8e520acefa3aaa8e520e4e0a0ade6e3a7e1aaa8e520a1e3abaeaa2c20a4a020a2ebafa5a920e7a0ee2e2082208caee1aaa2a520323320efada2a0e0ef203230313920a3aea4a020afe0aee8f1ab20aca8e2a8ada32e"),
-        ("iso-8859-5", "c1ead5e8ec20d6d520d5e9f120ede2d8e520dcefd3dad8e520e4e0d0dde6e3d7e1dad8e520d1e3dbdeda2c20d4d020d2ebdfd5d920e7d0ee2e20b220bcdee1dad2d520323320efddd2d0e0ef203230313920d3ded4d020dfe0dee8f1db20dcd8e2d8ddd32e"),
-        ("x-mac-cyrillic", "91fae5f8fc20e6e520e5f9de20fdf2e8f520ecdfe3eae8f520f4f0e0edf6f3e7f1eae8f520e1f3ebeeea2c20e4e020e2fbefe5e920f7e0fe2e2082208ceef1eae2e520323320dfede2e0f0df203230313920e3eee4e020eff0eef8deeb20ece8f2e8ede32e"),
+        (
+            "windows-1251",
+            "d1fae5f8fc20e6e520e5f9b820fdf2e8f520ecffe3eae8f520f4f0e0edf6f3e7f1eae8f520e1f3ebeeea2c20e4e020e2fbefe5e920f7e0fe2e20c220cceef1eae2e520323320ffede2e0f0ff203230313920e3eee4e020eff0eef8b8eb20ece8f2e8ede32e"
+        ),
+        (
+            "koi8-r",
+            "f3dfc5dbd820d6c520c5dda320dcd4c9c820cdd1c7cbc9c820c6d2c1cec3d5dad3cbc9c820c2d5cccfcb2c20c4c120d7d9d0c5ca20dec1c02e20f720edcfd3cbd7c520323320d1ced7c1d2d1203230313920c7cfc4c120d0d2cfdba3cc20cdc9d4c9cec72e"
+        ),
+        (
+            "cp866",
+            "91eaa5e8ec20a6a520a5e9f120ede2a8e520acefa3aaa8e520e4e0a0ade6e3a7e1aaa8e520a1e3abaeaa2c20a4a020a2ebafa5a920e7a0ee2e2082208caee1aaa2a520323320efada2a0e0ef203230313920a3aea4a020afe0aee8f1ab20aca8e2a8ada32e"
+        ),
+        (
+            "iso-8859-5",
+            "c1ead5e8ec20d6d520d5e9f120ede2d8e520dcefd3dad8e520e4e0d0dde6e3d7e1dad8e520d1e3dbdeda2c20d4d020d2ebdfd5d920e7d0ee2e20b220bcdee1dad2d520323320efddd2d0e0ef203230313920d3ded4d020dfe0dee8f1db20dcd8e2d8ddd32e"
+        ),
+        (
+            "x-mac-cyrillic",
+            "91fae5f8fc20e6e520e5f9de20fdf2e8f520ecdfe3eae8f520f4f0e0edf6f3e7f1eae8f520e1f3ebeeea2c20e4e020e2fbefe5e920f7e0fe2e2082208ceef1eae2e520323320dfede2e0f0df203230313920e3eee4e020eff0eef8deeb20ece8f2e8ede32e"
+        ),
     ])
     func detectsCyrillicCharsets(charset: String, bytes: String) throws {
         let decoded = try TextDecoding.decode(hex(bytes)).get()
@@ -121,7 +139,9 @@ func hex(_ string: String) -> [UInt8] {
         let cp1252 = try TextDecoding.decode(hex("c76120636ffb7465203520802c2053747261df652097206e61ef76652064e96ae02076752e")).get()
         #expect(cp1252.encoding == "windows-1252")
         #expect(cp1252.text == "Ça coûte 5 €, Straße — naïve déjà vu.")
-        let latin1 = try TextDecoding.decode(hex("c96c206c6c6567f32061206c61206361706974616c2065737061f16f6c61206465737075e97320646520756e61207265756e69f36e2e")).get()
+        let latin1 = try TextDecoding.decode(
+            hex("c96c206c6c6567f32061206c61206361706974616c2065737061f16f6c61206465737075e97320646520756e61207265756e69f36e2e")
+        ).get()
         #expect(latin1.encoding == "iso-8859-1")
         #expect(latin1.text == "Él llegó a la capital española después de una reunión.")
     }
@@ -158,8 +178,9 @@ func hex(_ string: String) -> [UInt8] {
     }
 
     @Test func statsUseTheSplitterUnlessTold() {
-        var document = Document(origin: Origin(archive: nil, member: "a"), format: .txt, sourceBytes: 0, encoding: "utf-8",
-                                text: "Президент В. В. Путин провел встречу. Она длилась час.")
+        var document = Document(
+            origin: Origin(archive: nil, member: "a"), format: .txt, sourceBytes: 0, encoding: "utf-8",
+            text: "Президент В. В. Путин провел встречу. Она длилась час.")
         _ = StatsStage().process(&document)
         #expect(document.stats?.sentences == 2)
         _ = StatsStage(useSentenceSplitter: false).process(&document)
@@ -169,8 +190,9 @@ func hex(_ string: String) -> [UInt8] {
 
 @Suite struct LeadTests {
     @Test func leadIsTheFirstRealParagraph() {
-        var document = Document(origin: Origin(archive: nil, member: "a"), format: .txt, sourceBytes: 0, encoding: "utf-8",
-                                text: "Иван Петров, корреспондент\nТВЕРЬ, 3 июня. Сильный дождь затопил несколько улиц в центре города.\nВторой абзац.")
+        var document = Document(
+            origin: Origin(archive: nil, member: "a"), format: .txt, sourceBytes: 0, encoding: "utf-8",
+            text: "Иван Петров, корреспондент\nТВЕРЬ, 3 июня. Сильный дождь затопил несколько улиц в центре города.\nВторой абзац.")
         _ = LeadStage().process(&document)
         #expect(document.lead == "ТВЕРЬ, 3 июня. Сильный дождь затопил несколько улиц в центре города.")
         var short = Document(origin: Origin(archive: nil, member: "b"), format: .txt, sourceBytes: 0, encoding: "utf-8", text: "Коротко.")
@@ -183,12 +205,18 @@ func hex(_ string: String) -> [UInt8] {
     let typography = Typography()
 
     @Test func dialogueAndSpacedDashesBecomeEmDashes() {
-        #expect(typography.apply("- Мы не говорим, что нам нужна помощь, - заявил военный.\n– Да.") == "— Мы не говорим, что нам нужна помощь, — заявил военный.\n— Да.")
-        #expect(typography.apply("В Венесуэле - двоевластие. Материально-технический план, 2019-2020.") == "В Венесуэле — двоевластие. Материально-технический план, 2019-2020.")
+        #expect(
+            typography.apply("- Мы не говорим, что нам нужна помощь, - заявил военный.\n– Да.")
+                == "— Мы не говорим, что нам нужна помощь, — заявил военный.\n— Да.")
+        #expect(
+            typography.apply("В Венесуэле - двоевластие. Материально-технический план, 2019-2020.")
+                == "В Венесуэле — двоевластие. Материально-технический план, 2019-2020.")
     }
 
     @Test func quotesBecomeGuillemetsInCyrillicParagraphs() {
-        #expect(typography.apply("Компания \"Волжский кабель\" и “Северсталь” подписали „договор“.") == "Компания «Волжский кабель» и «Северсталь» подписали «договор».")
+        #expect(
+            typography.apply("Компания \"Волжский кабель\" и “Северсталь” подписали „договор“.")
+                == "Компания «Волжский кабель» и «Северсталь» подписали «договор».")
         #expect(typography.apply("Он сказал: «Это \"ключевой\" проект».") == "Он сказал: «Это „ключевой“ проект».")
         #expect(typography.apply("He said \"yes\" and “no”.") == "He said \"yes\" and “no”.")
     }
@@ -201,17 +229,22 @@ func hex(_ string: String) -> [UInt8] {
 
 @Suite struct BoilerplateTests {
     @Test func removesBoilerplateLinesAndCountsThem() {
-        var document = Document(origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8",
-                                text: "Источник: агентство\nТекст новости.\nЧИТАЙТЕ ТАКЖЕ: другое\nЕщё абзац про фото: без изменений.\nПодписывайтесь на наш канал в Telegram")
+        var document = Document(
+            origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8",
+            text:
+                "Источник: агентство\nТекст новости.\nЧИТАЙТЕ ТАКЖЕ: другое\nЕщё абзац про фото: без изменений.\nПодписывайтесь на наш канал в Telegram"
+        )
         var counts = StageCounts()
         #expect(BoilerplateStage().process(&document, counts: &counts) == .keep)
         #expect(document.text == "Текст новости.\nЕщё абзац про фото: без изменений.")
-        #expect(counts.values == ["lines_removed/Источник:": 1, "lines_removed/Читайте также": 1, "lines_removed/Подписывайтесь на наш": 1])
+        #expect(
+            counts.values == ["lines_removed/Источник:": 1, "lines_removed/Читайте также": 1, "lines_removed/Подписывайтесь на наш": 1])
     }
 
     @Test func shortAndUpperCasePatternsMatch() {
-        var document = Document(origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8",
-                                text: "#реклама\nТекст.\nЁЛКА в продаже\nЁж остаётся.")
+        var document = Document(
+            origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8",
+            text: "#реклама\nТекст.\nЁЛКА в продаже\nЁж остаётся.")
         var counts = StageCounts()
         _ = BoilerplateStage(patterns: ["#", "ёлка в"]).process(&document, counts: &counts)
         #expect(document.text == "Текст.\nЁж остаётся.")
@@ -219,7 +252,8 @@ func hex(_ string: String) -> [UInt8] {
     }
 
     @Test func aTextOfOnlyBoilerplateIsRejected() {
-        var document = Document(origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8", text: "Поделиться")
+        var document = Document(
+            origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8", text: "Поделиться")
         var counts = StageCounts()
         #expect(BoilerplateStage().process(&document, counts: &counts) == .reject(.emptyText, "nothing but boilerplate lines"))
     }
@@ -246,7 +280,10 @@ func hex(_ string: String) -> [UInt8] {
     }
 
     @Test func russianUkrainianAndBelarusianApartOnNewsText() {
-        #expect(LanguageIdentifier.identify("Львів отримає 12 нових низькопідлогових трамваїв", "Міська рада затвердила закупівлю, повідомили у мерії.").language == "uk")
+        #expect(
+            LanguageIdentifier.identify(
+                "Львів отримає 12 нових низькопідлогових трамваїв", "Міська рада затвердила закупівлю, повідомили у мерії."
+            ).language == "uk")
         #expect(LanguageIdentifier.identify(Articles.rain).language == "ru")
     }
 
@@ -265,8 +302,14 @@ func hex(_ string: String) -> [UInt8] {
     static let sentence = "Перешедшие на сторону венесуэльской оппозиции военные обратились к властям США."
 
     @Test(arguments: [
-        ("РџРµСЂРµС€РµРґС€РёРµ РЅР° СЃС‚РѕСЂРѕРЅСѓ РІРµРЅРµСЃСѓСЌР»СЊСЃРєРѕР№ РѕРїРїРѕР·РёС†РёРё РІРѕРµРЅРЅС‹Рµ РѕР±СЂР°С‚РёР»РёСЃСЊ Рє РІР»Р°СЃС‚СЏРј РЎРЁРђ.", Charset.windows1251),
-        ("╨Я╨╡╤А╨╡╤И╨╡╨┤╤И╨╕╨╡ ╨╜╨░ ╤Б╤В╨╛╤А╨╛╨╜╤Г ╨▓╨╡╨╜╨╡╤Б╤Г╤Н╨╗╤М╤Б╨║╨╛╨╣ ╨╛╨┐╨┐╨╛╨╖╨╕╤Ж╨╕╨╕ ╨▓╨╛╨╡╨╜╨╜╤Л╨╡ ╨╛╨▒╤А╨░╤В╨╕╨╗╨╕╤Б╤М ╨║ ╨▓╨╗╨░╤Б╤В╤П╨╝ ╨б╨и╨Р.", .cp866),
+        (
+            "РџРµСЂРµС€РµРґС€РёРµ РЅР° СЃС‚РѕСЂРѕРЅСѓ РІРµРЅРµСЃСѓСЌР»СЊСЃРєРѕР№ РѕРїРїРѕР·РёС†РёРё РІРѕРµРЅРЅС‹Рµ РѕР±СЂР°С‚РёР»РёСЃСЊ Рє РІР»Р°СЃС‚СЏРј РЎРЁРђ.",
+            Charset.windows1251
+        ),
+        (
+            "╨Я╨╡╤А╨╡╤И╨╡╨┤╤И╨╕╨╡ ╨╜╨░ ╤Б╤В╨╛╤А╨╛╨╜╤Г ╨▓╨╡╨╜╨╡╤Б╤Г╤Н╨╗╤М╤Б╨║╨╛╨╣ ╨╛╨┐╨┐╨╛╨╖╨╕╤Ж╨╕╨╕ ╨▓╨╛╨╡╨╜╨╜╤Л╨╡ ╨╛╨▒╤А╨░╤В╨╕╨╗╨╕╤Б╤М ╨║ ╨▓╨╗╨░╤Б╤В╤П╨╝ ╨б╨и╨Р.",
+            .cp866
+        ),
     ])
     func repairsCyrillicMojibake(garbled: String, charset: Charset) throws {
         let repaired = try #require(MojibakeRepair.repair(garbled))
@@ -285,13 +328,19 @@ func hex(_ string: String) -> [UInt8] {
     @Test func repairsMojibakeWithUndefinedBytesAndLatin1() throws {
         let original = "Иван Иванович приехал в Иркутск. Поезд опоздал на 20 минут из-за ремонта путей."
         // windows-1251 leaves 0x98 undefined: "И" (D0 98) came back as "Р" and U+0098.
-        let sloppy = "Р\u{98}РІР°РЅ Р\u{98}РІР°РЅРѕРІРёС‡ РїСЂРёРµС…Р°Р» РІ Р\u{98}СЂРєСѓС‚СЃРє. РџРѕРµР·Рґ РѕРїРѕР·РґР°Р» РЅР° 20 РјРёРЅСѓС‚ РёР·-Р·Р° СЂРµРјРѕРЅС‚Р° РїСѓС‚РµР№."
+        let sloppy =
+            "Р\u{98}РІР°РЅ Р\u{98}РІР°РЅРѕРІРёС‡ РїСЂРёРµС…Р°Р» РІ Р\u{98}СЂРєСѓС‚СЃРє. РџРѕРµР·Рґ РѕРїРѕР·РґР°Р» РЅР° 20 РјРёРЅСѓС‚ РёР·-Р·Р° СЂРµРјРѕРЅС‚Р° РїСѓС‚РµР№."
         #expect(MojibakeRepair.repair(sloppy)?.text == original)
-        let latin1 = "Ð\u{98}Ð²Ð°Ð½ Ð\u{98}Ð²Ð°Ð½Ð¾Ð²Ð¸Ñ\u{87} Ð¿Ñ\u{80}Ð¸ÐµÑ\u{85}Ð°Ð» Ð² Ð\u{98}Ñ\u{80}ÐºÑ\u{83}Ñ\u{82}Ñ\u{81}Ðº. Ð\u{9F}Ð¾ÐµÐ·Ð´ Ð¾Ð¿Ð¾Ð·Ð´Ð°Ð» Ð½Ð° 20 Ð¼Ð¸Ð½Ñ\u{83}Ñ\u{82} Ð¸Ð·-Ð·Ð° Ñ\u{80}ÐµÐ¼Ð¾Ð½Ñ\u{82}Ð° Ð¿Ñ\u{83}Ñ\u{82}ÐµÐ¹."
+        let latin1 =
+            "Ð\u{98}Ð²Ð°Ð½ Ð\u{98}Ð²Ð°Ð½Ð¾Ð²Ð¸Ñ\u{87} Ð¿Ñ\u{80}Ð¸ÐµÑ\u{85}Ð°Ð» Ð² Ð\u{98}Ñ\u{80}ÐºÑ\u{83}Ñ\u{82}Ñ\u{81}Ðº. Ð\u{9F}Ð¾ÐµÐ·Ð´ Ð¾Ð¿Ð¾Ð·Ð´Ð°Ð» Ð½Ð° 20 Ð¼Ð¸Ð½Ñ\u{83}Ñ\u{82} Ð¸Ð·-Ð·Ð° Ñ\u{80}ÐµÐ¼Ð¾Ð½Ñ\u{82}Ð° Ð¿Ñ\u{83}Ñ\u{82}ÐµÐ¹."
         #expect(MojibakeRepair.repair(latin1)?.text == original)
         // Western text: only the accented letters are garbled, a few percent of the characters.
-        let french = "Le prÃ©sident a annoncÃ© hier que la rÃ©forme des retraites serait prÃ©sentÃ©e au Parlement la semaine prochaine, aprÃ¨s une longue concertation avec les syndicats et le patronat."
-        #expect(MojibakeRepair.repair(french)?.text == "Le président a annoncé hier que la réforme des retraites serait présentée au Parlement la semaine prochaine, après une longue concertation avec les syndicats et le patronat.")
+        let french =
+            "Le prÃ©sident a annoncÃ© hier que la rÃ©forme des retraites serait prÃ©sentÃ©e au Parlement la semaine prochaine, aprÃ¨s une longue concertation avec les syndicats et le patronat."
+        #expect(
+            MojibakeRepair.repair(french)?.text
+                == "Le président a annoncé hier que la réforme des retraites serait présentée au Parlement la semaine prochaine, après une longue concertation avec les syndicats et le patronat."
+        )
     }
 
     @Test(arguments: [
@@ -361,7 +410,9 @@ extension Result where Success == TextDecoding.Decoded, Failure == DecodeFailure
 
 @Suite struct FormatTests {
     @Test func headlineMayHoldAColonAfterSeveralWords() {
-        #expect(TxtFormat.splitHeadline("Пожар в Подольске: эвакуированы 16 человек\nТекст.")?.title == "Пожар в Подольске: эвакуированы 16 человек")
+        #expect(
+            TxtFormat.splitHeadline("Пожар в Подольске: эвакуированы 16 человек\nТекст.")?.title
+                == "Пожар в Подольске: эвакуированы 16 человек")
     }
 
     @Test func txtHeadlineIsRecognised() {
@@ -415,13 +466,15 @@ extension Result where Success == TextDecoding.Decoded, Failure == DecodeFailure
 
     @Test func dumpFieldsMapToDocument() {
         let format = DumpFormat(fields: FieldNames(), maxRecordBytes: 1 << 20)
-        let chunk = RowChunk(origin: Origin(archive: "a.zip", member: "feed.jsonl"), format: .jsonl, header: nil,
-                             bytes: Array("""
-                             {"id": 7, "Title": "Заголовок", "body": "Текст", "date": "11.03.2024", "tags": ["a", "b"], "author": {"name": "И. Петров"}}
+        let chunk = RowChunk(
+            origin: Origin(archive: "a.zip", member: "feed.jsonl"), format: .jsonl, header: nil,
+            bytes: Array(
+                """
+                {"id": 7, "Title": "Заголовок", "body": "Текст", "date": "11.03.2024", "tags": ["a", "b"], "author": {"name": "И. Петров"}}
 
-                             {"title": "Без текста", "text": "  "}
-                             {"text": "Т", "date": "вчера"}
-                             """.utf8), firstRow: 10)
+                {"title": "Без текста", "text": "  "}
+                {"text": "Т", "date": "вчера"}
+                """.utf8), firstRow: 10)
         let outcomes = format.decodeJSONLines(chunk)
         #expect(outcomes.count == 3)
         guard case .document(let doc) = outcomes[0] else { Issue.record("expected a document"); return }

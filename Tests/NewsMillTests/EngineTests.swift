@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsMill
 @testable import NewsMillCore
 
@@ -30,8 +31,9 @@ import Testing
         func lines(_ bytes: [UInt8]) throws -> [[String: Any]] {
             try bytes.split(separator: 0x0A).map { try JSONSerialization.jsonObject(with: Data($0)) as! [String: Any] }
         }
-        return Output(report: report, records: try lines(partBytes), rejects: try lines(rejectBytes),
-                      partBytes: partBytes, rejectBytes: rejectBytes)
+        return Output(
+            report: report, records: try lines(partBytes), rejects: try lines(rejectBytes),
+            partBytes: partBytes, rejectBytes: rejectBytes)
     }
 
     @Test(arguments: [
@@ -40,8 +42,11 @@ import Testing
     ])
     func readsEveryArchiveFormat(format: ArchiveBuilder.Format, name: String) throws {
         let dir = TempDir()
-        try ArchiveBuilder.write([.init("news/rain.txt", Articles.rain), .init("news/bridge.txt", Articles.bridge),
-                                  .init("img/photo.jpg", bytes: [0xFF, 0xD8, 0xFF])], format: format, to: dir.file(name))
+        try ArchiveBuilder.write(
+            [
+                .init("news/rain.txt", Articles.rain), .init("news/bridge.txt", Articles.bridge),
+                .init("img/photo.jpg", bytes: [0xFF, 0xD8, 0xFF]),
+            ], format: format, to: dir.file(name))
         let out = try Self.run([dir.file(name)], in: dir)
         #expect(out.report.written == 2)
         #expect(out.report.rejected == 0)
@@ -57,10 +62,12 @@ import Testing
     @Test func descendsNestedArchivesAndStopsAtTheDepthLimit() throws {
         let dir = TempDir()
         let innermost = try ArchiveBuilder.bytes([.init("deep.txt", Articles.english)], format: .tarGz)
-        let zip = try ArchiveBuilder.bytes([.init("inner/bridge.txt", Articles.bridge), .init("deeper.tar.gz", bytes: innermost)], format: .zip)
+        let zip = try ArchiveBuilder.bytes(
+            [.init("inner/bridge.txt", Articles.bridge), .init("deeper.tar.gz", bytes: innermost)], format: .zip)
         let tarGz = try ArchiveBuilder.bytes([.init("library.txt", Articles.library)], format: .tarGz)
-        try ArchiveBuilder.write([.init("rain.txt", Articles.rain), .init("bundle/day.zip", bytes: zip), .init("week.tar.gz", bytes: tarGz)],
-                                 format: .tar, to: dir.file("outer.tar"))
+        try ArchiveBuilder.write(
+            [.init("rain.txt", Articles.rain), .init("bundle/day.zip", bytes: zip), .init("week.tar.gz", bytes: tarGz)],
+            format: .tar, to: dir.file("outer.tar"))
         let out = try Self.run([dir.file("outer.tar")], in: dir, yaml: "input: {max_archive_depth: 2}\nstages: [normalize]")
         let outer = dir.file("outer.tar")
         let bridge = try #require(out.record(member: "inner/bridge.txt"))
@@ -94,10 +101,12 @@ import Testing
             jsonl += #"{"url": "https://example.org/\#(i)", "title": "Новость \#(i)", "text": "Номер \#(i). \#(filler)"}"# + "\n"
             csv += "https://example.org/\(i),\"Заголовок, \"\"\(i)\"\"\",\"Строка \(i).\n\(filler)\",Общество\n"
         }
-        try ArchiveBuilder.write([.init("dumps/feed.jsonl", jsonl), .init("dumps/lenta.csv", csv)], format: .tarGz, to: dir.file("dumps.tar.gz"))
+        try ArchiveBuilder.write(
+            [.init("dumps/feed.jsonl", jsonl), .init("dumps/lenta.csv", csv)], format: .tarGz, to: dir.file("dumps.tar.gz"))
         try ArchiveBuilder.write([.init("feed.jsonl", jsonl)], format: .rawGzip, to: dir.file("feed.jsonl.gz"))
         // Quotes stay as the dump wrote them, so the titles can be compared.
-        let out = try Self.run([dir.file("dumps.tar.gz"), dir.file("feed.jsonl.gz")], in: dir, yaml: "stages: [{normalize: {quotes: false}}]")
+        let out = try Self.run(
+            [dir.file("dumps.tar.gz"), dir.file("feed.jsonl.gz")], in: dir, yaml: "stages: [{normalize: {quotes: false}}]")
         #expect(out.report.written == 3 * rows)
         #expect(out.report.rejected == 0)
         for record in out.records {
@@ -122,9 +131,14 @@ import Testing
         let dir = TempDir()
         let array = #"[{"title": "Первая", "text": "Текст один"}, {"title": "Без текста"}, {"text": "Текст два", "date": "2024-05-01"}]"#
         let single = #"{"headline": "Одна", "content": "Текст три"}"#
-        let page = "<html><head><title>Сайт</title></head><body><nav>Меню</nav><article><h1>Заголовок</h1><p>Абзац&nbsp;один.</p><p>Абзац два.</p></article></body></html>"
-        try ArchiveBuilder.write([.init("a.json", array), .init("b.json", single), .init("c.html", page), .init("d.html", "<html><body><nav>x</nav></body></html>")],
-                                 format: .zip, to: dir.file("mixed.zip"))
+        let page =
+            "<html><head><title>Сайт</title></head><body><nav>Меню</nav><article><h1>Заголовок</h1><p>Абзац&nbsp;один.</p><p>Абзац два.</p></article></body></html>"
+        try ArchiveBuilder.write(
+            [
+                .init("a.json", array), .init("b.json", single), .init("c.html", page),
+                .init("d.html", "<html><body><nav>x</nav></body></html>"),
+            ],
+            format: .zip, to: dir.file("mixed.zip"))
         let out = try Self.run([dir.file("mixed.zip")], in: dir)
         let rows = out.records.filter { ($0["source"] as? [String: Any])?["member"] as? String == "a.json" }
         #expect(rows.map { ($0["source"] as? [String: Any])?["row"] as? Int } == [1, 3])
@@ -140,10 +154,15 @@ import Testing
     @Test func legacyCharsetDumpsAreTranscoded() throws {
         let dir = TempDir()
         // "title,text\nМосква,Съешь же ещё этих мягких французских булок\n" in windows-1251
-        let csv = Array("title,text\n".utf8) + hex("cceef1eae2e02cd1fae5f8fc20e6e520e5f9b820fdf2e8f520ecffe3eae8f520f4f0e0edf6f3e7f1eae8f520e1f3ebeeea0a")
+        let csv =
+            Array("title,text\n".utf8)
+            + hex("cceef1eae2e02cd1fae5f8fc20e6e520e5f9b820fdf2e8f520ecffe3eae8f520f4f0e0edf6f3e7f1eae8f520e1f3ebeeea0a")
         // {"text": "Съешь же ещё этих мягких французских булок"} in KOI8-R
-        let jsonl = Array(#"{"text": ""#.utf8) + hex("f3dfc5dbd820d6c520c5dda320dcd4c9c820cdd1c7cbc9c820c6d2c1cec3d5dad3cbc9c820c2d5cccfcb") + Array("\"}\n".utf8)
-        try ArchiveBuilder.write([.init("a.csv", bytes: csv), .init("b.jsonl", bytes: jsonl)], format: .tarGz, to: dir.file("dumps.tar.gz"))
+        let jsonl =
+            Array(#"{"text": ""#.utf8) + hex("f3dfc5dbd820d6c520c5dda320dcd4c9c820cdd1c7cbc9c820c6d2c1cec3d5dad3cbc9c820c2d5cccfcb")
+            + Array("\"}\n".utf8)
+        try ArchiveBuilder.write(
+            [.init("a.csv", bytes: csv), .init("b.jsonl", bytes: jsonl)], format: .tarGz, to: dir.file("dumps.tar.gz"))
         let out = try Self.run([dir.file("dumps.tar.gz")], in: dir)
         #expect(out.report.rejected == 0)
         let csvRecord = try #require(out.record(member: "a.csv"))
@@ -158,7 +177,9 @@ import Testing
     @Test func damagedInputsBecomeRejectsAndTheRunGoesOn() throws {
         let dir = TempDir()
         var articles: [ArchiveBuilder.Member] = []
-        for i in 0..<40 { articles.append(.init("n\(i).txt", Articles.rain + "\nВыпуск \(i). " + String(repeating: "\(i * 7919) ", count: 300))) }
+        for i in 0..<40 {
+            articles.append(.init("n\(i).txt", Articles.rain + "\nВыпуск \(i). " + String(repeating: "\(i * 7919) ", count: 300)))
+        }
         // Truncated tar.gz and 7z: the members before the cut survive.
         try ArchiveBuilder.write(articles, format: .tarGz, to: dir.file("a-truncated.tar.gz"))
         try ArchiveBuilder.write(articles, format: .sevenZip, to: dir.file("b-truncated.7z"))
@@ -167,7 +188,8 @@ import Testing
             try dir.write(name, bytes: Array(bytes.prefix(bytes.count * 2 / 3)))
         }
         // A zip member whose stored bytes no longer match its CRC.
-        try ArchiveBuilder.write([.init("good.txt", Articles.bridge), .init("bad.txt", Articles.library)], format: .zipStored, to: dir.file("c-crc.zip"))
+        try ArchiveBuilder.write(
+            [.init("good.txt", Articles.bridge), .init("bad.txt", Articles.library)], format: .zipStored, to: dir.file("c-crc.zip"))
         var zip = try dir.read("c-crc.zip")
         let needle = Array("ПСКОВ".utf8)
         let at = try #require((0..<(zip.count - needle.count)).first { Array(zip[$0..<($0 + needle.count)]) == needle })
@@ -181,14 +203,21 @@ import Testing
         try dir.write("e-not-an-archive.zip", "just text")
         try dir.write("f-empty.tar.gz", bytes: [])
         // Members that are empty, binary, too large, or in a charset not decoded yet.
-        try ArchiveBuilder.write([
-            .init("empty.txt", bytes: []), .init("blob.txt", bytes: [0x00, 0x01, 0x02, 0xFF, 0x00]),
-            .init("huge.txt", String(repeating: "слово ", count: 2000)), .init("cp1251.txt", bytes: [0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2]),
-            .init("gbk.txt", bytes: hex("d0c2bbaac9e7b1b1bea9b5e720d6d0b9fab9fabcd2d6f7cfafbdf1ccecd4dac8cbc3f1b4f3bbe1ccc3bbe1bcfbc1cbc0b4b7c3b5c4cde2b9fac1ecb5bcc8cb")),
-            .init("ok.txt", Articles.english),
-        ], format: .tar, to: dir.file("g-members.tar"))
-        let out = try Self.run([dir.path, dir.file("missing.tar.gz")], in: dir,
-                               yaml: "input: {max_member_bytes: 10000}\nstages: [normalize, stats, exact_dedup]")
+        try ArchiveBuilder.write(
+            [
+                .init("empty.txt", bytes: []), .init("blob.txt", bytes: [0x00, 0x01, 0x02, 0xFF, 0x00]),
+                .init("huge.txt", String(repeating: "слово ", count: 2000)),
+                .init("cp1251.txt", bytes: [0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2]),
+                .init(
+                    "gbk.txt",
+                    bytes: hex(
+                        "d0c2bbaac9e7b1b1bea9b5e720d6d0b9fab9fabcd2d6f7cfafbdf1ccecd4dac8cbc3f1b4f3bbe1ccc3bbe1bcfbc1cbc0b4b7c3b5c4cde2b9fac1ecb5bcc8cb"
+                    )),
+                .init("ok.txt", Articles.english),
+            ], format: .tar, to: dir.file("g-members.tar"))
+        let out = try Self.run(
+            [dir.path, dir.file("missing.tar.gz")], in: dir,
+            yaml: "input: {max_member_bytes: 10000}\nstages: [normalize, stats, exact_dedup]")
         func code(_ member: String) -> String? { out.reject(member: member)?["code"] as? String }
         #expect(code(dir.file("a-truncated.tar.gz")) == "archive_corrupt")
         #expect(code(dir.file("b-truncated.7z")) == "archive_corrupt")
@@ -216,7 +245,8 @@ import Testing
     @Test func exactDuplicatesAreMarkedOrDropped() throws {
         let dir = TempDir()
         try dir.makeFolder("in")
-        try ArchiveBuilder.write([.init("a.txt", Articles.rain), .init("b.txt", Articles.bridge)], format: .tarGz, to: dir.file("in/1.tar.gz"))
+        try ArchiveBuilder.write(
+            [.init("a.txt", Articles.rain), .init("b.txt", Articles.bridge)], format: .tarGz, to: dir.file("in/1.tar.gz"))
         // Same text with CRLF and trailing blanks: equal after normalization.
         let reprint = Articles.rain.replacingOccurrences(of: "\n", with: "  \r\n")
         try ArchiveBuilder.write([.init("c.txt", reprint), .init("d.txt", Articles.library)], format: .zip, to: dir.file("in/2.zip"))
@@ -249,10 +279,15 @@ import Testing
                 members.append(.init("s\(shard)/\(n).txt", text))
             }
             members.append(.init("s\(shard)/broken.txt", bytes: [0xFF, 0xFE, 0xFD]))
-            try ArchiveBuilder.write(members, format: shard % 2 == 0 ? .tarGz : .zip, to: dir.file("in/shard\(shard).\(shard % 2 == 0 ? "tar.gz" : "zip")"))
+            try ArchiveBuilder.write(
+                members, format: shard % 2 == 0 ? .tarGz : .zip, to: dir.file("in/shard\(shard).\(shard % 2 == 0 ? "tar.gz" : "zip")"))
         }
-        let one = try Self.run([dir.file("in")], in: dir, jobs: 1, yaml: "stages: [normalize, stats, exact_dedup]\noutput: {part_max_records: 500}", output: "j1")
-        let four = try Self.run([dir.file("in")], in: dir, jobs: 4, yaml: "stages: [normalize, stats, exact_dedup]\noutput: {part_max_records: 500}", output: "j4")
+        let one = try Self.run(
+            [dir.file("in")], in: dir, jobs: 1, yaml: "stages: [normalize, stats, exact_dedup]\noutput: {part_max_records: 500}",
+            output: "j1")
+        let four = try Self.run(
+            [dir.file("in")], in: dir, jobs: 4, yaml: "stages: [normalize, stats, exact_dedup]\noutput: {part_max_records: 500}",
+            output: "j4")
         #expect(one.report.parts == ["part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"])
         #expect(one.report.parts == four.report.parts)
         // Compared by hash: a failing == over megabytes makes the test library's diff take forever.

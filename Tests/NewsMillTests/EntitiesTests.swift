@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsMill
 @testable import NewsMillCore
 @testable import NewsMillNER
@@ -56,8 +57,10 @@ enum NERFixtures {
 
     // Expected tokens and shapes are razdel 0.5.0's and slovnet 0.6.0's output for these strings.
     @Test(arguments: [
-        ("что-то 5,3 1/2 ... ?! -- ** Yahoo! :) ;-((( snake_case Δσ mβж",
-         ["что-то", "5,3", "1/2", "...", "?!", "--", "**", "Yahoo!", ":)", ";", "-", "(", "(", "(", "snake_case", "Δσ", "mβж"]),
+        (
+            "что-то 5,3 1/2 ... ?! -- ** Yahoo! :) ;-((( snake_case Δσ mβж",
+            ["что-то", "5,3", "1/2", "...", "?!", "--", "**", "Yahoo!", ":)", ";", "-", "(", "(", "(", "snake_case", "Δσ", "mβж"]
+        ),
         ("Су-27, СИЗО-6 и 2011-2020 гг.", ["Су-27", ",", "СИЗО-6", "и", "2011-2020", "гг", "."]),
         ("ООО «Ромашка» (т. е. «что-то»)", ["ООО", "«", "Ромашка", "»", "(", "т", ".", "е", ".", "«", "что-то", "»", ")"]),
         ("a -b c- d", ["a", "-b", "c-", "d"]),
@@ -157,7 +160,9 @@ enum NERFixtures {
             #expect(worst < 2e-3, "tag scores of \(c.text): max difference \(worst)")
             let tags = CRFDecoder.decode(scores, tagCount: tagCount, transitions: model.transitions)
             #expect(tags == c.tags, "tags of \(c.text)")
-            let spans = tagger.spans(tags, tokens, scalars).map { [NERFixtures.JSONScalar.string($0.type.rawValue), .int($0.start), .int($0.end)] }
+            let spans = tagger.spans(tags, tokens, scalars).map {
+                [NERFixtures.JSONScalar.string($0.type.rawValue), .int($0.start), .int($0.end)]
+            }
             #expect(spans == c.spans, "spans of \(c.text)")
         }
     }
@@ -185,8 +190,11 @@ enum NERFixtures {
         func mention(_ type: EntityType, _ start: Int, _ end: Int) -> EntityMention {
             EntityMention(type: type, text: String(String.UnicodeScalarView(scalars[start..<end])), start: start, end: end)
         }
-        let joined = OrganisationComplements.join([mention(.organization, 0, 12), mention(.organization, 13, 16),
-                                                   mention(.location, 17, 23), mention(.person, 25, 36)], scalars)
+        let joined = OrganisationComplements.join(
+            [
+                mention(.organization, 0, 12), mention(.organization, 13, 16),
+                mention(.location, 17, 23), mention(.person, 25, 36),
+            ], scalars)
         #expect(joined.map(\.text) == ["Пресс-служба МВД России", "России", "Иван Петров"])
         #expect(joined.map(\.type) == [.organization, .location, .person])
     }
@@ -207,13 +215,16 @@ enum NERFixtures {
     @Test func seedArticleMustFacts() throws {
         let stage = try EntitiesStage(modelDirectory: NERFixtures.modelDirectory)
         let text = try String(contentsOfFile: CLIRunner.packageRoot + "/corpus/000_e05233e226880e41.txt", encoding: .utf8)
-        var document = Document(origin: Origin(archive: nil, member: "000_e05233e226880e41.txt"), format: .txt,
-                                sourceBytes: text.utf8.count, encoding: "utf-8", text: text)
+        var document = Document(
+            origin: Origin(archive: nil, member: "000_e05233e226880e41.txt"), format: .txt,
+            sourceBytes: text.utf8.count, encoding: "utf-8", text: text)
         _ = stage.process(&document)
         let found = Set((document.entities ?? []).map { "\($0.type.rawValue) \($0.text)" })
-        let must = ["PER Николаса Мадуро", "PER Хуан Гуайдо", "PER Николас Мадуро", "PER Петр Порошенко", "PER Мадуро",
-                    "PER Гуайдо", "ORG CNN", "ORG Национальная ассамблея Венесуэлы", "ORG Национальной ассамблеи Венесуэлы",
-                    "LOC США", "LOC Венесуэле", "LOC Венесуэлы", "LOC Бразилии", "LOC Колумбии", "LOC Перу", "LOC Каракасе"]
+        let must = [
+            "PER Николаса Мадуро", "PER Хуан Гуайдо", "PER Николас Мадуро", "PER Петр Порошенко", "PER Мадуро",
+            "PER Гуайдо", "ORG CNN", "ORG Национальная ассамблея Венесуэлы", "ORG Национальной ассамблеи Венесуэлы",
+            "LOC США", "LOC Венесуэле", "LOC Венесуэлы", "LOC Бразилии", "LOC Колумбии", "LOC Перу", "LOC Каракасе",
+        ]
         for fact in must { #expect(found.contains(fact), "\(fact)") }
         #expect(found.contains("ORG Госдепе США") || found.contains("ORG Госдепе"))
     }

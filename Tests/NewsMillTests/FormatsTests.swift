@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsMill
 @testable import NewsMillCore
 
@@ -13,7 +14,8 @@ import Testing
         return (document.text, counts.values)
     }
 
-    static let longParagraph = "Мэр города заявил журналистам, что новый мост через реку откроют для машин и пешеходов уже в начале "
+    static let longParagraph =
+        "Мэр города заявил журналистам, что новый мост через реку откроют для машин и пешеходов уже в начале "
         + "осени, а ремонт старой набережной закончат к зиме, если позволит погода и подрядчики не сорвут сроки поставки гранита."
 
     @Test func aCaptionGluedToTheFirstParagraphLosesOnlyTheCaption() {
@@ -89,7 +91,9 @@ import Testing
         var fields = FieldNames()
         fields.html = html
         return DumpFormat(fields: fields, maxRecordBytes: 1 << 20)
-            .decodeJSONLines(RowChunk(origin: Origin(archive: nil, member: "feed.jsonl"), format: .jsonl, header: nil, bytes: Array(jsonl.utf8), firstRow: 1))
+            .decodeJSONLines(
+                RowChunk(
+                    origin: Origin(archive: nil, member: "feed.jsonl"), format: .jsonl, header: nil, bytes: Array(jsonl.utf8), firstRow: 1))
     }
 
     private func document(_ outcome: Outcome?) -> Document? {
@@ -97,7 +101,8 @@ import Testing
         return nil
     }
 
-    static let htmlField = #"<p><strong>москва, 31 янв - риа новости.</strong> Министр встретился с <a href=\"https://example.org/a\" title=\"ссылка\">коллегами</a>.</p>\n<p>Второй&nbsp;абзац &laquo;в кавычках&raquo;.</p><script>var s = \"<p>нет</p>\";</script>"#
+    static let htmlField =
+        #"<p><strong>москва, 31 янв - риа новости.</strong> Министр встретился с <a href=\"https://example.org/a\" title=\"ссылка\">коллегами</a>.</p>\n<p>Второй&nbsp;абзац &laquo;в кавычках&raquo;.</p><script>var s = \"<p>нет</p>\";</script>"#
 
     @Test func htmlInAJSONTextFieldIsExtractedLikeAPage() throws {
         let doc = try #require(document(decode(#"{"title": "Встреча", "text": "\#(Self.htmlField)"}"#).first))
@@ -129,8 +134,10 @@ import Testing
         #expect(!doc.textFromMarkup)
     }
 
-    @Test(arguments: ["<p>Абзац</p>", "строка<br>строка", "строка<br/>", "строка<BR />", "<a href='x'>ссылка</a>",
-                      "текст</div>", "<div class = \"c\">x", "<span\nstyle=\"x\">y"])
+    @Test(arguments: [
+        "<p>Абзац</p>", "строка<br>строка", "строка<br/>", "строка<BR />", "<a href='x'>ссылка</a>",
+        "текст</div>", "<div class = \"c\">x", "<span\nstyle=\"x\">y",
+    ])
     func markupIsFound(text: String) {
         #expect(FieldMarkup.looksLikeHTML(text))
     }
@@ -141,8 +148,12 @@ import Testing
         let plain = #"{"text": "Первая строка\nвторая строка"}"#
         let forced = try #require(document(decode(plain, html: .always).first))
         #expect(forced.text == "Первая строка вторая строка" && forced.textFromMarkup)
-        #expect(try PipelineConfig.parse(yaml: "input: {fields: {html: \"false\"}}\nstages: [normalize]", file: "t.yaml").input.fields.html == .never)
-        #expect(try PipelineConfig.parse(yaml: "input: {fields: {html: true}}\nstages: [normalize]", file: "t.yaml").input.fields.html == .always)
+        #expect(
+            try PipelineConfig.parse(yaml: "input: {fields: {html: \"false\"}}\nstages: [normalize]", file: "t.yaml").input.fields.html
+                == .never)
+        #expect(
+            try PipelineConfig.parse(yaml: "input: {fields: {html: true}}\nstages: [normalize]", file: "t.yaml").input.fields.html
+                == .always)
         #expect(throws: ConfigError.self) {
             try PipelineConfig.parse(yaml: "input: {fields: {html: maybe}}\nstages: [normalize]", file: "t.yaml")
         }
@@ -212,8 +223,9 @@ import Testing
         #expect(DateField.parse("23.01.2019 14:05 (МСК)") == .init(value: "2019-01-23T14:05:00", complete: false))
         #expect(DateField.parse("23.01.2019 14:05") == .init(value: "2019-01-23T14:05:00", complete: true))
         let format = DumpFormat(fields: FieldNames(), maxRecordBytes: 1 << 20)
-        let outcome = format.document(fields: [("text", "Текст"), ("date", "23.01.2019 14:05 (МСК)")],
-                                      origin: Origin(archive: nil, member: "a.csv", row: 1), format: .csv, bytes: 10)
+        let outcome = format.document(
+            fields: [("text", "Текст"), ("date", "23.01.2019 14:05 (МСК)")],
+            origin: Origin(archive: nil, member: "a.csv", row: 1), format: .csv, bytes: 10)
         guard case .document(let doc) = outcome else { Issue.record("expected a document"); return }
         #expect(doc.published == "2019-01-23T14:05:00" && doc.publishedFrom == .field)
         #expect(doc.meta.map(\.value) == ["23.01.2019 14:05 (МСК)"])
@@ -241,8 +253,12 @@ import Testing
         let format = DumpFormat(fields: FieldNames(), maxRecordBytes: 1 << 20)
         let origin = Origin(archive: nil, member: "a.csv", row: 1)
         let url = ("url", Optional("https://lenta.ru/news/2018/12/14/slug/"))
-        guard case .document(let dated) = format.document(fields: [("text", "Т"), url, ("date", "2018-12-15")], origin: origin, format: .csv, bytes: 1),
-              case .document(let undated) = format.document(fields: [("text", "Т"), url, ("date", "вчера")], origin: origin, format: .csv, bytes: 1) else {
+        guard
+            case .document(let dated) = format.document(
+                fields: [("text", "Т"), url, ("date", "2018-12-15")], origin: origin, format: .csv, bytes: 1),
+            case .document(let undated) = format.document(
+                fields: [("text", "Т"), url, ("date", "вчера")], origin: origin, format: .csv, bytes: 1)
+        else {
             Issue.record("expected documents"); return
         }
         #expect(dated.published == "2018-12-15" && dated.publishedFrom == .field)
@@ -251,8 +267,11 @@ import Testing
     }
 
     @Test func htmlMembersSayTheirDateComesFromThePage() {
-        let member = RawMember(origin: Origin(archive: nil, member: "a.html"), format: .html,
-                               bytes: Array(#"<html><head><meta property="article:published_time" content="2024-04-12T10:30:00+03:00"></head><body><p>Текст.</p></body></html>"#.utf8))
+        let member = RawMember(
+            origin: Origin(archive: nil, member: "a.html"), format: .html,
+            bytes: Array(
+                #"<html><head><meta property="article:published_time" content="2024-04-12T10:30:00+03:00"></head><body><p>Текст.</p></body></html>"#
+                    .utf8))
         guard case .document(let doc) = HTMLFormat.decode(member) else { Issue.record("expected a document"); return }
         #expect(doc.published == "2024-04-12T10:30:00+03:00" && doc.publishedFrom == .html)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsMill
 @testable import NewsMillCore
 
@@ -31,11 +32,14 @@ import Testing
         }
     }
 
-    @Test(arguments: [("a&#0;b", "a\u{FFFD}b"), ("Цена&nbsp;100 руб.", "Цена 100 руб."), ("пере&shy;нос", "перенос"),
-                      ("1941&#150;1945", "1941–1945"), ("строка&#10;&#10;  вторая", "строка\nвторая"), ("&#xD800;", "\u{FFFD}")])
+    @Test(arguments: [
+        ("a&#0;b", "a\u{FFFD}b"), ("Цена&nbsp;100 руб.", "Цена 100 руб."), ("пере&shy;нос", "перенос"),
+        ("1941&#150;1945", "1941–1945"), ("строка&#10;&#10;  вторая", "строка\nвторая"), ("&#xD800;", "\u{FFFD}"),
+    ])
     func entitiesAreCleanedLikeTheCharactersTheyStandFor(text: String, expected: String) {
-        var document = Document(origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8", text: text,
-                                title: text)
+        var document = Document(
+            origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8", text: text,
+            title: text)
         _ = NormalizeStage().process(&document)
         #expect(document.text == expected)
         #expect(document.title == expected.replacingOccurrences(of: "\n", with: " "))

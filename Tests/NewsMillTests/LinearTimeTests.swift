@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsMill
 @testable import NewsMillCore
 
@@ -61,12 +62,16 @@ import Testing
                 let reader = AttributionReader(tokens: tokens, entities: QuoteEntities())
                 for k in 0..<tokens.count {
                     for limit in 0...tokens.count {
-                        #expect(reader.quoteGroupEnd(k, limit: limit) == scannedGroupEnd(tokens, reader, k, limit: limit), "\(text) \(k) \(limit)")
+                        #expect(
+                            reader.quoteGroupEnd(k, limit: limit) == scannedGroupEnd(tokens, reader, k, limit: limit),
+                            "\(text) \(k) \(limit)")
                     }
                     let mark = tokens[k].mark
                     guard mark == .closeQuote || (mark == .eitherQuote && !reader.opens(k)) else { continue }
                     for limit in 0...k {
-                        #expect(reader.quoteGroupStart(k, limit: limit) == scannedGroupStart(tokens, reader, k, limit: limit), "\(text) \(k) \(limit)")
+                        #expect(
+                            reader.quoteGroupStart(k, limit: limit) == scannedGroupStart(tokens, reader, k, limit: limit),
+                            "\(text) \(k) \(limit)")
                     }
                 }
             }
@@ -93,14 +98,17 @@ import Testing
 
     @Test(.timeLimit(.minutes(1))) func deeplyNestedElementsKeepTheirText() {
         let n = 150_000
-        let html = "<body>" + String(repeating: "<div>", count: n) + "Глубоко вложенный текст." + String(repeating: "</div>", count: n)
+        let html =
+            "<body>" + String(repeating: "<div>", count: n) + "Глубоко вложенный текст." + String(repeating: "</div>", count: n)
             + "<p>Второй абзац.</p></body>"
         #expect(HTMLText.extract(html).paragraphs == ["Глубоко вложенный текст.", "Второй абзац."])
     }
 
     @Test(.timeLimit(.minutes(1))) func strayClosingTagsUnderDeepNesting() {
         // Each </span> looked through every open <div> for a <span> that is not there.
-        let html = "<body>" + String(repeating: "<div>", count: 100_000) + "<p>Текст.</p>" + String(repeating: "</span>", count: 100_000) + "</body>"
+        let html =
+            "<body>" + String(repeating: "<div>", count: 100_000) + "<p>Текст.</p>" + String(repeating: "</span>", count: 100_000)
+            + "</body>"
         #expect(HTMLText.extract(html).paragraphs == ["Текст."])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsMill
 @testable import NewsMillCore
 
@@ -101,7 +102,10 @@ import Testing
         #expect(Self.reason(Articles.english) == nil)
         // Markdown headings, tab-indented paragraphs, a table inside the text, numbered lines.
         #expect(Self.reason("# Ливни в Твери\nСильный дождь затопил улицы.\n") == nil)
-        #expect(Self.reason("\tСильный дождь затопил улицы.\n\tДвижение было затруднено.\n\tСиноптики обещают солнце.\n\tВода ушла.\n\tКонец.\n") == nil)
+        #expect(
+            Self.reason(
+                "\tСильный дождь затопил улицы.\n\tДвижение было затруднено.\n\tСиноптики обещают солнце.\n\tВода ушла.\n\tКонец.\n") == nil
+        )
         #expect(Self.reason("Итоги матча:\nкоманда\tочки\tголы\nСпартак\t3\t2\nЗенит\t0\t1\nЦСКА\t1\t1\n") == nil)
         #expect(Self.reason("1\tВведение\n2\tОсновная часть текста, в которой говорится о важном\n") == nil, "too few lines to tell")
         // One line of running text in the window keeps the member an article.
@@ -127,20 +131,22 @@ import Testing
 
     /// A Taiga-like archive: texts, their CoNLL-U copies, a metadata table stored after the texts.
     static func taiga(in dir: TempDir, name: String = "taiga.tar.gz", metadata: String? = nil) throws -> String {
-        let table = metadata ?? """
-            textid\tdate\ttextname\turl\tauthor
-            1\t2017-03-05\tЛивни затопили улицы Твери\thttps://example.org/news/1\tИ. Петров
-            2\t05.03.2017\tМост через Трубеж\thttps://example.org/news/2\t
+        let table =
+            metadata ?? """
+                textid\tdate\ttextname\turl\tauthor
+                1\t2017-03-05\tЛивни затопили улицы Твери\thttps://example.org/news/1\tИ. Петров
+                2\t05.03.2017\tМост через Трубеж\thttps://example.org/news/2\t
 
-            """
+                """
         let path = dir.file(name)
-        try ArchiveBuilder.write([
-            .init("Source/texts/1.txt", Articles.rain),
-            .init("Source/texts/2.txt", Articles.bridge),
-            .init("Source/texts/3.txt", Articles.library),
-            .init("Source/tagged_texts/1.txt", ArticleSnifferTests.conllu),
-            .init("Source/newmetadata.csv", table),
-        ], format: .tarGz, to: path)
+        try ArchiveBuilder.write(
+            [
+                .init("Source/texts/1.txt", Articles.rain),
+                .init("Source/texts/2.txt", Articles.bridge),
+                .init("Source/texts/3.txt", Articles.library),
+                .init("Source/tagged_texts/1.txt", ArticleSnifferTests.conllu),
+                .init("Source/newmetadata.csv", table),
+            ], format: .tarGz, to: path)
         return path
     }
 
@@ -190,15 +196,17 @@ import Testing
 
     @Test func badMetadataRowsAreRejectedWithTheirRow() throws {
         let dir = TempDir()
-        let archive = try Self.taiga(in: dir, metadata: """
-            textid,textname,date
-            1,Ливни затопили улицы Твери,2017-03-05
-            2,"Мост, которого ждали",not a date
-            ,Без ключа,2017-03-06
-            1,Повтор ключа,2017-03-07
-            3,лишнее,поле,здесь
+        let archive = try Self.taiga(
+            in: dir,
+            metadata: """
+                textid,textname,date
+                1,Ливни затопили улицы Твери,2017-03-05
+                2,"Мост, которого ждали",not a date
+                ,Без ключа,2017-03-06
+                1,Повтор ключа,2017-03-07
+                3,лишнее,поле,здесь
 
-            """)
+                """)
         let out = try EngineTests.run([archive], in: dir, yaml: Self.metadataYAML)
         #expect(out.report.rejectsByCode == ["csv_invalid": 3])
         let rows = out.rejects.compactMap { $0["row"] as? Int }
@@ -220,10 +228,12 @@ import Testing
         #expect((reject["message"] as? String)?.contains("looked for: textid, id, file, filename") == true)
         #expect(out.report.read.metadataUnmatched == 3)
         // Keyed by file name instead: the configured key column names "1.txt".
-        let keyed = try EngineTests.run([archive], in: dir, yaml: """
-            input: {metadata: {path: "**/newmetadata.csv", key: name}}
-            stages: [normalize]
-            """, output: "out2")
+        let keyed = try EngineTests.run(
+            [archive], in: dir,
+            yaml: """
+                input: {metadata: {path: "**/newmetadata.csv", key: name}}
+                stages: [normalize]
+                """, output: "out2")
         #expect(keyed.record(member: "Source/texts/1.txt")?["title"] as? String == "Ливни")
         #expect(keyed.report.read.metadataJoined == 1)
     }
@@ -233,10 +243,12 @@ import Testing
         try dir.write("in/b/texts/7.txt", Articles.rain)
         try dir.write("in/b/meta.csv", "id;title;url\n7;Ливни в Твери;https://example.org/7\n")
         try dir.write("in/a/texts/7.txt", Articles.bridge)
-        let out = try EngineTests.run([dir.file("in")], in: dir, yaml: """
-            input: {metadata: {path: "*/meta.csv"}}
-            stages: [normalize]
-            """)
+        let out = try EngineTests.run(
+            [dir.file("in")], in: dir,
+            yaml: """
+                input: {metadata: {path: "*/meta.csv"}}
+                stages: [normalize]
+                """)
         #expect(out.record(member: dir.file("in/b/texts/7.txt"))?["url"] as? String == "https://example.org/7")
         // The table of b/ does not reach a/: the same key there stays unjoined.
         #expect(out.record(member: dir.file("in/a/texts/7.txt"))?["url"] as? String == nil)
@@ -248,32 +260,40 @@ import Testing
     @Test func includeExcludeOverArchiveMembersNestedArchivesAndFolders() throws {
         let dir = TempDir()
         try dir.makeFolder("in")
-        let nested = try ArchiveBuilder.bytes([.init("texts/9.txt", Articles.english), .init("notes/todo.txt", Articles.library)], format: .tar)
-        try ArchiveBuilder.write([
-            .init("Source/texts/1.txt", Articles.rain),
-            .init("Source/tagged_texts/1.txt", Articles.bridge),
-            .init("Source/readme.txt", Articles.library),
-            .init("more/extra.tar", bytes: nested),
-            .init("feeds/day.jsonl.gz", bytes: try ArchiveBuilder.bytes([.init("day.jsonl", "{\"text\": \"Короткая заметка о погоде.\"}\n")], format: .rawGzip)),
-        ], format: .zip, to: dir.file("in/mix.zip"))
+        let nested = try ArchiveBuilder.bytes(
+            [.init("texts/9.txt", Articles.english), .init("notes/todo.txt", Articles.library)], format: .tar)
+        try ArchiveBuilder.write(
+            [
+                .init("Source/texts/1.txt", Articles.rain),
+                .init("Source/tagged_texts/1.txt", Articles.bridge),
+                .init("Source/readme.txt", Articles.library),
+                .init("more/extra.tar", bytes: nested),
+                .init(
+                    "feeds/day.jsonl.gz",
+                    bytes: try ArchiveBuilder.bytes([.init("day.jsonl", "{\"text\": \"Короткая заметка о погоде.\"}\n")], format: .rawGzip)),
+            ], format: .zip, to: dir.file("in/mix.zip"))
         try dir.write("in/texts/local.txt", Articles.bridge)
         try dir.write("in/other/skip.txt", Articles.bridge)
 
-        let out = try EngineTests.run([dir.file("in")], in: dir, yaml: """
-            input:
-              include: ["**/texts/*.txt", "**/*.jsonl"]
-              exclude: ["**/tagged_texts/**"]
-            stages: [normalize]
-            """)
+        let out = try EngineTests.run(
+            [dir.file("in")], in: dir,
+            yaml: """
+                input:
+                  include: ["**/texts/*.txt", "**/*.jsonl"]
+                  exclude: ["**/tagged_texts/**"]
+                stages: [normalize]
+                """)
         let members = Set(out.records.compactMap { ($0["source"] as? [String: Any])?["member"] as? String })
         // Nested members match by their own path in their archive; archives are always descended.
         #expect(members == ["Source/texts/1.txt", "texts/9.txt", "day.jsonl", dir.file("in/texts/local.txt")])
         #expect(out.report.read.skipped == ["excluded": 1, "not_included": 3])
 
-        let noNested = try EngineTests.run([dir.file("in")], in: dir, yaml: """
-            input: {exclude: ["**/*.tar", "other/**"]}
-            stages: [normalize]
-            """, output: "out2")
+        let noNested = try EngineTests.run(
+            [dir.file("in")], in: dir,
+            yaml: """
+                input: {exclude: ["**/*.tar", "other/**"]}
+                stages: [normalize]
+                """, output: "out2")
         #expect(noNested.report.read.skipped == ["excluded": 2])
         #expect(noNested.record(member: "texts/9.txt") == nil)
         #expect(noNested.record(member: "Source/tagged_texts/1.txt") != nil)
@@ -282,21 +302,27 @@ import Testing
 
     @Test func dotSlashMemberNamesJoinAndMatchLikeTheOthers() throws {
         let dir = TempDir()
-        try ArchiveBuilder.write([.init("./texts/1.txt", Articles.rain), .init("./texts/2.txt", Articles.bridge),
-                                  .init("./newmetadata.csv", "textid,textname\n1,Ливни в Твери\n")], format: .tar, to: dir.file("dot.tar"))
-        let out = try EngineTests.run([dir.file("dot.tar")], in: dir, yaml: """
-            input:
-              exclude: ["texts/2.txt"]
-              metadata: {path: "newmetadata.csv", fields: {title: [textname]}}
-            stages: [normalize]
-            """)
+        try ArchiveBuilder.write(
+            [
+                .init("./texts/1.txt", Articles.rain), .init("./texts/2.txt", Articles.bridge),
+                .init("./newmetadata.csv", "textid,textname\n1,Ливни в Твери\n"),
+            ], format: .tar, to: dir.file("dot.tar"))
+        let out = try EngineTests.run(
+            [dir.file("dot.tar")], in: dir,
+            yaml: """
+                input:
+                  exclude: ["texts/2.txt"]
+                  metadata: {path: "newmetadata.csv", fields: {title: [textname]}}
+                stages: [normalize]
+                """)
         #expect(out.record(member: "./texts/1.txt")?["title"] as? String == "Ливни в Твери")
         #expect(out.report.read.skipped == ["excluded": 1, "metadata": 1])
     }
 
     @Test func aTableInANestedArchiveIsCountedAsNotJoined() throws {
         let dir = TempDir()
-        let inner = try ArchiveBuilder.bytes([.init("texts/1.txt", Articles.rain), .init("newmetadata.csv", "textid,title\n1,Ливни\n")], format: .tar)
+        let inner = try ArchiveBuilder.bytes(
+            [.init("texts/1.txt", Articles.rain), .init("newmetadata.csv", "textid,title\n1,Ливни\n")], format: .tar)
         try ArchiveBuilder.write([.init("inner.tar", bytes: inner)], format: .tar, to: dir.file("outer.tar"))
         let out = try EngineTests.run([dir.file("outer.tar")], in: dir, yaml: Self.metadataYAML)
         #expect(out.report.read.skipped == ["metadata_not_joined": 1])
@@ -305,7 +331,9 @@ import Testing
     }
 
     @Test func configRefusesBadGlobsAndMetadataWithoutPath() {
-        #expect(throws: ConfigError.self) { try PipelineConfig.parse(yaml: "input: {include: ['texts/[0-9']}\nstages: [normalize]", file: "t.yaml") }
+        #expect(throws: ConfigError.self) {
+            try PipelineConfig.parse(yaml: "input: {include: ['texts/[0-9']}\nstages: [normalize]", file: "t.yaml")
+        }
         do {
             _ = try PipelineConfig.parse(yaml: "input:\n  exclude: ['a\\']\nstages: [normalize]", file: "t.yaml")
             Issue.record("a pattern ending in a lone backslash was accepted")
@@ -313,15 +341,23 @@ import Testing
             #expect(error.description.contains("input.exclude"))
             #expect(error.description.contains("lone"))
         }
-        #expect(throws: ConfigError.self) { try PipelineConfig.parse(yaml: "input: {metadata: {key: textid}}\nstages: [normalize]", file: "t.yaml") }
-        #expect(throws: ConfigError.self) { try PipelineConfig.parse(yaml: "input: {metadata: {path: x.csv, colour: red}}\nstages: [normalize]", file: "t.yaml") }
-        #expect(throws: Never.self) { try PipelineConfig.parse(yaml: "input: {include: [], exclude: ['**/*.jpg']}\nstages: [normalize]", file: "t.yaml") }
+        #expect(throws: ConfigError.self) {
+            try PipelineConfig.parse(yaml: "input: {metadata: {key: textid}}\nstages: [normalize]", file: "t.yaml")
+        }
+        #expect(throws: ConfigError.self) {
+            try PipelineConfig.parse(yaml: "input: {metadata: {path: x.csv, colour: red}}\nstages: [normalize]", file: "t.yaml")
+        }
+        #expect(throws: Never.self) {
+            try PipelineConfig.parse(yaml: "input: {include: [], exclude: ['**/*.jpg']}\nstages: [normalize]", file: "t.yaml")
+        }
     }
 
     @Test func inspectShowsEveryDecision() throws {
         let dir = TempDir()
         let archive = try Self.taiga(in: dir)
-        try dir.write("p.yaml", """
+        try dir.write(
+            "p.yaml",
+            """
             input:
               exclude: ["**/3.txt"]
               metadata: {path: "**/newmetadata.csv"}
@@ -330,7 +366,8 @@ import Testing
         let result = try CLIRunner.run(["inspect", archive, "--pipeline", dir.file("p.yaml")])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
-        let byPath = Dictionary(lines.dropFirst().map { ($0[3].replacingOccurrences(of: "\(archive)!/", with: ""), $0) }, uniquingKeysWith: { a, _ in a })
+        let byPath = Dictionary(
+            lines.dropFirst().map { ($0[3].replacingOccurrences(of: "\(archive)!/", with: ""), $0) }, uniquingKeysWith: { a, _ in a })
         #expect(byPath["Source/texts/1.txt"]?[0] == "txt")
         #expect(byPath["Source/texts/1.txt"]?.last == "metadata row joined")
         #expect(byPath["Source/texts/3.txt"]?[0] == "skip:excluded")

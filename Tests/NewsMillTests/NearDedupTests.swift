@@ -1,15 +1,18 @@
 import Foundation
 import Testing
+
 @testable import NewsMill
 @testable import NewsMillCore
 
 /// Articles made for these tests: paragraphs of pseudo-random Russian words from a seed, so that
 /// reprints with known edits can be built and their Jaccard similarity is predictable.
 enum Reprints {
-    static let vocabulary = ("власти города сообщили что новый мост через реку откроют осенью после ремонта дороги "
+    static let vocabulary =
+        ("власти города сообщили что новый мост через реку откроют осенью после ремонта дороги "
         + "жители района давно ждали решения проблемы по словам мэра работы идут по графику а стоимость проекта "
         + "составит миллиард рублей эксперты считают что движение станет свободнее однако часть водителей "
-        + "недовольна ограничениями во время стройки в администрации обещали открыть объезд уже в следующем месяце").split(separator: " ").map(String.init)
+        + "недовольна ограничениями во время стройки в администрации обещали открыть объезд уже в следующем месяце").split(separator: " ")
+        .map(String.init)
 
     static func article(seed: UInt64, paragraphs: Int = 6, words: Int = 40) -> [String] {
         var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
@@ -72,7 +75,7 @@ private extension String {
     func binsAgreeAsOftenAsTheSetsOverlap(jaccard: Double) {
         // J = c / (4000 - c)  =>  c = 4000 J / (1 + J)
         let common = Int((4000 * jaccard / (1 + jaccard)).rounded())
-        let minHash = MinHash(bands: 64, rows: 8)   // 512 bins
+        let minHash = MinHash(bands: 64, rows: 8)  // 512 bins
         var agree = 0, total = 0
         for seed in 0..<8 as Range<UInt32> {
             let (a, b) = Self.pair(common: common, seed: seed &* 7_919)
@@ -110,8 +113,9 @@ private extension String {
     /// Runs exact and near dedup over texts in order, through the engine.
     private func run(_ texts: [(String, String)], threshold: Double = 0.8, bands: Int = 16, rows: Int = 4) throws -> [Document] {
         let sink = ArraySink()
-        _ = try Engine.run(stages: [ExactDedupStage(), NearDedupStage(threshold: threshold, bands: bands, rows: rows)],
-                           source: ArraySource(texts.map { document($0, $1) }), sink: sink, jobs: 2)
+        _ = try Engine.run(
+            stages: [ExactDedupStage(), NearDedupStage(threshold: threshold, bands: bands, rows: rows)],
+            source: ArraySource(texts.map { document($0, $1) }), sink: sink, jobs: 2)
         return sink.documents
     }
 
@@ -130,8 +134,9 @@ private extension String {
         #expect(docs[1].dedup?.status == .near)
         #expect(docs[1].dedup?.of == docs[0].id)
         #expect(docs[1].dedup?.similarity == (jClose * 10_000).rounded() / 10_000)
-        #expect(docs[2].dedup?.status == .unique || docs[2].dedup?.of == docs[1].id,
-                "c is below the threshold to a; it may only be linked to b if it is close enough to b")
+        #expect(
+            docs[2].dedup?.status == .unique || docs[2].dedup?.of == docs[1].id,
+            "c is below the threshold to a; it may only be linked to b if it is close enough to b")
         let cToB = Reprints.jaccard(Reprints.text(close), Reprints.text(far))
         #expect((docs[2].dedup?.status == .near) == (cToB >= 0.8))
     }
@@ -146,8 +151,10 @@ private extension String {
         c[0] = Reprints.article(seed: 52, paragraphs: 1)[0]
         #expect(Reprints.jaccard(Reprints.text(a), Reprints.text(c)) < 0.8)
         #expect(Reprints.jaccard(Reprints.text(b), Reprints.text(c)) >= 0.8)
-        let docs = try run([("1.txt", Reprints.text(a)), ("2.txt", Reprints.text(b)), ("3.txt", Reprints.text(c)),
-                        ("4.txt", Reprints.text(a))])
+        let docs = try run([
+            ("1.txt", Reprints.text(a)), ("2.txt", Reprints.text(b)), ("3.txt", Reprints.text(c)),
+            ("4.txt", Reprints.text(a)),
+        ])
         #expect(docs.map { $0.dedup!.cluster } == Array(repeating: docs[0].id, count: 4))
         #expect(docs[2].dedup?.of == docs[1].id)
         #expect(docs[3].dedup?.status == .exact)
@@ -160,8 +167,9 @@ private extension String {
         let z = Array(x[0..<5]) + Array(y[0..<5])
         #expect(Reprints.jaccard(Reprints.text(x), Reprints.text(y)) < 0.05)
         #expect(Reprints.jaccard(Reprints.text(x), Reprints.text(z)) > 0.3)
-        let docs = try run([("x.txt", Reprints.text(x)), ("y.txt", Reprints.text(y)), ("z.txt", Reprints.text(z))],
-                       threshold: 0.3, bands: 32, rows: 1)
+        let docs = try run(
+            [("x.txt", Reprints.text(x)), ("y.txt", Reprints.text(y)), ("z.txt", Reprints.text(z))],
+            threshold: 0.3, bands: 32, rows: 1)
         #expect(docs[0].dedup?.status == .unique && docs[1].dedup?.status == .unique)
         #expect(docs[2].dedup?.status == .near)
         #expect(docs[2].dedup?.cluster == docs[0].id)
@@ -201,7 +209,9 @@ private extension String {
         try Self.writeCorpus(dir, folder: "in", stories: 0..<40)
         try dir.write("near.yaml", Self.pipeline)
         for jobs in ["1", "4"] {
-            let result = try CLIRunner.run(["run", dir.file("in"), "-o", dir.file("out\(jobs)"), "-q", "-j", jobs, "--pipeline", dir.file("near.yaml")])
+            let result = try CLIRunner.run([
+                "run", dir.file("in"), "-o", dir.file("out\(jobs)"), "-q", "-j", jobs, "--pipeline", dir.file("near.yaml"),
+            ])
             #expect(result.status == 0, "\(result.stderr)")
         }
         #expect(try dir.read("out1/part-00000.jsonl") == dir.read("out4/part-00000.jsonl"))
@@ -228,7 +238,9 @@ private extension String {
     @Test func aSecondRunLinksReprintsToTheFirstRunsDocuments() throws {
         let dir = TempDir()
         // Night 1: the originals of stories 0..<20. Night 2: their reprints and 10 new stories.
-        for story: UInt64 in 0..<20 { try dir.write("night1/s\(story)-0.txt", Reprints.text(Reprints.article(seed: story, paragraphs: 10))) }
+        for story: UInt64 in 0..<20 {
+            try dir.write("night1/s\(story)-0.txt", Reprints.text(Reprints.article(seed: story, paragraphs: 10)))
+        }
         try Self.writeCorpus(dir, folder: "all", stories: 0..<30)
         for story: UInt64 in 0..<30 {
             for variant in 0...2 where story >= 20 || variant > 0 {
@@ -238,9 +250,13 @@ private extension String {
         }
         try dir.write("near.yaml", Self.pipeline)
         let state = dir.file("state")
-        let first = try CLIRunner.run(["run", dir.file("night1"), "-o", dir.file("out1"), "-q", "--state", state, "--pipeline", dir.file("near.yaml")])
+        let first = try CLIRunner.run([
+            "run", dir.file("night1"), "-o", dir.file("out1"), "-q", "--state", state, "--pipeline", dir.file("near.yaml"),
+        ])
         #expect(first.status == 0, "\(first.stderr)")
-        let second = try CLIRunner.run(["run", dir.file("night2"), "-o", dir.file("out2"), "-q", "--state", state, "--pipeline", dir.file("near.yaml")])
+        let second = try CLIRunner.run([
+            "run", dir.file("night2"), "-o", dir.file("out2"), "-q", "--state", state, "--pipeline", dir.file("near.yaml"),
+        ])
         #expect(second.status == 0, "\(second.stderr)")
         let night1 = Dictionary(uniqueKeysWithValues: try records(dir, "out1").map { (member($0), $0["id"] as! String) })
         for record in try records(dir, "out2") {
@@ -265,7 +281,9 @@ private extension String {
         try Self.writeCorpus(dir, folder: "b", stories: 10..<20)
         try dir.write("near.yaml", Self.pipeline)
         let run = { (input: String, out: String, state: String) throws -> CLIRunner.Result in
-            try CLIRunner.run(["run", dir.file(input), "-o", dir.file(out), "-q", "--state", dir.file(state), "--pipeline", dir.file("near.yaml")])
+            try CLIRunner.run([
+                "run", dir.file(input), "-o", dir.file(out), "-q", "--state", dir.file(state), "--pipeline", dir.file("near.yaml"),
+            ])
         }
         #expect(try run("a", "clean-a", "clean").status == 0)
         #expect(try run("b", "clean-b", "clean").status == 0)

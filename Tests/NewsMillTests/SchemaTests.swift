@@ -70,45 +70,60 @@ import Testing
     }
 
     static let badRecords: [BadRecord] = [
-        BadRecord(name: "missing id", replace: #""id":"aaa7556d5b5874f92b5c5352","#, with: "",
-                  path: #"$: missing required property "id""#),
-        BadRecord(name: "missing source.format", replace: #""format":"txt","#, with: "",
-                  path: #"$.source: missing required property "format""#),
+        BadRecord(
+            name: "missing id", replace: #""id":"aaa7556d5b5874f92b5c5352","#, with: "",
+            path: #"$: missing required property "id""#),
+        BadRecord(
+            name: "missing source.format", replace: #""format":"txt","#, with: "",
+            path: #"$.source: missing required property "format""#),
         BadRecord(name: "row is a string", replace: #""row":null"#, with: #""row":"3""#, path: "$.source.row"),
         BadRecord(name: "row is zero", replace: #""row":null"#, with: #""row":0"#, path: "$.source.row"),
         BadRecord(name: "bytes is fractional", replace: #""bytes":3934"#, with: #""bytes":39.5"#, path: "$.source.bytes"),
-        BadRecord(name: "title is a number", replace: #""title":"Военные обратились к США""#, with: #""title":7"#,
-                  path: "$.title"),
-        BadRecord(name: "text is empty", replace: #""text":"Военные обратились к властям США.\n- Нам нужна поддержка, - заявил военный.""#,
-                  with: #""text":"""#, path: "$.text"),
+        BadRecord(
+            name: "title is a number", replace: #""title":"Военные обратились к США""#, with: #""title":7"#,
+            path: "$.title"),
+        BadRecord(
+            name: "text is empty", replace: #""text":"Военные обратились к властям США.\n- Нам нужна поддержка, - заявил военный.""#,
+            with: #""text":"""#, path: "$.text"),
         BadRecord(name: "schema version", replace: #""schema":1"#, with: #""schema":2"#, path: "$.schema"),
         BadRecord(name: "schema is boolean", replace: #""schema":1"#, with: #""schema":true"#, path: "$.schema"),
-        BadRecord(name: "unknown top-level key", replace: #""lang":"ru","#, with: #""lang":"ru","language":"ru","#,
-                  path: "$.language: property not allowed"),
-        BadRecord(name: "unknown key in source", replace: #""encoding":"utf-8""#, with: #""encoding":"utf-8","path":"x""#,
-                  path: "$.source.path: property not allowed"),
-        BadRecord(name: "unknown key in stats", replace: #""paragraphs":2"#, with: #""paragraphs":2,"lines":2"#,
-                  path: "$.stats.lines: property not allowed"),
+        BadRecord(
+            name: "unknown top-level key", replace: #""lang":"ru","#, with: #""lang":"ru","language":"ru","#,
+            path: "$.language: property not allowed"),
+        BadRecord(
+            name: "unknown key in source", replace: #""encoding":"utf-8""#, with: #""encoding":"utf-8","path":"x""#,
+            path: "$.source.path: property not allowed"),
+        BadRecord(
+            name: "unknown key in stats", replace: #""paragraphs":2"#, with: #""paragraphs":2,"lines":2"#,
+            path: "$.stats.lines: property not allowed"),
         BadRecord(name: "bad format enum", replace: #""format":"txt""#, with: #""format":"pdf""#, path: "$.source.format"),
-        BadRecord(name: "bad dedup status", replace: #""status":"exact""#, with: #""status":"duplicate""#,
-                  path: "$.dedup.status"),
+        BadRecord(
+            name: "bad dedup status", replace: #""status":"exact""#, with: #""status":"duplicate""#,
+            path: "$.dedup.status"),
         BadRecord(name: "bad entity type", replace: #""type":"LOC""#, with: #""type":"PERSON""#, path: "$.entities[0].type"),
-        BadRecord(name: "uppercase id", replace: #""id":"aaa7556d5b5874f92b5c5352""#, with: #""id":"AAA7556D5B5874F92B5C5352""#,
-                  path: "$.id"),
-        BadRecord(name: "short hash", replace: #""hash":"f31cc634e258dc9290cda771c6353687""#, with: #""hash":"f31cc634""#,
-                  path: "$.dedup.hash"),
-        BadRecord(name: "similarity above 1", replace: #""similarity":1.0"#, with: #""similarity":1.5"#,
-                  path: "$.dedup.similarity"),
-        BadRecord(name: "published not ISO", replace: #""published":"2019-01-23""#, with: #""published":"23.01.2019""#,
-                  path: "$.published"),
-        BadRecord(name: "meta value not a string", replace: #""topic":"Мир""#, with: #""topic":["Мир"]"#,
-                  path: "$.meta.topic"),
+        BadRecord(
+            name: "uppercase id", replace: #""id":"aaa7556d5b5874f92b5c5352""#, with: #""id":"AAA7556D5B5874F92B5C5352""#,
+            path: "$.id"),
+        BadRecord(
+            name: "short hash", replace: #""hash":"f31cc634e258dc9290cda771c6353687""#, with: #""hash":"f31cc634""#,
+            path: "$.dedup.hash"),
+        BadRecord(
+            name: "similarity above 1", replace: #""similarity":1.0"#, with: #""similarity":1.5"#,
+            path: "$.dedup.similarity"),
+        BadRecord(
+            name: "published not ISO", replace: #""published":"2019-01-23""#, with: #""published":"23.01.2019""#,
+            path: "$.published"),
+        BadRecord(
+            name: "meta value not a string", replace: #""topic":"Мир""#, with: #""topic":["Мир"]"#,
+            path: "$.meta.topic"),
         BadRecord(name: "negative offset", replace: #""start":29"#, with: #""start":-1"#, path: "$.entities[0].start"),
-        BadRecord(name: "unknown key in quote", replace: #""verb":"заявил""#, with: #""verb":"заявил","who":1"#,
-                  path: "$.quotes[0].who: property not allowed"),
+        BadRecord(
+            name: "unknown key in quote", replace: #""verb":"заявил""#, with: #""verb":"заявил","who":1"#,
+            path: "$.quotes[0].who: property not allowed"),
         BadRecord(name: "bad quote form", replace: #""form":"dash""#, with: #""form":"speech""#, path: "$.quotes[0].form"),
-        BadRecord(name: "number value is a string", replace: #""value":16"#, with: #""value":"16""#,
-                  path: "$.numbers[0].value"),
+        BadRecord(
+            name: "number value is a string", replace: #""value":16"#, with: #""value":"16""#,
+            path: "$.numbers[0].value"),
     ]
 
     @Test(arguments: badRecords)
@@ -124,14 +139,16 @@ import Testing
     @Test func rejectsRecordThatIsNotAnObject() throws {
         let validator = try Self.recordValidator()
         #expect(validator.validate(json: "[1,2]") == ["$: expected object, got array"])
-        #expect(validator.validate(json: "{\"schema\":1,") .count == 1)
+        #expect(validator.validate(json: "{\"schema\":1,").count == 1)
     }
 
     @Test func rejectSchemaAcceptsAndRejects() throws {
         let validator = try Self.rejectValidator()
         let good = #"{"archive":"corpus/a.zip","member":"dumps/feed.jsonl","row":4,"code":"json_invalid","message":"invalid JSON"}"#
         #expect(validator.validate(json: good) == [])
-        #expect(validator.validate(json: #"{"archive":null,"member":"corpus/x","row":null,"code":"input_missing","message":"no such file"}"#) == [])
+        #expect(
+            validator.validate(json: #"{"archive":null,"member":"corpus/x","row":null,"code":"input_missing","message":"no such file"}"#)
+                == [])
         let badCode = validator.validate(json: good.replacingOccurrences(of: "json_invalid", with: "bad_json"))
         #expect(badCode.contains { $0.hasPrefix("$.code:") })
         let extra = validator.validate(json: good.replacingOccurrences(of: #""row":4"#, with: #""row":4,"line":4"#))
@@ -143,16 +160,18 @@ import Testing
     // MARK: - The validator itself, on a tiny schema
 
     @Test func validatorKeywords() throws {
-        let schema = try #require(try Self.parse("""
-            {"type":"object","properties":{
-               "n":{"type":["integer","null"],"minimum":1,"maximum":3},
-               "c":{"const":"x"},
-               "list":{"type":"array","items":{"$ref":"#/$defs/word"}},
-               "open":{"type":"object","additionalProperties":{"type":"boolean"}},
-               "flag":{"type":"boolean"}},
-             "required":["n"],"additionalProperties":false,
-             "$defs":{"word":{"type":"string","minLength":2,"pattern":"^[a-zа-я]+$"}}}
-            """) as? [String: Any])
+        let schema = try #require(
+            try Self.parse(
+                """
+                {"type":"object","properties":{
+                   "n":{"type":["integer","null"],"minimum":1,"maximum":3},
+                   "c":{"const":"x"},
+                   "list":{"type":"array","items":{"$ref":"#/$defs/word"}},
+                   "open":{"type":"object","additionalProperties":{"type":"boolean"}},
+                   "flag":{"type":"boolean"}},
+                 "required":["n"],"additionalProperties":false,
+                 "$defs":{"word":{"type":"string","minLength":2,"pattern":"^[a-zа-я]+$"}}}
+                """) as? [String: Any])
         let validator = try SchemaValidator(schema: schema)
         #expect(validator.validate(try Self.parse(#"{"n":null}"#)) == [])
         #expect(validator.validate(try Self.parse(#"{"n":2.0,"c":"x","list":["ab","юг"],"open":{"a b":true},"flag":false}"#)) == [])
@@ -161,11 +180,12 @@ import Testing
         #expect(validator.validate(try Self.parse(#"{"n":0}"#)) == ["$.n: 0 is less than the minimum 1"])
         #expect(validator.validate(try Self.parse(#"{"n":4}"#)) == ["$.n: 4 is greater than the maximum 3"])
         #expect(validator.validate(try Self.parse(#"{"n":1,"c":"y"}"#)) == [#"$.c: expected "x", got "y""#])
-        #expect(validator.validate(try Self.parse(#"{"n":1,"list":["a","AB",3]}"#)) == [
-            "$.list[0]: string shorter than minLength 2",
-            #"$.list[1]: "AB" does not match pattern ^[a-zа-я]+$"#,
-            "$.list[2]: expected string, got integer",
-        ])
+        #expect(
+            validator.validate(try Self.parse(#"{"n":1,"list":["a","AB",3]}"#)) == [
+                "$.list[0]: string shorter than minLength 2",
+                #"$.list[1]: "AB" does not match pattern ^[a-zа-я]+$"#,
+                "$.list[2]: expected string, got integer",
+            ])
         #expect(validator.validate(try Self.parse(#"{"n":1,"open":{"a b":1}}"#)) == [#"$.open["a b"]: expected boolean, got integer"#])
         #expect(validator.validate(try Self.parse(#"{"n":1,"flag":1}"#)) == ["$.flag: expected boolean, got integer"])
         #expect(validator.validate(try Self.parse(#"{}"#)) == [#"$: missing required property "n""#])
@@ -228,15 +248,18 @@ import Testing
 
     /// The enums in the schemas follow the code.
     @Test func schemaEnumsMatchTheCode() throws {
-        let reject = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.schemaURL("reject.schema.json"))) as? [String: Any])
+        let reject = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: Self.schemaURL("reject.schema.json"))) as? [String: Any])
         let codes = ((reject["properties"] as? [String: Any])?["code"] as? [String: Any])?["enum"] as? [String]
         #expect(codes == RejectCode.allCases.map(\.rawValue))
 
-        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.schemaURL("record.schema.json"))) as? [String: Any])
+        let record = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: Self.schemaURL("record.schema.json"))) as? [String: Any])
         let source = (record["properties"] as? [String: Any])?["source"] as? [String: Any]
         let formats = ((source?["properties"] as? [String: Any])?["format"] as? [String: Any])?["enum"] as? [String]
         #expect(formats == MemberFormat.allCases.map(\.rawValue))
-        #expect((record["properties"] as? [String: Any])?["schema"].flatMap { ($0 as? [String: Any])?["const"] as? Int }
+        #expect(
+            (record["properties"] as? [String: Any])?["schema"].flatMap { ($0 as? [String: Any])?["const"] as? Int }
                 == RecordSerializer.schemaVersion)
     }
 
@@ -279,8 +302,9 @@ import Testing
         #expect(errors.isEmpty, "\(errors.count) schema violations:\n\(errors.prefix(30).joined(separator: "\n"))")
 
         // The line counts agree with report.json.
-        let report = try #require(try JSONSerialization.jsonObject(
-            with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
         let documents = try #require(report["documents"] as? [String: Any])
         #expect(records > 0)
         #expect(rejects > 0)

@@ -72,8 +72,10 @@ struct SchemaValidator {
 
     // MARK: - Schema check
 
-    private static func check(_ schema: Any, at location: String, root: [String: Any],
-                              patterns: inout [String: NSRegularExpression], problems: inout [String]) {
+    private static func check(
+        _ schema: Any, at location: String, root: [String: Any],
+        patterns: inout [String: NSRegularExpression], problems: inout [String]
+    ) {
         if case .boolean = classify(schema) { return }
         guard let schema = schema as? [String: Any] else {
             problems.append("\(location): a schema must be an object or a boolean")
@@ -287,7 +289,7 @@ struct SchemaValidator {
     private static func matches(_ value: Value, typeName: String) -> Bool {
         switch (value, typeName) {
         case (.null, "null"), (.boolean, "boolean"), (.number, "number"), (.string, "string"),
-             (.array, "array"), (.object, "object"):
+            (.array, "array"), (.object, "object"):
             true
         case (.number(_, let isInteger), "integer"):
             isInteger
@@ -305,9 +307,10 @@ struct SchemaValidator {
         case (.array(let x), .array(let y)):
             return x.count == y.count && zip(x, y).allSatisfy { equal(classify($0), classify($1)) }
         case (.object(let x), .object(let y)):
-            return x.count == y.count && x.allSatisfy { key, member in
-                y[key].map { equal(classify(member), classify($0)) } ?? false
-            }
+            return x.count == y.count
+                && x.allSatisfy { key, member in
+                    y[key].map { equal(classify(member), classify($0)) } ?? false
+                }
         default: return false
         }
     }
@@ -346,9 +349,11 @@ struct SchemaValidator {
 
     /// "$" + "source" → "$.source"; keys that are not plain identifiers use bracket notation.
     private static func append(_ key: String, to path: String) -> String {
-        let plain = !key.isEmpty && key.unicodeScalars.allSatisfy { scalar in
-            scalar == "_" || (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)))
-        } && !("0"..."9").contains(key.unicodeScalars.first!)
+        let plain =
+            !key.isEmpty
+            && key.unicodeScalars.allSatisfy { scalar in
+                scalar == "_" || (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)))
+            } && !("0"..."9").contains(key.unicodeScalars.first!)
         if plain { return "\(path).\(key)" }
         let escaped = key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         return "\(path)[\"\(escaped)\"]"

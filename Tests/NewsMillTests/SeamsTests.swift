@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsMill
 @testable import NewsMillCore
 
@@ -62,8 +63,10 @@ import Testing
     @Test func dropsAndSourceRejectsAreCounted() throws {
         let sink = ArraySink()
         let missing = Reject(Origin(archive: "a.zip", member: "x.txt"), .memberCorrupt, "CRC mismatch")
-        let outcomes: [Outcome] = [.document(Self.document("a.txt", "Один текст.")), .reject(missing),
-                                   .document(Self.document("b.txt", "Один текст."))]
+        let outcomes: [Outcome] = [
+            .document(Self.document("a.txt", "Один текст.")), .reject(missing),
+            .document(Self.document("b.txt", "Один текст.")),
+        ]
         let report = try Engine.run(stages: [ExactDedupStage(mode: .drop)], source: ArraySource(outcomes: outcomes), sink: sink, jobs: 1)
         #expect(sink.documents.map(\.origin.member) == ["a.txt"])
         #expect(sink.rejects.map(\.origin) == [missing.origin])
@@ -76,20 +79,23 @@ import Testing
     @Test func aNewStageNeedsOnlyItsOwnCode() throws {
         let sink = ArraySink()
         let stages: [any Stage] = [NormalizeStage(), ExclamationStage()]
-        let report = try Engine.run(stages: stages, source: ArraySource([Self.document("a.txt", "Ура! Победа!"), Self.document("b.txt", "Тихо.")]),
-                                    sink: sink, jobs: 2)
+        let report = try Engine.run(
+            stages: stages, source: ArraySource([Self.document("a.txt", "Ура! Победа!"), Self.document("b.txt", "Тихо.")]),
+            sink: sink, jobs: 2)
         #expect(sink.documents.map { $0[ExclamationStage.Key.self] } == [2, 0])
         #expect(report.stageCounts[1].values == ["exclaiming": 1])
         var json = JSONWriter()
         RecordSerializer(blocks: StageRegistry.recordBlocks + [ExclamationStage.block]).write(sink.documents[0], into: &json)
         #expect(String(decoding: json.bytes, as: UTF8.self).hasSuffix(#""text":"Ура! Победа!","exclamations":2}"# + "\n"))
-        #expect(StageOrder.check([ExclamationStage(), NormalizeStage()])?.message
+        #expect(
+            StageOrder.check([ExclamationStage(), NormalizeStage()])?.message
                 == "'normalize' changes the text after 'exclamations' read it; list 'normalize' before 'exclamations'")
     }
 
     struct ExclamationStage: Stage {
         enum Key: DocumentKey { typealias Value = Int }
-        static let block = RecordBlock(field: "exclamations", position: .end, schema: #"{"exclamations": {"type": "integer"}}"#) { document, json in
+        static let block = RecordBlock(field: "exclamations", position: .end, schema: #"{"exclamations": {"type": "integer"}}"#) {
+            document, json in
             guard let count = document[Key.self] else { return }
             json.key("exclamations"); json.int(count)
         }
@@ -114,7 +120,8 @@ import Testing
     }
 
     @Test func everyRegisteredStageDeclaresWhatItWrites() throws {
-        let config = try PipelineConfig.parse(yaml: "stages: [\(StageRegistry.names.filter { $0 != "entities" }.joined(separator: ", "))]", file: "t.yaml")
+        let config = try PipelineConfig.parse(
+            yaml: "stages: [\(StageRegistry.names.filter { $0 != "entities" }.joined(separator: ", "))]", file: "t.yaml")
         for stage in config.stages {
             let contract = stage.contract
             #expect(!contract.writes.union(contract.edits).isEmpty, "\(stage.name) declares no output")
@@ -139,9 +146,10 @@ import Testing
 
 @Suite struct InputPlanShardTests {
     static func plan(sizes: [Int64]) -> InputPlan {
-        InputPlan(files: sizes.enumerated().map { i, size in
-            InputPlan.File(path: "in/\(String(i).leftPadded(to: 3)).tar", size: size, root: "in", relative: "\(i).tar")
-        }, problems: [Reject(Origin(archive: nil, member: "gone.zip"), .inputMissing, "no such file or folder")])
+        InputPlan(
+            files: sizes.enumerated().map { i, size in
+                InputPlan.File(path: "in/\(String(i).leftPadded(to: 3)).tar", size: size, root: "in", relative: "\(i).tar")
+            }, problems: [Reject(Origin(archive: nil, member: "gone.zip"), .inputMissing, "no such file or folder")])
     }
 
     @Test(arguments: [1, 2, 3, 7, 40])

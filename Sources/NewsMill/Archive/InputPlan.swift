@@ -28,7 +28,9 @@ public struct InputPlan: Sendable {
         func add(_ path: String, root: String?, relative: String) {
             guard seen.insert(path).inserted else { return }
             // A symbolic link counts as the file it points to.
-            let target = (try? fm.destinationOfSymbolicLink(atPath: path)).map { _ in URL(fileURLWithPath: path).resolvingSymlinksInPath().path } ?? path
+            let target =
+                (try? fm.destinationOfSymbolicLink(atPath: path)).map { _ in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
+                ?? path
             guard let attributes = try? fm.attributesOfItem(atPath: target) else {
                 problems.append(Reject(Origin(archive: nil, member: path), .inputUnreadable, "cannot read the file's attributes"))
                 return

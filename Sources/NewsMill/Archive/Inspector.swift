@@ -19,19 +19,24 @@ public enum Inspector {
         let reader = SourceReader(options: options, progress: ProgressCounter()) { item in
             switch item {
             case .member(let member):
-                entries.append(Entry(origin: member.origin, kind: member.format.rawValue, bytes: member.bytes.count, records: 1,
-                                     message: member.metadata.map { _ in "metadata row joined" }))
+                entries.append(
+                    Entry(
+                        origin: member.origin, kind: member.format.rawValue, bytes: member.bytes.count, records: 1,
+                        message: member.metadata.map { _ in "metadata row joined" }))
             case .rows(let chunk):
                 let records = FormatRegistry.handler(for: chunk.format).records(in: chunk)
                 if let last = entries.last, last.origin == chunk.origin, last.kind == chunk.format.rawValue {
                     entries[entries.count - 1].bytes += chunk.bytes.count
                     entries[entries.count - 1].records += records
                 } else {
-                    entries.append(Entry(origin: chunk.origin, kind: chunk.format.rawValue,
-                                         bytes: chunk.bytes.count + (chunk.header?.count ?? 0), records: records))
+                    entries.append(
+                        Entry(
+                            origin: chunk.origin, kind: chunk.format.rawValue,
+                            bytes: chunk.bytes.count + (chunk.header?.count ?? 0), records: records))
                 }
             case .reject(let reject):
-                entries.append(Entry(origin: reject.origin, kind: "reject:\(reject.code.rawValue)", bytes: 0, records: 0, message: reject.message))
+                entries.append(
+                    Entry(origin: reject.origin, kind: "reject:\(reject.code.rawValue)", bytes: 0, records: 0, message: reject.message))
             }
         }
         reader.onSkip = { origin, reason, message in

@@ -46,7 +46,11 @@ struct MetadataIndex {
         let header = headerRecord.fields.map { String(decoding: $0, as: UTF8.self).trimmingBlanks }
         let lowered = header.map { $0.lowercased() }
         guard let keyColumn = options.key.lazy.compactMap({ lowered.firstIndex(of: $0.lowercased()) }).first else {
-            rejects.append(Reject(origin, .csvInvalid, "metadata table without a key column (looked for: \(options.key.joined(separator: ", ")); the header has: \(header.joined(separator: ", ")))"))
+            rejects.append(
+                Reject(
+                    origin, .csvInvalid,
+                    "metadata table without a key column (looked for: \(options.key.joined(separator: ", ")); the header has: \(header.joined(separator: ", ")))"
+                ))
             return
         }
         let folder = Self.folder(of: path)
@@ -83,7 +87,8 @@ struct MetadataIndex {
         }
         tables[folder] = table
         rowCount += added
-        summaries[path] = "metadata: \(added) rows keyed by '\(header[keyColumn])' for the texts under \(folder.isEmpty ? "the top folder" : "\(folder)/")"
+        summaries[path] =
+            "metadata: \(added) rows keyed by '\(header[keyColumn])' for the texts under \(folder.isEmpty ? "the top folder" : "\(folder)/")"
     }
 
     /// A metadata member that could not be read at all.
@@ -155,7 +160,8 @@ enum MetadataJoin {
     private static func pick(_ names: [String], in row: MetadataIndex.Row) -> (key: String, value: String)? {
         for name in names {
             if let found = row.first(where: { $0.key.lowercased() == name.lowercased() }),
-               found.value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) {
+                found.value.unicodeScalars.contains(where: { !$0.properties.isWhitespace })
+            {
                 return (found.key, found.value.trimmingBlanks)
             }
         }

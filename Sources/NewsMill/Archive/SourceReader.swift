@@ -105,8 +105,11 @@ final class SourceReader {
     /// count are left to give.
     private func metadataMember(_ origin: Origin, path: String, index: MetadataIndex?) {
         guard let index else {
-            skip(origin, reason: "metadata_not_joined",
-                 message: "a metadata table is joined only at the top of an archive or folder input, not in a nested archive or as a file by itself")
+            skip(
+                origin, reason: "metadata_not_joined",
+                message:
+                    "a metadata table is joined only at the top of an archive or folder input, not in a nested archive or as a file by itself"
+            )
             return
         }
         for reject in index.problems[path] ?? [] { emit(.reject(reject)) }
@@ -213,8 +216,10 @@ final class SourceReader {
     /// Reads every entry of an open archive. `rawInnerName` names the single entry of a
     /// compressed file (libarchive calls it "data").
     /// `metadata`: the tables of a top-level archive, read ahead.
-    private func walk(_ handle: ArchiveHandle, chain: String, depth: Int, rawInnerName: String?, metadata: MetadataIndex? = nil,
-                      onEntry: () -> Void) {
+    private func walk(
+        _ handle: ArchiveHandle, chain: String, depth: Int, rawInnerName: String?, metadata: MetadataIndex? = nil,
+        onEntry: () -> Void
+    ) {
         stats.archives += 1
         var lastMember: String?
         while true {
@@ -279,8 +284,12 @@ final class SourceReader {
             default:
                 // zip and 7z keep their index at the end: hold the bytes, within the member limit.
                 if let declaredSize, declaredSize > options.maxMemberBytes {
-                    emit(.reject(Reject(origin, .memberTooLarge,
-                                        "nested \(declaredSize)-byte archive exceeds max_member_bytes (\(options.maxMemberBytes)); zip and 7z inside archives are read in memory")))
+                    emit(
+                        .reject(
+                            Reject(
+                                origin, .memberTooLarge,
+                                "nested \(declaredSize)-byte archive exceeds max_member_bytes (\(options.maxMemberBytes)); zip and 7z inside archives are read in memory"
+                            )))
                     parent.skipData()
                     return
                 }

@@ -95,13 +95,17 @@ public struct PipelineConfig: Sendable {
         _ = version
 
         let input = try top.section("input")
-        try input.allowOnly(["max_member_bytes", "max_archive_depth", "extensions", "txt", "fields", "csv", "include", "exclude", "metadata"])
+        try input.allowOnly([
+            "max_member_bytes", "max_archive_depth", "extensions", "txt", "fields", "csv", "include", "exclude", "metadata",
+        ])
         config.input.maxMemberBytes = try input.int("max_member_bytes", default: config.input.maxMemberBytes, range: 1...(1 << 40))
         config.input.maxArchiveDepth = try input.int("max_archive_depth", default: config.input.maxArchiveDepth, range: 0...16)
         let extensions = try input.section("extensions")
         try extensions.allowOnly(FormatRegistry.extensionKeys)
         for key in FormatRegistry.extensionKeys {
-            config.input.extensions[key] = try extensions.stringList(key, default: config.input.extensions[key] ?? []).map { $0.lowercased() }
+            config.input.extensions[key] = try extensions.stringList(key, default: config.input.extensions[key] ?? []).map {
+                $0.lowercased()
+            }
         }
         let txt = try input.section("txt")
         try txt.allowOnly(["headline"])
@@ -112,8 +116,10 @@ public struct PipelineConfig: Sendable {
         config.input.fields.title = try fields.stringList("title", default: config.input.fields.title)
         config.input.fields.date = try fields.stringList("date", default: config.input.fields.date)
         config.input.fields.url = try fields.stringList("url", default: config.input.fields.url)
-        config.input.fields.html = FieldMarkup(rawValue: try fields.choice("html", default: FieldMarkup.auto.rawValue,
-                                                                           allowed: FieldMarkup.allCases.map(\.rawValue)))!
+        config.input.fields.html = FieldMarkup(
+            rawValue: try fields.choice(
+                "html", default: FieldMarkup.auto.rawValue,
+                allowed: FieldMarkup.allCases.map(\.rawValue)))!
         let csv = try input.section("csv")
         try csv.allowOnly(["delimiter"])
         let delimiter = try csv.choice("delimiter", default: ",", allowed: [",", ";", "\t", "|"])
@@ -190,8 +196,9 @@ public struct PipelineConfig: Sendable {
                 name = key
                 options = try ConfigSection(file: file, path: "\(path).\(name)", node: value)
             default:
-                throw ConfigError(file: file, line: item.mark?.line, keyPath: path,
-                                  message: "expected a stage name or 'name: {options}'")
+                throw ConfigError(
+                    file: file, line: item.mark?.line, keyPath: path,
+                    message: "expected a stage name or 'name: {options}'")
             }
             if stages.contains(where: { $0.name == name }) {
                 throw ConfigError(file: file, line: item.mark?.line, keyPath: path, message: "stage '\(name)' is listed twice")
@@ -213,21 +220,22 @@ extension PipelineConfig {
 
     /// The same pipeline as Pipelines/default.yaml, for runs outside the repository.
     public static func builtInDefault() throws(ConfigError) -> PipelineConfig {
-        try parse(yaml: """
-            version: 1
-            stages:
-              - normalize
-              - boilerplate
-              - lead
-              - language
-              - stats
-              - dates
-              - numbers
-              - entities
-              - quotes
-              - exact_dedup:
-                  mode: mark
-              - near_dedup
-            """, file: "(built-in default)")
+        try parse(
+            yaml: """
+                version: 1
+                stages:
+                  - normalize
+                  - boilerplate
+                  - lead
+                  - language
+                  - stats
+                  - dates
+                  - numbers
+                  - entities
+                  - quotes
+                  - exact_dedup:
+                      mode: mark
+                  - near_dedup
+                """, file: "(built-in default)")
     }
 }

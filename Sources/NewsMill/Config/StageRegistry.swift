@@ -35,8 +35,9 @@ public enum StageRegistry {
 
     static func make(name: String, options: ConfigSection) throws(ConfigError) -> any Stage {
         guard let type = stages.first(where: { $0.stageName == name }) else {
-            throw ConfigError(file: options.file, line: options.line, keyPath: options.path,
-                              message: "unknown stage '\(name)'; available stages: \(names.joined(separator: ", "))")
+            throw ConfigError(
+                file: options.file, line: options.line, keyPath: options.path,
+                message: "unknown stage '\(name)'; available stages: \(names.joined(separator: ", "))")
         }
         return try type.init(options: options)
     }

@@ -61,12 +61,14 @@ enum DateField {
         guard let y = digits(start, 4) else { return nil }
         // /2018/12/14/
         if start + 4 < u.count, u[start + 4] == 0x2F, let m = digits(start + 5, 2), start + 7 < u.count, u[start + 7] == 0x2F,
-           let d = digits(start + 8, 2), ends(start + 10, slashOnly: true) {
+            let d = digits(start + 8, 2), ends(start + 10, slashOnly: true)
+        {
             return day(y, m, d)
         }
         // /2019-08-10/ or /2019-08-10-slug
         if start + 4 < u.count, u[start + 4] == 0x2D, let m = digits(start + 5, 2), start + 7 < u.count, u[start + 7] == 0x2D,
-           let d = digits(start + 8, 2), ends(start + 10) {
+            let d = digits(start + 8, 2), ends(start + 10)
+        {
             return day(y, m, d)
         }
         // /20190810/
@@ -214,7 +216,9 @@ enum DateField {
             var name = ""
             while let b = peek(), isLetter(b) { name.unicodeScalars.append(Unicode.Scalar(b | 0x20)); i += 1 }
             let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-            guard name.count >= 3, let month = months.firstIndex(of: String(name.prefix(3))), skip(0x20), let y = number(4), let date = valid(y, month + 1, d) else { i = start; return nil }
+            guard name.count >= 3, let month = months.firstIndex(of: String(name.prefix(3))), skip(0x20), let y = number(4),
+                let date = valid(y, month + 1, d)
+            else { i = start; return nil }
             let afterDate = i
             skipSpaces()
             if let time = readTime() { return date + "T" + time }

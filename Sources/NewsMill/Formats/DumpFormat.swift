@@ -32,11 +32,14 @@ struct DumpFormat {
     /// mostly UTF-8 stays as it is: its bad rows are repaired one by one (`repairedRecord`), so a
     /// stray byte in one row touches that row alone.
     static func transcoded(_ chunk: RowChunk) -> (RowChunk, Charset?) {
-        let valid = chunk.bytes.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) != nil }
+        let valid =
+            chunk.bytes.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) != nil }
             && chunk.header.map { String(validating: $0, as: UTF8.self) != nil } ?? true
-        guard !valid, let decoded = ((chunk.header.map { $0 + [0x0A] } ?? []) + chunk.bytes).withUnsafeBufferPointer({
-            TextDecoding.decodeInvalidUTF8($0)
-        }), let charset = Charset(rawValue: decoded.encoding), charset != .utf8 else { return (chunk, nil) }
+        guard !valid,
+            let decoded = ((chunk.header.map { $0 + [0x0A] } ?? []) + chunk.bytes).withUnsafeBufferPointer({
+                TextDecoding.decodeInvalidUTF8($0)
+            }), let charset = Charset(rawValue: decoded.encoding), charset != .utf8
+        else { return (chunk, nil) }
         let table = charset.byteTable()
         func convert(_ bytes: [UInt8]) -> [UInt8] {
             Array(bytes.withUnsafeBufferPointer { Charset.decode($0, table: table) }.utf8)
@@ -95,13 +98,17 @@ struct DumpFormat {
     }
 
     func decodeJSONDocument(_ member: RawMember) -> [Outcome] {
-        let (chunk, charset) = Self.transcoded(RowChunk(origin: member.origin, format: .json, header: nil, bytes: member.bytes, firstRow: 1))
+        let (chunk, charset) = Self.transcoded(
+            RowChunk(origin: member.origin, format: .json, header: nil, bytes: member.bytes, firstRow: 1))
         if charset == nil, String(validating: chunk.bytes, as: UTF8.self) == nil,
-           let repaired = chunk.bytes.withUnsafeBufferPointer(Self.repairedRecord) {
+            let repaired = chunk.bytes.withUnsafeBufferPointer(Self.repairedRecord)
+        {
             // The parsed values do not say which element held the bad bytes: the member's count
             // goes on its first record, so the report counts each byte once.
             var outcomes = decodeJSONDocument(origin: member.origin, bytes: repaired.bytes)
-            if let first = outcomes.firstIndex(where: { if case .document = $0 { return true }; return false }) {
+            if let first = outcomes.firstIndex(where: {
+                if case .document = $0 { return true }; return false
+            }) {
                 outcomes[first] = Self.noting(repaired.decoded, outcomes[first])
             }
             return outcomes
@@ -158,7 +165,8 @@ struct DumpFormat {
         guard case .object(let members) = value else {
             return .reject(Reject(origin, .jsonInvalid, "expected a JSON object with the article's fields"))
         }
-        return document(fields: members.map { ($0.key, $0.value.fieldText) }, origin: origin, format: origin.row == nil ? .json : .jsonl, bytes: bytes)
+        return document(
+            fields: members.map { ($0.key, $0.value.fieldText) }, origin: origin, format: origin.row == nil ? .json : .jsonl, bytes: bytes)
     }
 
     /// Maps named values onto a document.
@@ -166,7 +174,8 @@ struct DumpFormat {
         func pick(_ names: [String]) -> (name: String, value: String)? {
             for name in names {
                 if let found = values.first(where: { $0.0.lowercased() == name.lowercased() }), let value = found.1,
-                   value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) {
+                    value.unicodeScalars.contains(where: { !$0.properties.isWhitespace })
+                {
                     return (found.0, value)
                 }
             }
@@ -213,8 +222,9 @@ struct DumpFormat {
             guard !used.contains(name), let value else { return nil }
             return (name, value)
         }
-        var document = Document(origin: origin, format: format, sourceBytes: bytes, encoding: "utf-8", text: body,
-                                title: title, url: url?.value, published: published, meta: meta)
+        var document = Document(
+            origin: origin, format: format, sourceBytes: bytes, encoding: "utf-8", text: body,
+            title: title, url: url?.value, published: published, meta: meta)
         document.publishedFrom = publishedFrom
         document.textFromMarkup = markup
         return .document(document)
@@ -236,7 +246,10 @@ struct DumpFormat {
             let origin = Origin(archive: chunk.origin.archive, member: chunk.origin.member, row: row)
             if record.fields.count == 1 && record.fields[0].isEmpty { continue }
             if record.byteCount > maxRecordBytes {
-                outcomes.append(.reject(Reject(origin, .memberTooLarge, "record of \(record.byteCount) bytes exceeds max_member_bytes (\(maxRecordBytes))")))
+                outcomes.append(
+                    .reject(
+                        Reject(origin, .memberTooLarge, "record of \(record.byteCount) bytes exceeds max_member_bytes (\(maxRecordBytes))"))
+                )
                 continue
             }
             if record.unterminatedQuote {
@@ -244,7 +257,8 @@ struct DumpFormat {
                 continue
             }
             if record.fields.count != header.count {
-                outcomes.append(.reject(Reject(origin, .csvInvalid, "the row has \(record.fields.count) fields, the header \(header.count)")))
+                outcomes.append(
+                    .reject(Reject(origin, .csvInvalid, "the row has \(record.fields.count) fields, the header \(header.count)")))
                 continue
             }
             var values: [(String, String?)] = []

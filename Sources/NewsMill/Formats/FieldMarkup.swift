@@ -14,13 +14,14 @@ public enum FieldMarkup: String, Sendable, CaseIterable {
     }
 
     /// Elements that real dumps carry in their text fields.
-    private static let tags: Set<[UInt8]> = Set([
-        "p", "br", "div", "a", "b", "i", "u", "s", "q", "em", "strong", "span", "ul", "ol", "li", "h1", "h2", "h3", "h4",
-        "h5", "h6", "blockquote", "img", "table", "tbody", "thead", "tr", "td", "th", "script", "style", "iframe",
-        "figure", "figcaption", "section", "article", "header", "footer", "nav", "aside", "main", "hr", "sup", "sub",
-        "small", "font", "center", "pre", "code", "cite", "strike", "del", "ins", "mark", "abbr", "time", "video",
-        "audio", "source", "picture", "noscript", "dl", "dt", "dd", "caption", "wbr", "big", "title", "meta", "link",
-    ].map { Array($0.utf8) })
+    private static let tags: Set<[UInt8]> = Set(
+        [
+            "p", "br", "div", "a", "b", "i", "u", "s", "q", "em", "strong", "span", "ul", "ol", "li", "h1", "h2", "h3", "h4",
+            "h5", "h6", "blockquote", "img", "table", "tbody", "thead", "tr", "td", "th", "script", "style", "iframe",
+            "figure", "figcaption", "section", "article", "header", "footer", "nav", "aside", "main", "hr", "sup", "sub",
+            "small", "font", "center", "pre", "code", "cite", "strike", "del", "ins", "mark", "abbr", "time", "video",
+            "audio", "source", "picture", "noscript", "dl", "dt", "dd", "caption", "wbr", "big", "title", "meta", "link",
+        ].map { Array($0.utf8) })
 
     /// Markup, not a "<" of plain text ("5 < 7", "<<Ромашка>>", "a<b and c>d"): a known element's
     /// tag that closes right after its name (`<p>`, `</p>`, `<br/>`) or goes on with an attribute

@@ -30,8 +30,10 @@ extension FormatHandler {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         defer { buffer.deallocate() }
         var offset = 0
-        let member = MemberBytes(origin: origin, declaredSize: Int64(bytes.count), maxBytes: options.maxMemberBytes,
-                                 buffer: buffer) { out throws(ArchiveFailure) in
+        let member = MemberBytes(
+            origin: origin, declaredSize: Int64(bytes.count), maxBytes: options.maxMemberBytes,
+            buffer: buffer
+        ) { out throws(ArchiveFailure) in
             let n = min(out.count, bytes.count - offset)
             bytes.withUnsafeBytes { out.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + n])) }
             offset += n

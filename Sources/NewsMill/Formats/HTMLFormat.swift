@@ -24,9 +24,10 @@ struct HTMLFormat: WholeMemberFormat {
             var paragraphs = page.paragraphs
             let title = page.headline ?? page.title
             if let headline = page.headline, let index = paragraphs.firstIndex(of: headline) { paragraphs.remove(at: index) }
-            var document = Document(origin: member.origin, format: .html, sourceBytes: member.bytes.count,
-                                    encoding: decoded.encoding, text: paragraphs.joined(separator: "\n"),
-                                    title: title, published: page.published.flatMap(DateField.isoDate))
+            var document = Document(
+                origin: member.origin, format: .html, sourceBytes: member.bytes.count,
+                encoding: decoded.encoding, text: paragraphs.joined(separator: "\n"),
+                title: title, published: page.published.flatMap(DateField.isoDate))
             document.note(decoded)
             return .document(document)
         }
@@ -41,9 +42,13 @@ struct HTMLText {
 
     private static let skipped: Set<String> = ["script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "head"]
     private static let dropped: Set<String> = ["nav", "header", "footer", "aside", "form", "menu", "button", "select", "figure", "dialog"]
-    private static let blocks: Set<String> = ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-                                              "blockquote", "section", "article", "main", "pre", "dd", "dt", "dl", "hr", "body", "td", "th"]
-    private static let voids: Set<String> = ["br", "hr", "img", "meta", "link", "input", "wbr", "source", "area", "base", "col", "embed", "track", "param"]
+    private static let blocks: Set<String> = [
+        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+        "blockquote", "section", "article", "main", "pre", "dd", "dt", "dl", "hr", "body", "td", "th",
+    ]
+    private static let voids: Set<String> = [
+        "br", "hr", "img", "meta", "link", "input", "wbr", "source", "area", "base", "col", "embed", "track", "param",
+    ]
 
     private enum Region: Int { case body, main, article }
 
@@ -150,8 +155,9 @@ struct HTMLText {
                 continue
             }
             if name == "meta", !tag.closing, let property = tag.attributes["property"] ?? tag.attributes["name"],
-               ["article:published_time", "pubdate", "date", "dc.date"].contains(property.lowercased()),
-               result.published == nil {
+                ["article:published_time", "pubdate", "date", "dc.date"].contains(property.lowercased()),
+                result.published == nil
+            {
                 result.published = tag.attributes["content"]
             }
             if name == "time", !tag.closing, result.published == nil, let datetime = tag.attributes["datetime"] {
@@ -187,8 +193,10 @@ struct HTMLText {
         return result
     }
 
-    private static let boilerplateMarks = ["breadcrumb", "share", "social", "related", "comment", "advert", "banner",
-                                           "promo", "subscribe", "sidebar", "cookie", "popular", "tags", "author-bio"]
+    private static let boilerplateMarks = [
+        "breadcrumb", "share", "social", "related", "comment", "advert", "banner",
+        "promo", "subscribe", "sidebar", "cookie", "popular", "tags", "author-bio",
+    ]
 
     /// Navigation and widgets that pages mark with a class or id (breadcrumbs, share buttons…).
     private static func isBoilerplate(_ tag: Tag) -> Bool {
@@ -268,7 +276,8 @@ struct HTMLText {
                 if key.isEmpty { i += 1 } else { attributes[key.lowercased()] = HTMLEntities.decode(value) }
                 selfClosing = false
             }
-            return Tag(name: name.lowercased(), closing: closing, selfClosing: selfClosing, attributes: attributes, end: min(i + 1, s.count))
+            return Tag(
+                name: name.lowercased(), closing: closing, selfClosing: selfClosing, attributes: attributes, end: min(i + 1, s.count))
         }
     }
 }

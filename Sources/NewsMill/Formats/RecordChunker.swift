@@ -57,8 +57,11 @@ struct RecordChunker: Sendable {
                 if pending.count >= Self.chunkBytes, let boundary = splitter.lastBoundary {
                     flush(upTo: boundary, records: splitter.recordsBeforeBoundary)
                 } else if splitter.lastBoundary == nil && pending.count > member.maxBytes {
-                    emit(.reject(Reject(Origin(archive: origin.archive, member: origin.member, row: nextRow), .memberTooLarge,
-                                        "a record longer than max_member_bytes (\(member.maxBytes)); the rest of the member is skipped")))
+                    emit(
+                        .reject(
+                            Reject(
+                                Origin(archive: origin.archive, member: origin.member, row: nextRow), .memberTooLarge,
+                                "a record longer than max_member_bytes (\(member.maxBytes)); the rest of the member is skipped")))
                     try member.drain()
                     return
                 }

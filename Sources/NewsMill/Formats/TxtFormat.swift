@@ -8,16 +8,18 @@ struct TxtFormat: WholeMemberFormat {
     /// Corpus archives keep annotated copies and tables under the same extension as their texts.
     func skip(_ bytes: [UInt8]) -> MemberSkip? {
         ArticleSniffer.notArticleReason(bytes).map {
-            MemberSkip(reason: "not_article:\($0)",
-                       message: "its first \(ArticleSniffer.window) bytes are \(ArticleSniffer.describe($0)), not running text")
+            MemberSkip(
+                reason: "not_article:\($0)",
+                message: "its first \(ArticleSniffer.window) bytes are \(ArticleSniffer.describe($0)), not running text")
         }
     }
 
     func decode(_ member: RawMember, options: InputOptions) -> [Outcome] {
         // A title from the metadata table makes guessing one from the first line pointless.
-        let titled = member.metadata.flatMap { row in
-            options.metadata.map { MetadataJoin.title(in: row, fields: $0.fields) != nil }
-        } ?? false
+        let titled =
+            member.metadata.flatMap { row in
+                options.metadata.map { MetadataJoin.title(in: row, fields: $0.fields) != nil }
+            } ?? false
         return [Self.decode(member, headline: options.txtHeadline && !titled)]
     }
 
@@ -36,8 +38,9 @@ struct TxtFormat: WholeMemberFormat {
             title = split.title
             text = split.body
         }
-        var document = Document(origin: member.origin, format: .txt, sourceBytes: member.bytes.count,
-                                encoding: decoded.encoding, text: text, title: title)
+        var document = Document(
+            origin: member.origin, format: .txt, sourceBytes: member.bytes.count,
+            encoding: decoded.encoding, text: text, title: title)
         document.note(decoded)
         return .document(document)
     }

@@ -8,8 +8,10 @@ public struct RunOptions: Sendable {
     /// Called about four times a second with the progress so far (TTY progress bar).
     public var onProgress: (@Sendable (ProgressSnapshot) -> Void)?
 
-    public init(inputs: [String], output: String, jobs: Int, state: String? = nil,
-                onProgress: (@Sendable (ProgressSnapshot) -> Void)? = nil) {
+    public init(
+        inputs: [String], output: String, jobs: Int, state: String? = nil,
+        onProgress: (@Sendable (ProgressSnapshot) -> Void)? = nil
+    ) {
         self.inputs = inputs
         self.output = output
         self.jobs = max(1, jobs)
@@ -30,8 +32,9 @@ public enum Runner {
         let output = try OutputDirectory(path: options.output)
         do {
             let sink = try JSONLinesSink(directory: output.staging, partMaxRecords: config.output.partMaxRecords, serializer: .standard)
-            var report = try Engine.run(stages: config.stages, source: ArchiveSource(plan: plan, options: config.input), sink: sink,
-                                        jobs: options.jobs, state: state, onProgress: options.onProgress)
+            var report = try Engine.run(
+                stages: config.stages, source: ArchiveSource(plan: plan, options: config.input), sink: sink,
+                jobs: options.jobs, state: state, onProgress: options.onProgress)
             report.pipeline = config.file
             report.dedupStatus = dedupSummary(stages: config.stages, counts: report.stageCounts)
             let reportFile = try FileSink(path: "\(output.staging)/report.json")

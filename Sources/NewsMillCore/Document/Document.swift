@@ -57,9 +57,11 @@ public struct Document: Sendable {
     /// (`document.entities`, `document.dedup`); see `DocumentKey`.
     private var attachments: [(key: ObjectIdentifier, value: any Sendable)] = []
 
-    public init(origin: Origin, format: MemberFormat, sourceBytes: Int, encoding: String, text: String,
-                title: String? = nil, url: String? = nil, published: String? = nil,
-                meta: [(key: String, value: String)] = []) {
+    public init(
+        origin: Origin, format: MemberFormat, sourceBytes: Int, encoding: String, text: String,
+        title: String? = nil, url: String? = nil, published: String? = nil,
+        meta: [(key: String, value: String)] = []
+    ) {
         self.id = DocumentID.make(for: origin)
         self.origin = origin
         self.format = format

@@ -94,8 +94,10 @@ public enum Engine {
         // Progress
         let ticker = onProgress.map { callback in
             startTicker(every: 0.25) {
-                callback(ProgressSnapshot(documents: progress.documents, bytesRead: progress.bytes,
-                                          totalBytes: source.totalBytes, seconds: elapsed(since: started)))
+                callback(
+                    ProgressSnapshot(
+                        documents: progress.documents, bytesRead: progress.bytes,
+                        totalBytes: source.totalBytes, seconds: elapsed(since: started)))
             }
         }
         defer { ticker?.cancel() }
@@ -155,8 +157,10 @@ public enum Engine {
         report.output = try sink.close()
         report.read = readStats.value
         report.seconds = elapsed(since: started)
-        onProgress?(ProgressSnapshot(documents: report.documentsRead, bytesRead: source.totalBytes,
-                                     totalBytes: source.totalBytes, seconds: report.seconds))
+        onProgress?(
+            ProgressSnapshot(
+                documents: report.documentsRead, bytesRead: source.totalBytes,
+                totalBytes: source.totalBytes, seconds: report.seconds))
         return report
     }
 

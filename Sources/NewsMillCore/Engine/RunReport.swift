@@ -47,36 +47,46 @@ public struct RunReport: Sendable {
             ("bytes", .number(String(read.bytesRead))),
         ]
         if read.metadataRows + read.metadataUnmatched > 0 {
-            inputs.append(("metadata", counts(["rows": read.metadataRows, "joined": read.metadataJoined, "unmatched": read.metadataUnmatched])))
+            inputs.append(
+                ("metadata", counts(["rows": read.metadataRows, "joined": read.metadataJoined, "unmatched": read.metadataUnmatched])))
         }
         return .object([
             ("schema", .number("1")),
             ("pipeline", .string(pipeline)),
             ("jobs", .number(String(jobs))),
             ("inputs", .object(inputs)),
-            ("documents", .object([
-                ("read", .number(String(documentsRead))),
-                ("written", .number(String(written))),
-                ("rejected", .number(String(rejected))),
-                ("dropped", .number(String(dropped))),
-            ])),
+            (
+                "documents",
+                .object([
+                    ("read", .number(String(documentsRead))),
+                    ("written", .number(String(written))),
+                    ("rejected", .number(String(rejected))),
+                    ("dropped", .number(String(dropped))),
+                ])
+            ),
             ("rejects", counts(rejectsByCode)),
             ("dropped", counts(droppedByReason)),
             ("dedup", counts(dedupStatus)),
             ("decoding", repairs.json()),
             ("stages", .object(zip(stageTimings, stageCounts).filter { !$1.values.isEmpty }.map { ($0.name, counts($1.values)) })),
-            ("output", .object([
-                ("parts", .array(output.files.map { .string($0) })),
-                ("records", .number(String(written))),
-                ("bytes", .number(String(output.bytes))),
-            ])),
-            ("timing", .object([
-                ("seconds", number(seconds)),
-                ("documents_per_second", number(seconds > 0 ? Double(documentsRead) / seconds : 0)),
-                ("text_mb", number(mb)),
-                ("text_mb_per_second", number(seconds > 0 ? mb / seconds : 0)),
-                ("stages", .object(stageTimings.map { ($0.name, number($0.seconds)) })),
-            ])),
+            (
+                "output",
+                .object([
+                    ("parts", .array(output.files.map { .string($0) })),
+                    ("records", .number(String(written))),
+                    ("bytes", .number(String(output.bytes))),
+                ])
+            ),
+            (
+                "timing",
+                .object([
+                    ("seconds", number(seconds)),
+                    ("documents_per_second", number(seconds > 0 ? Double(documentsRead) / seconds : 0)),
+                    ("text_mb", number(mb)),
+                    ("text_mb_per_second", number(seconds > 0 ? mb / seconds : 0)),
+                    ("stages", .object(stageTimings.map { ($0.name, number($0.seconds)) })),
+                ])
+            ),
         ])
     }
 
@@ -127,7 +137,8 @@ extension JSONValue {
             let body = members.map { key, value in
                 var json = JSONWriter()
                 json.string(key)
-                return "\(inner)\(String(decoding: json.bytes, as: UTF8.self)): \(value.pretty(indent: inner, inlineScalarArrays: inlineScalarArrays))"
+                return
+                    "\(inner)\(String(decoding: json.bytes, as: UTF8.self)): \(value.pretty(indent: inner, inlineScalarArrays: inlineScalarArrays))"
             }
             return "{\n\(body.joined(separator: ",\n"))\n\(indent)}"
         case .array(let items):
@@ -135,7 +146,8 @@ extension JSONValue {
             if inlineScalarArrays && items.allSatisfy(\.isScalar) {
                 return "[\(items.map { $0.pretty() }.joined(separator: ", "))]"
             }
-            return "[\n\(items.map { inner + $0.pretty(indent: inner, inlineScalarArrays: inlineScalarArrays) }.joined(separator: ",\n"))\n\(indent)]"
+            return
+                "[\n\(items.map { inner + $0.pretty(indent: inner, inlineScalarArrays: inlineScalarArrays) }.joined(separator: ",\n"))\n\(indent)]"
         case .string(let s):
             var json = JSONWriter()
             json.string(s)

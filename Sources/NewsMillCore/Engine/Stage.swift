@@ -94,7 +94,9 @@ public enum StageOrder {
                 let stale = stage.contract.invalidates(earlier.contract)
                 guard let field = stale.sorted(by: { $0.name < $1.name }).first else { continue }
                 let change = field == .text ? "changes the text" : "writes \(field)"
-                return Problem(index: index, message: "'\(stage.name)' \(change) after '\(earlier.name)' read it; list '\(stage.name)' before '\(earlier.name)'")
+                return Problem(
+                    index: index,
+                    message: "'\(stage.name)' \(change) after '\(earlier.name)' read it; list '\(stage.name)' before '\(earlier.name)'")
             }
         }
         return nil

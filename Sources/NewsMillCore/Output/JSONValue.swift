@@ -31,7 +31,9 @@ public enum JSONValue: Sendable, Equatable {
         case .bool(let b): return b ? "true" : "false"
         case .array(let items):
             if items.isEmpty { return nil }
-            if items.contains(where: { if case .object = $0 { return true }; if case .array = $0 { return true }; return false }) {
+            if items.contains(where: {
+                if case .object = $0 { return true }; if case .array = $0 { return true }; return false
+            }) {
                 return compactJSON
             }
             let parts = items.compactMap(\.fieldText)
@@ -186,10 +188,12 @@ public struct JSONParser {
         let start = pos
         if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
         var digits = 0
-        while pos < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[pos]) || bytes[pos] == UInt8(ascii: ".")
-            || bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E")
-            || ((bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-")) && pos > start
-                && (bytes[pos - 1] == UInt8(ascii: "e") || bytes[pos - 1] == UInt8(ascii: "E"))) {
+        while pos < bytes.count,
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[pos]) || bytes[pos] == UInt8(ascii: ".")
+                || bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E")
+                || ((bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-")) && pos > start
+                    && (bytes[pos - 1] == UInt8(ascii: "e") || bytes[pos - 1] == UInt8(ascii: "E")))
+        {
             pos += 1
             digits += 1
         }

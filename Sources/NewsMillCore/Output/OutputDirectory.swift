@@ -22,7 +22,8 @@ public final class OutputDirectory {
             guard isDirectory.boolValue else { throw RunFailure("output \(trimmed) exists and is not a folder") }
             let contents = (try? fm.contentsOfDirectory(atPath: trimmed)) ?? []
             if !contents.isEmpty && !contents.contains("report.json") {
-                throw RunFailure("output folder \(trimmed) is not empty and holds no NewsMill output (no report.json); refusing to replace it")
+                throw RunFailure(
+                    "output folder \(trimmed) is not empty and holds no NewsMill output (no report.json); refusing to replace it")
             }
         }
         do {

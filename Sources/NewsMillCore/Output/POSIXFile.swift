@@ -9,11 +9,12 @@ public enum POSIXFile {
         var done = 0
         while done < bytes.count {
             let remaining = bytes.count - done
-            let n = if let offset {
-                pwrite(fd, bytes.baseAddress! + done, remaining, off_t(offset) + off_t(done))
-            } else {
-                write(fd, bytes.baseAddress! + done, remaining)
-            }
+            let n =
+                if let offset {
+                    pwrite(fd, bytes.baseAddress! + done, remaining, off_t(offset) + off_t(done))
+                } else {
+                    write(fd, bytes.baseAddress! + done, remaining)
+                }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return n < 0 ? errno : EIO }
             done += n

@@ -9,8 +9,8 @@ public enum RecordSchema {
     /// plain values on one line).
     public static func text(blocks: [RecordBlock]) throws(Failure) -> String {
         guard case .object(var top) = try parse(core, what: "the record's own schema"),
-              let index = top.firstIndex(where: { $0.key == "properties" }),
-              case .object(let own) = top[index].value
+            let index = top.firstIndex(where: { $0.key == "properties" }),
+            case .object(let own) = top[index].value
         else { throw Failure(description: "the record's own schema has no properties") }
         var seen = Set<Field>()
         var slots: [RecordBlock.Position: [(key: String, value: JSONValue)]] = [:]

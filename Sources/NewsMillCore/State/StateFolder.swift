@@ -73,19 +73,25 @@ public final class StateFolder {
         do {
             decoded = try JSONDecoder().decode(Manifest.self, from: data)
         } catch {
-            throw RunFailure("state folder \(path) is damaged: state.json cannot be read (\(error)); restore it from a backup or start a new state folder")
+            throw RunFailure(
+                "state folder \(path) is damaged: state.json cannot be read (\(error)); restore it from a backup or start a new state folder"
+            )
         }
         guard decoded.format == Self.format else {
             throw RunFailure("\(path)/state.json is not a NewsMill state manifest (format '\(decoded.format)')")
         }
         guard decoded.version == Self.version else {
-            throw RunFailure("state folder \(path) has state version \(decoded.version); this NewsMill reads version \(Self.version): use the NewsMill that wrote it, or start a new state folder")
+            throw RunFailure(
+                "state folder \(path) has state version \(decoded.version); this NewsMill reads version \(Self.version): use the NewsMill that wrote it, or start a new state folder"
+            )
         }
         for (name, section) in decoded.sections {
             for (file, committed) in section.files {
                 let size = Self.size(of: "\(path)/\(file)")
                 guard let size, size >= committed else {
-                    throw RunFailure("state folder \(path) is damaged: \(file) (section \(name)) has \(size.map(String.init) ?? "no") bytes, the manifest commits \(committed)")
+                    throw RunFailure(
+                        "state folder \(path) is damaged: \(file) (section \(name)) has \(size.map(String.init) ?? "no") bytes, the manifest commits \(committed)"
+                    )
                 }
             }
         }

@@ -54,10 +54,18 @@ public struct BoilerplateStage: ConfigurableStage {
                 out.append(b | 0x20)
             } else if b == 0xD0 && i + 1 < bytes.count {
                 let c = bytes[i + 1]
-                if c >= 0x90 && c <= 0x9F { out.append(0xD0); out.append(c + 0x20) }  // А–П → а–п
-                else if c >= 0xA0 && c <= 0xAF { out.append(0xD1); out.append(c - 0x20) }  // Р–Я → р–я
-                else if c == 0x81 { out.append(0xD1); out.append(0x91) }  // Ё → ё
-                else { out.append(b); out.append(c) }
+                if c >= 0x90 && c <= 0x9F {
+                    out.append(0xD0); out.append(c + 0x20)
+                }  // А–П → а–п
+                else if c >= 0xA0 && c <= 0xAF {
+                    out.append(0xD1); out.append(c - 0x20)
+                }  // Р–Я → р–я
+                else if c == 0x81 {
+                    out.append(0xD1); out.append(0x91)
+                }  // Ё → ё
+                else {
+                    out.append(b); out.append(c)
+                }
                 i += 1
             } else {
                 out.append(b)
@@ -130,8 +138,10 @@ public struct BoilerplateStage: ConfigurableStage {
 
     /// The pattern the text at `pos` starts with, if any. A pattern that ends in a letter must end
     /// a word there: "Реклама" is not the start of "Рекламодатели".
-    private func match(_ s: UnsafeBufferPointer<UInt8>, from pos: Int, to end: Int,
-                       head: inout [UInt8]) -> (pattern: String, bytes: Int, isLabel: Bool)? {
+    private func match(
+        _ s: UnsafeBufferPointer<UInt8>, from pos: Int, to end: Int,
+        head: inout [UInt8]
+    ) -> (pattern: String, bytes: Int, isLabel: Bool)? {
         let line = UnsafeBufferPointer(rebasing: s[pos..<end])
         if let openings {
             Self.foldCase(UnsafeBufferPointer(rebasing: line.prefix(4)), limit: 2, into: &head)

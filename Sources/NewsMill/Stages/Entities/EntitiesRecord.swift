@@ -20,36 +20,36 @@ extension RecordBlock {
     public static let entities = RecordBlock(
         field: .entities, position: .end,
         schema: #"""
-        {
-          "entities": {
-            "description": "Present when the entities stage runs: named entities of text (persons, organisations, locations), in order of start, found by the slovnet news NER model run in Swift. Mentions do not overlap, except that a location completing an organisation's name stays as its own mention inside it (ORG \"Национальной ассамблеи Венесуэлы\", LOC \"Венесуэлы\").",
-            "type": "array",
-            "items": {
-              "description": "One entity mention.",
-              "type": "object",
-              "properties": {
-                "type": {
-                  "description": "PER: person; ORG: organisation; LOC: location.",
-                  "enum": ["PER", "ORG", "LOC"]
-                },
-                "text": {
-                  "description": "The mention exactly as in text; equals text[start:end].",
-                  "type": "string",
-                  "minLength": 1
-                },
-                "start": {
-                  "$ref": "#/$defs/start"
-                },
-                "end": {
-                  "$ref": "#/$defs/end"
+            {
+              "entities": {
+                "description": "Present when the entities stage runs: named entities of text (persons, organisations, locations), in order of start, found by the slovnet news NER model run in Swift. Mentions do not overlap, except that a location completing an organisation's name stays as its own mention inside it (ORG \"Национальной ассамблеи Венесуэлы\", LOC \"Венесуэлы\").",
+                "type": "array",
+                "items": {
+                  "description": "One entity mention.",
+                  "type": "object",
+                  "properties": {
+                    "type": {
+                      "description": "PER: person; ORG: organisation; LOC: location.",
+                      "enum": ["PER", "ORG", "LOC"]
+                    },
+                    "text": {
+                      "description": "The mention exactly as in text; equals text[start:end].",
+                      "type": "string",
+                      "minLength": 1
+                    },
+                    "start": {
+                      "$ref": "#/$defs/start"
+                    },
+                    "end": {
+                      "$ref": "#/$defs/end"
+                    }
+                  },
+                  "required": ["type", "text", "start", "end"],
+                  "additionalProperties": false
                 }
-              },
-              "required": ["type", "text", "start", "end"],
-              "additionalProperties": false
+              }
             }
-          }
-        }
-        """#
+            """#
     ) { document, json in
         guard let entities = document.entities else { return }
         json.key("entities")

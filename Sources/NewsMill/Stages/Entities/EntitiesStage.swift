@@ -20,7 +20,9 @@ public struct EntitiesStage: ConfigurableStage {
         let configured = try options.string("models", default: "")
         let candidates = configured.isEmpty ? Self.defaultModelDirectories() : [configured]
         guard let directory = candidates.first(where: Self.holdsModel) else {
-            throw options.error("models", """
+            throw options.error(
+                "models",
+                """
                 the entities stage needs the slovnet NER model files \(NERModel.nerFile) and \(NERModel.navecFile), \
                 not found in \(candidates.joined(separator: ", ")); run Scripts/install-models.sh (it fetches them \
                 from the natasha 1.6.0 wheel with pip into models/), or name their folder with `models:` or \

@@ -73,10 +73,12 @@ extension ExactDedupSequencer {
         canonicalByHash.reserveCapacity(Int(file.length) / Self.recordSize + 1024)
         let whole = try file.readRecords(size: Self.recordSize) { raw in
             for offset in stride(from: 0, to: raw.count, by: Self.recordSize) {
-                let hash = Hash128(high: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
-                                   low: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
-                let id = CompactID(high: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self),
-                                   low: raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt32.self))
+                let hash = Hash128(
+                    high: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
+                    low: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+                let id = CompactID(
+                    high: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self),
+                    low: raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt32.self))
                 canonicalByHash[hash] = canonicalByHash[hash] ?? id
             }
         }
@@ -89,8 +91,11 @@ extension ExactDedupSequencer {
     func persist(to state: StateFolder) throws(RunFailure) {
         guard let hashesFile else { return }
         try hashesFile.sync()
-        state.stage("exact_dedup", section: StateFolder.Section(files: [Self.hashesFileName: hashesFile.length],
-                                                                documents: Int(hashesFile.length) / Self.recordSize, parameters: [:]))
+        state.stage(
+            "exact_dedup",
+            section: StateFolder.Section(
+                files: [Self.hashesFileName: hashesFile.length],
+                documents: Int(hashesFile.length) / Self.recordSize, parameters: [:]))
     }
 }
 

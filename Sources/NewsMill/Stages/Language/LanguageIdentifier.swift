@@ -44,7 +44,8 @@ public enum LanguageIdentifier {
                         scorer.add(scalar, table)
                     } else if (0x400...0x40F).contains(v) {
                         scorer.add(Unicode.Scalar(v + 0x50)!, table)
-                    } else if v < 0x80 && !(0x41...0x7A).contains(v) || v == 0xA0 || v == 0xAB || v == 0xBB || (0x2010...0x2027).contains(v) {
+                    } else if v < 0x80 && !(0x41...0x7A).contains(v) || v == 0xA0 || v == 0xAB || v == 0xBB || (0x2010...0x2027).contains(v)
+                    {
                         if !previousWasSpace { scorer.add(" ", table) }
                         previousWasSpace = true
                         continue
@@ -149,7 +150,9 @@ public enum LanguageIdentifier {
             } else if v < 0x10000 {
                 (packed, width) = ((0xE0 | v >> 12) | (0x80 | v >> 6 & 0x3F) << 8 | (0x80 | v & 0x3F) << 16, 3)
             } else {
-                (packed, width) = ((0xF0 | v >> 18) | (0x80 | v >> 12 & 0x3F) << 8 | (0x80 | v >> 6 & 0x3F) << 16 | (0x80 | v & 0x3F) << 24, 4)
+                (packed, width) = (
+                    (0xF0 | v >> 18) | (0x80 | v >> 12 & 0x3F) << 8 | (0x80 | v >> 6 & 0x3F) << 16 | (0x80 | v & 0x3F) << 24, 4
+                )
             }
             let isSpace = v == 0x20
             let h1 = Self.step(Self.seed, packed, width)

@@ -19,13 +19,13 @@ extension RecordBlock {
     public static let lead = RecordBlock(
         field: .lead, position: .afterTitle,
         schema: #"""
-        {
-          "lead": {
-            "description": "Present when the lead stage runs: the opening paragraph of text (the first of at least 40 characters among the first four), verbatim.",
-            "type": "string"
-          }
-        }
-        """#
+            {
+              "lead": {
+                "description": "Present when the lead stage runs: the opening paragraph of text (the first of at least 40 characters among the first four), verbatim.",
+                "type": "string"
+              }
+            }
+            """#
     ) { document, json in
         guard let lead = document.lead else { return }
         json.key("lead"); json.string(lead)

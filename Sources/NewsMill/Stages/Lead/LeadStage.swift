@@ -33,7 +33,8 @@ public struct LeadStage: ConfigurableStage {
         }
         document.lead = range.map { r in
             let utf8 = text.utf8
-            return String(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: r.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: r.upperBound)]))
+            return String(
+                Substring(utf8[utf8.index(utf8.startIndex, offsetBy: r.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: r.upperBound)]))
         }
         return .keep
     }

@@ -92,7 +92,7 @@ struct LSHIndex {
                 touched &+= slots[Int(Shingles.mix(UInt64(key)) & UInt64(slots.count - 1))]
             }
         }
-        if touched == 1 { out.reserveCapacity(out.count + 1) }   // keeps the reads
+        if touched == 1 { out.reserveCapacity(out.count + 1) }  // keeps the reads
         for (band, key) in keys.enumerated() { lookup(band: band, key: key, into: &out) }
     }
 

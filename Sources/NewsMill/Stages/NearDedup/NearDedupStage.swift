@@ -82,7 +82,8 @@ final class NearDedupSequencer: Sequencer {
     }
 
     private func decide(_ document: inout Document) -> Verdict {
-        let sketch = document[NearSketch.self] ?? NearSketch(shingles: Shingles.hashes(of: document.text, size: stage.shingleSize), bands: [])
+        let sketch =
+            document[NearSketch.self] ?? NearSketch(shingles: Shingles.hashes(of: document.text, size: stage.shingleSize), bands: [])
         document[NearSketch.self] = nil
         let number = Int32(ids.count)
         candidates.removeAll(keepingCapacity: true)
@@ -140,8 +141,9 @@ final class NearDedupSequencer: Sequencer {
             document.dedup = DedupInfo(hash: hash, status: .unique, of: nil, similarity: nil, cluster: cluster, merges: merges)
             return .keep
         }
-        document.dedup = DedupInfo(hash: hash, status: .near, of: ids[Int(best.number)].hex,
-                                   similarity: (best.similarity * 10_000).rounded() / 10_000, cluster: cluster, merges: merges)
+        document.dedup = DedupInfo(
+            hash: hash, status: .near, of: ids[Int(best.number)].hex,
+            similarity: (best.similarity * 10_000).rounded() / 10_000, cluster: cluster, merges: merges)
         return stage.mode == .drop ? .drop(reason: "near_duplicate") : .keep
     }
 
@@ -170,7 +172,9 @@ final class NearDedupSequencer: Sequencer {
         if let committed, committed.parameters != parameters {
             let was = committed.parameters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let now = parameters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            throw RunFailure("state folder \(state.path) holds near_dedup signatures made with \(was); this pipeline asks for \(now): use the same near_dedup settings, or a new state folder")
+            throw RunFailure(
+                "state folder \(state.path) holds near_dedup signatures made with \(was); this pipeline asks for \(now): use the same near_dedup settings, or a new state folder"
+            )
         }
         let documents = try StateAppender(state: state, name: "near_dedup.documents.bin")
         let bands = try StateAppender(state: state, name: "near_dedup.bands.bin")
@@ -183,8 +187,10 @@ final class NearDedupSequencer: Sequencer {
         ids.reserveCapacity(counts.capacity)
         let wholeDocuments = try documents.readRecords(size: Self.documentRecord) { raw in
             for offset in stride(from: 0, to: raw.count, by: Self.documentRecord) {
-                ids.append(CompactID(high: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
-                                     low: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self)))
+                ids.append(
+                    CompactID(
+                        high: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
+                        low: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self)))
                 counts.append(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
             }
         }
@@ -210,7 +216,8 @@ final class NearDedupSequencer: Sequencer {
         guard wholeBands, !bad else { throw damaged("near_dedup.bands.bin is not whole records, or names documents it does not hold") }
         let wholeLinks = try links.readRecords(size: 8) { raw in
             for offset in stride(from: 0, to: raw.count, by: 8) {
-                let a = raw.loadUnaligned(fromByteOffset: offset, as: Int32.self), b = raw.loadUnaligned(fromByteOffset: offset + 4, as: Int32.self)
+                let a = raw.loadUnaligned(fromByteOffset: offset, as: Int32.self),
+                    b = raw.loadUnaligned(fromByteOffset: offset + 4, as: Int32.self)
                 guard a >= 0, b >= 0, Int(a) < ids.count, Int(b) < ids.count else { bad = true; return }
                 union(a, b)
             }
@@ -228,10 +235,14 @@ final class NearDedupSequencer: Sequencer {
         try files.bands.sync()
         try files.links.sync()
         try StateIO.sync(files.shingles, file: "near_dedup.shingles.bin")
-        state.stage(Self.section, section: StateFolder.Section(
-            files: ["near_dedup.documents.bin": files.documents.length, "near_dedup.bands.bin": files.bands.length,
-                    "near_dedup.links.bin": files.links.length, "near_dedup.shingles.bin": store.end],
-            documents: ids.count, parameters: parameters))
+        state.stage(
+            Self.section,
+            section: StateFolder.Section(
+                files: [
+                    "near_dedup.documents.bin": files.documents.length, "near_dedup.bands.bin": files.bands.length,
+                    "near_dedup.links.bin": files.links.length, "near_dedup.shingles.bin": store.end,
+                ],
+                documents: ids.count, parameters: parameters))
     }
 
     private func find(_ x: Int32) -> Int32 {

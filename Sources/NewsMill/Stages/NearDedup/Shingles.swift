@@ -34,13 +34,17 @@ public enum Shingles {
                 let c: UInt8 = width > 1 ? s[i + 1] : 0
                 switch b {
                 case 0xC3 where width == 2:
-                    if c == 0x97 || c == 0xB7 { words.end() }   // × and ÷ are symbols
-                    else { words.add(b, c >= 0x80 && c <= 0x9E ? c + 0x20 : c) }
+                    if c == 0x97 || c == 0xB7 {
+                        words.end()
+                    }  // × and ÷ are symbols
+                    else {
+                        words.add(b, c >= 0x80 && c <= 0x9E ? c + 0x20 : c)
+                    }
                 case 0xC2, 0xE2, 0xCC, 0xCD:
                     // Latin-1 punctuation, general punctuation and symbols, combining marks.
                     words.end()
                 case 0xE3 where c == 0x80, 0xEF where c == 0xBB:
-                    words.end()   // CJK punctuation and the ideographic space; the BOM
+                    words.end()  // CJK punctuation and the ideographic space; the BOM
                 default:
                     var unit: UInt64 = 0
                     for k in 0..<width { unit = unit << 8 | UInt64(s[i + k]) }
@@ -108,8 +112,8 @@ public enum Shingles {
     /// ASCII letters, digits and "_", as two 64-bit masks (bytes 0-63 and 64-127).
     @inline(__always)
     private static func isWordASCII(_ b: UInt8) -> Bool {
-        let low: UInt64 = 0x03FF_0000_0000_0000        // 0-9
-        let high: UInt64 = 0x07FF_FFFE_87FF_FFFE       // A-Z, _, a-z
+        let low: UInt64 = 0x03FF_0000_0000_0000  // 0-9
+        let high: UInt64 = 0x07FF_FFFE_87FF_FFFE  // A-Z, _, a-z
         return b < 64 ? (low >> UInt64(b)) & 1 != 0 : (high >> UInt64(b - 64)) & 1 != 0
     }
 

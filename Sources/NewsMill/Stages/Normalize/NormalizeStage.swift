@@ -16,8 +16,9 @@ public struct NormalizeStage: ConfigurableStage {
     public init(options: ConfigSection) throws(ConfigError) {
         try options.allowOnly(["mojibake", "nfc", "line_breaks", "trim_lines", "invisible", "spaces", "dashes", "quotes", "html_entities"])
         repairMojibake = try options.bool("mojibake", default: true)
-        typography = Typography(dashes: try options.bool("dashes", default: true), quotes: try options.bool("quotes", default: true),
-                                htmlEntities: try options.bool("html_entities", default: true))
+        typography = Typography(
+            dashes: try options.bool("dashes", default: true), quotes: try options.bool("quotes", default: true),
+            htmlEntities: try options.bool("html_entities", default: true))
         normalizer = TextNormalizer(
             nfc: try options.bool("nfc", default: true),
             unifyLineBreaks: try options.bool("line_breaks", default: true),

@@ -11,8 +11,10 @@ public struct TextNormalizer: Sendable {
     /// Turn NBSP, tabs and the other Unicode spaces into a plain space, and runs of spaces into one.
     public var unifySpaces: Bool
 
-    public init(nfc: Bool = true, unifyLineBreaks: Bool = true, trimLines: Bool = true,
-                removeInvisible: Bool = true, unifySpaces: Bool = true) {
+    public init(
+        nfc: Bool = true, unifyLineBreaks: Bool = true, trimLines: Bool = true,
+        removeInvisible: Bool = true, unifySpaces: Bool = true
+    ) {
         self.nfc = nfc
         self.unifyLineBreaks = unifyLineBreaks
         self.trimLines = trimLines
@@ -45,7 +47,8 @@ public struct TextNormalizer: Sendable {
         let lines = lineRanges(s)
         var tiles = lines.first?.lowerBound == 0 && lines.last?.upperBound == s.count
         if tiles {
-            for k in lines.indices.dropFirst() where lines[k].lowerBound != lines[k - 1].upperBound + 1 || s[lines[k - 1].upperBound] != 0x0A {
+            for k in lines.indices.dropFirst()
+            where lines[k].lowerBound != lines[k - 1].upperBound + 1 || s[lines[k - 1].upperBound] != 0x0A {
                 tiles = false
                 break
             }
@@ -67,61 +70,61 @@ public struct TextNormalizer: Sendable {
     /// One byte pass that copies unchanged runs in bulk, and only once something changes.
     /// Every sequence dropped or replaced is a whole scalar: the result stays valid UTF-8.
     private func cleanCharacters(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-            Self.mayChange.withUnsafeBufferPointer { mayChange -> [UInt8]? in
-                var out: [UInt8]?
-                var runStart = 0
-                var i = 0
-                let n = s.count
-                while i < n {
-                    let b = s[i]
-                    guard mayChange[Int(b)] else {
-                        i += 1
-                        continue
-                    }
-                    let b1: UInt8 = i + 1 < n ? s[i + 1] : 0
-                    let b2: UInt8 = i + 2 < n ? s[i + 2] : 0
-                    // (replacement: a space or nothing, bytes consumed), or nil to keep the bytes.
-                    var action: (space: Bool, consumed: Int)?
-                    switch b {
-                    case 0x20 where unifySpaces:
-                        let afterSpace = i > 0 && (s[i - 1] == 0x20 || (runStart == i && out?.last == 0x20))
-                        if afterSpace { action = (false, 1) }
-                    case 0x09 where unifySpaces:
-                        action = (true, 1)
-                    case 0x00..<0x20 where b != 0x09 && b != 0x0A && b != 0x0D && removeInvisible, 0x7F where removeInvisible:
-                        action = (false, 1)
-                    case 0xC2 where b1 == 0xA0 && unifySpaces:
-                        action = (true, 2)
-                    case 0xC2 where removeInvisible && (b1 == 0xAD || ((0x80...0x9F).contains(b1) && !(b1 == 0x85 && unifyLineBreaks))):
-                        action = (false, 2)
-                    case 0xE2 where unifySpaces && ((b1 == 0x80 && ((0x80...0x8A).contains(b2) || b2 == 0xAF)) || (b1 == 0x81 && b2 == 0x9F)):
-                        action = (true, 3)
-                    case 0xE2 where removeInvisible && ((b1 == 0x80 && (0x8B...0x8D).contains(b2)) || (b1 == 0x81 && b2 == 0xA0)):
-                        action = (false, 3)
-                    case 0xE3 where unifySpaces && b1 == 0x80 && b2 == 0x80:
-                        action = (true, 3)
-                    case 0xEF where removeInvisible && b1 == 0xBB && b2 == 0xBF:
-                        action = (false, 3)
-                    default:
-                        break
-                    }
-                    guard let action else {
-                        i += 1
-                        continue
-                    }
-                    if out == nil {
-                        out = []
-                        out!.reserveCapacity(n)
-                    }
-                    out!.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<i]))
-                    if action.space && out!.last != 0x20 { out!.append(0x20) }
-                    i += action.consumed
-                    runStart = i
+        Self.mayChange.withUnsafeBufferPointer { mayChange -> [UInt8]? in
+            var out: [UInt8]?
+            var runStart = 0
+            var i = 0
+            let n = s.count
+            while i < n {
+                let b = s[i]
+                guard mayChange[Int(b)] else {
+                    i += 1
+                    continue
                 }
-                guard var out else { return nil }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<n]))
-                return out
+                let b1: UInt8 = i + 1 < n ? s[i + 1] : 0
+                let b2: UInt8 = i + 2 < n ? s[i + 2] : 0
+                // (replacement: a space or nothing, bytes consumed), or nil to keep the bytes.
+                var action: (space: Bool, consumed: Int)?
+                switch b {
+                case 0x20 where unifySpaces:
+                    let afterSpace = i > 0 && (s[i - 1] == 0x20 || (runStart == i && out?.last == 0x20))
+                    if afterSpace { action = (false, 1) }
+                case 0x09 where unifySpaces:
+                    action = (true, 1)
+                case 0x00..<0x20 where b != 0x09 && b != 0x0A && b != 0x0D && removeInvisible, 0x7F where removeInvisible:
+                    action = (false, 1)
+                case 0xC2 where b1 == 0xA0 && unifySpaces:
+                    action = (true, 2)
+                case 0xC2 where removeInvisible && (b1 == 0xAD || ((0x80...0x9F).contains(b1) && !(b1 == 0x85 && unifyLineBreaks))):
+                    action = (false, 2)
+                case 0xE2 where unifySpaces && ((b1 == 0x80 && ((0x80...0x8A).contains(b2) || b2 == 0xAF)) || (b1 == 0x81 && b2 == 0x9F)):
+                    action = (true, 3)
+                case 0xE2 where removeInvisible && ((b1 == 0x80 && (0x8B...0x8D).contains(b2)) || (b1 == 0x81 && b2 == 0xA0)):
+                    action = (false, 3)
+                case 0xE3 where unifySpaces && b1 == 0x80 && b2 == 0x80:
+                    action = (true, 3)
+                case 0xEF where removeInvisible && b1 == 0xBB && b2 == 0xBF:
+                    action = (false, 3)
+                default:
+                    break
+                }
+                guard let action else {
+                    i += 1
+                    continue
+                }
+                if out == nil {
+                    out = []
+                    out!.reserveCapacity(n)
+                }
+                out!.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<i]))
+                if action.space && out!.last != 0x20 { out!.append(0x20) }
+                i += action.consumed
+                runStart = i
             }
+            guard var out else { return nil }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<n]))
+            return out
+        }
     }
 
     /// Bytes that may start a line break: LF, VT, FF, CR and the lead bytes of NEL, U+2028 and U+2029.

@@ -70,7 +70,8 @@ public struct Typography: Sendable {
                         continue
                     }
                 }
-                let isQuote = b == 0x22 || (b == 0xC2 && i + 1 < n && (s[i + 1] == 0xAB || s[i + 1] == 0xBB))
+                let isQuote =
+                    b == 0x22 || (b == 0xC2 && i + 1 < n && (s[i + 1] == 0xAB || s[i + 1] == 0xBB))
                     || (b == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (0x9C...0x9E).contains(s[i + 2]))
                 guard quotes && isQuote else {
                     i += 1

@@ -124,8 +124,10 @@ public struct StatsStage: ConfigurableStage {
         }
     }
 
-    private static func count(utf8 s: UnsafeBufferPointer<UInt8>, classes: UnsafeBufferPointer<Kind>,
-                              transitions: UnsafeBufferPointer<UInt16>) -> TextStats {
+    private static func count(
+        utf8 s: UnsafeBufferPointer<UInt8>, classes: UnsafeBufferPointer<Kind>,
+        transitions: UnsafeBufferPointer<UInt16>
+    ) -> TextStats {
         var chars = 0
         var words = 0
         var sentences = 0
