@@ -39,16 +39,10 @@ public struct NumberExtractor: Sendable {
     }
 
     private func extract(utf8: UnsafeBufferPointer<UInt8>, skipping dates: [DateMention]) -> [NumberMention] {
-        var tokens = DateTokens(utf8)
+        var tokens = WordTokens(utf8, words: .letters)
         var mentions: [NumberMention] = []
         var figures: [NumberFigure] = []
-        // Scalar offsets are counted forward from the previous mention, so the text is read once.
-        var countedBytes = 0, countedScalars = 0
-        func scalarOffset(ofByte byte: Int) -> Int {
-            countedScalars += tokens.scalarCount(from: countedBytes, to: byte)
-            countedBytes = byte
-            return countedScalars
-        }
+        var offsets = tokens.scalarOffsets
         var nextDate = 0
         func overlapsDate(_ start: Int, _ end: Int) -> Bool {
             while nextDate < dates.count && dates[nextDate].end <= start { nextDate += 1 }
@@ -56,7 +50,8 @@ public struct NumberExtractor: Sendable {
         }
         for line in tokens.lines {
             if mentions.count >= options.maxMentions { break }
-            tokens.tokenize(line: line)
+            tokens.removeAll()
+            tokens.append(line)
             let grammar = NumberGrammar(tokens: tokens, options: options)
             var i = 0
             while i < tokens.count && mentions.count + figures.count < options.maxMentions {
@@ -69,9 +64,9 @@ public struct NumberExtractor: Sendable {
                 figure.start = max(figure.start, previousEnd)
                 guard figure.start < figure.end else { continue }
                 previousEnd = figure.end
-                let startByte = Int(tokens[figure.start].byteStart)
-                let start = scalarOffset(ofByte: startByte)
-                let end = scalarOffset(ofByte: Int(tokens[figure.end - 1].byteEnd))
+                let startByte = Int(tokens[figure.start].start)
+                let start = offsets.offset(ofByte: startByte)
+                let end = offsets.offset(ofByte: Int(tokens[figure.end - 1].end))
                 if overlapsDate(start, end) { continue }
                 let value = figure.amount.double
                 mentions.append(NumberMention(text: tokens.text(figure.start..<figure.end), start: start, end: end,
