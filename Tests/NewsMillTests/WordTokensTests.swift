@@ -71,6 +71,20 @@ import Testing
         #expect(empty.withUTF8 { WordTokens($0, words: .letters).lines }.isEmpty)
     }
 
+    @Test func linesOfEveryLengthAreFound() {
+        // Past its first 16 bytes a line is scanned by memchr: lines of every length around that.
+        var text = ""
+        for length in 0..<60 { text += String(repeating: length % 3 == 0 ? "я" : "a", count: length) + "\n" }
+        text += "без перевода строки в конце"
+        var expected: [Range<Int>] = []
+        var start = 0
+        for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            expected.append(start..<(start + line.count))
+            start += line.count + 1
+        }
+        #expect(text.withUTF8 { WordTokens($0, words: .letters).lines } == expected)
+    }
+
     @Test func appendedRangesOpenWithASpaceAndALineBreak() {
         var text = "а б в"
         text.withUTF8 { bytes in
@@ -193,6 +207,21 @@ import Testing
         let longest = String(repeating: "я", count: 24)
         #expect(key(longest) == WordKey(longest))
         #expect(key(longest + "я") == nil)
+    }
+
+    @Test func keysMadeUpFrontAreTheKeysMadeWhenAsked() {
+        var text = "— Передаёт ТАСС: «Пресс-служба L’Est сообщила» 81-летний " + String(repeating: "я", count: 30)
+        text.withUTF8 { bytes in
+            var tokens = WordTokens(bytes, words: .compounds)
+            tokens.append(0..<bytes.count)
+            let asked = (0..<tokens.count).map { tokens.key($0) }
+            #expect(asked.compactMap { $0 }.count == 6)
+            tokens.keyWords()
+            #expect((0..<tokens.count).map { tokens.key($0) } == asked)
+            tokens.removeAll()
+            tokens.append(0..<bytes.count)
+            #expect((0..<tokens.count).map { tokens.key($0) } == asked)
+        }
     }
 
     @Test func capitalsAreASCIIOrCyrillic() {

@@ -50,6 +50,9 @@ struct WordTokens {
     let bytes: UnsafeBufferPointer<UInt8>
     let words: Words
     private(set) var tokens: [Token] = []
+    /// The keys `keyWords()` made (0 for a token without one), beside the tokens rather than in
+    /// them: a token twice the size would double the memory a long line's tokens take.
+    private var keys: [UInt64] = []
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, words: Words) {
         self.bytes = bytes
@@ -62,14 +65,30 @@ struct WordTokens {
     /// Line ranges of the text, without their "\n".
     var lines: [Range<Int>] {
         var lines: [Range<Int>] = []
-        guard let base = bytes.baseAddress else { return lines }
         var start = 0
         while start < bytes.count {
-            let end = memchr(base + start, 0x0A, bytes.count - start).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? bytes.count
+            let end = lineFeed(from: start)
             lines.append(start..<end)
             start = end + 1
         }
         return lines
+    }
+
+    /// Where the next "\n" at or after `start` is (the text's end when none is). The first 16
+    /// bytes are read one at a time, which is fastest for a short line; memchr, many bytes an
+    /// instruction, reads the rest of a longer one.
+    private func lineFeed(from start: Int) -> Int {
+        var k = start
+        while k < bytes.count && bytes[k] != 0x0A {
+            k += 1
+            if k &- start == 16 { return lineFeedInLongLine(from: k) }
+        }
+        return k
+    }
+
+    @inline(never) private func lineFeedInLongLine(from k: Int) -> Int {
+        guard let base = bytes.baseAddress, let found = memchr(base + k, 0x0A, bytes.count - k) else { return bytes.count }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 
     mutating func reserveCapacity(_ count: Int) {
@@ -78,6 +97,13 @@ struct WordTokens {
 
     mutating func removeAll() {
         tokens.removeAll(keepingCapacity: true)
+        if !keys.isEmpty { keys.removeAll() }
+    }
+
+    /// Makes the keys of the words cut so far once, for a grammar that looks the same words up
+    /// many times (quotes reads the phrases around every quotation); `key(_:)` reads them then.
+    mutating func keyWords() {
+        keys = tokens.indices.map { makeKey($0)?.value ?? 0 }
     }
 
     // MARK: Cutting
@@ -244,20 +270,23 @@ struct WordTokens {
 
     // MARK: Reading tokens
 
-    func isWord(_ i: Int) -> Bool { i >= 0 && i < tokens.count && tokens[i].kind == .word }
-    func isNumber(_ i: Int) -> Bool { i >= 0 && i < tokens.count && tokens[i].kind == .number }
-    func isMark(_ i: Int, _ mark: Mark) -> Bool { i >= 0 && i < tokens.count && tokens[i].mark == mark }
+    // The grammars ask these in nearly every condition, and each is a load and a comparison or
+    // two: inlined, they cost no call.
+
+    @inline(__always) func isWord(_ i: Int) -> Bool { i >= 0 && i < tokens.count && tokens[i].kind == .word }
+    @inline(__always) func isNumber(_ i: Int) -> Bool { i >= 0 && i < tokens.count && tokens[i].kind == .number }
+    @inline(__always) func isMark(_ i: Int, _ mark: Mark) -> Bool { i >= 0 && i < tokens.count && tokens[i].mark == mark }
 
     /// Token i directly follows token i-1, with no space between.
-    func joined(_ i: Int) -> Bool { i > 0 && i < tokens.count && !tokens[i].spaced }
+    @inline(__always) func joined(_ i: Int) -> Bool { i > 0 && i < tokens.count && !tokens[i].spaced }
 
     /// Token i is on the same line as token i-1.
-    func sameLine(_ i: Int) -> Bool { i > 0 && i < tokens.count && !tokens[i].lineBreak }
+    @inline(__always) func sameLine(_ i: Int) -> Bool { i > 0 && i < tokens.count && !tokens[i].lineBreak }
 
-    func digits(_ i: Int) -> Int { isNumber(i) ? Int(tokens[i].end - tokens[i].start) : 0 }
+    @inline(__always) func digits(_ i: Int) -> Int { isNumber(i) ? Int(tokens[i].end - tokens[i].start) : 0 }
 
     /// The value of a number token of at most 4 digits (nil for longer runs).
-    func number(_ i: Int) -> Int? {
+    @inline(__always) func number(_ i: Int) -> Int? {
         guard isNumber(i), digits(i) <= 4 else { return nil }
         var value = 0
         for k in Int(tokens[i].start)..<Int(tokens[i].end) { value = value * 10 + Int(bytes[k] - 0x30) }
@@ -265,7 +294,7 @@ struct WordTokens {
     }
 
     /// The byte of a one-byte mark (nil for other tokens and for marks of several bytes).
-    func asciiMark(_ i: Int) -> UInt8? {
+    @inline(__always) func asciiMark(_ i: Int) -> UInt8? {
         guard i >= 0, i < tokens.count, tokens[i].kind == .mark, tokens[i].end - tokens[i].start == 1 else { return nil }
         return bytes[Int(tokens[i].start)]
     }
@@ -281,7 +310,12 @@ struct WordTokens {
 
     /// The lexicon key of word i; nil for other tokens and for words longer than 48 bytes, which
     /// no lexicon holds.
-    func key(_ i: Int) -> WordKey? {
+    @inline(__always) func key(_ i: Int) -> WordKey? {
+        if i >= 0 && i < keys.count { return keys[i] == 0 ? nil : WordKey(hash: keys[i]) }
+        return makeKey(i)
+    }
+
+    private func makeKey(_ i: Int) -> WordKey? {
         guard isWord(i), tokens[i].end - tokens[i].start <= 48 else { return nil }
         return WordKey(bytes, Int(tokens[i].start)..<Int(tokens[i].end))
     }
@@ -354,6 +388,10 @@ struct WordKey: Hashable, Sendable {
         self = word.withUTF8 { WordKey($0, 0..<$0.count) }
     }
 
+    fileprivate init(hash: UInt64) {
+        value = hash
+    }
+
     /// FNV-1a over the folded letters, a Cyrillic letter being one unit (its code point), not two bytes.
     init(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -383,9 +421,16 @@ struct WordKey: Hashable, Sendable {
 
     /// U+0400…U+047F folded, А…Я to а…я and Ё, ё to е, by the lead's low bit (D0 or D1) and the
     /// second byte's low six bits: a lookup, so a text's mix of cases costs no mispredicted branches.
-    private static let cyrillic: [UInt16] = (0..<128).map { index -> UInt16 in
-        let cp = 0x400 + UInt16(index)
-        if cp == 0x401 || cp == 0x451 { return 0x435 }
-        return (0x410..<0x430).contains(cp) ? cp + 0x20 : cp
-    }
+    /// Written out rather than computed, so it is a constant: a computed static is checked for its
+    /// lazy initialization at every lookup.
+    private static let cyrillic: [UInt16] = [
+        0x400, 0x435, 0x402, 0x403, 0x404, 0x405, 0x406, 0x407, 0x408, 0x409, 0x40A, 0x40B, 0x40C, 0x40D, 0x40E, 0x40F,
+        0x430, 0x431, 0x432, 0x433, 0x434, 0x435, 0x436, 0x437, 0x438, 0x439, 0x43A, 0x43B, 0x43C, 0x43D, 0x43E, 0x43F,
+        0x440, 0x441, 0x442, 0x443, 0x444, 0x445, 0x446, 0x447, 0x448, 0x449, 0x44A, 0x44B, 0x44C, 0x44D, 0x44E, 0x44F,
+        0x430, 0x431, 0x432, 0x433, 0x434, 0x435, 0x436, 0x437, 0x438, 0x439, 0x43A, 0x43B, 0x43C, 0x43D, 0x43E, 0x43F,
+        0x440, 0x441, 0x442, 0x443, 0x444, 0x445, 0x446, 0x447, 0x448, 0x449, 0x44A, 0x44B, 0x44C, 0x44D, 0x44E, 0x44F,
+        0x450, 0x435, 0x452, 0x453, 0x454, 0x455, 0x456, 0x457, 0x458, 0x459, 0x45A, 0x45B, 0x45C, 0x45D, 0x45E, 0x45F,
+        0x460, 0x461, 0x462, 0x463, 0x464, 0x465, 0x466, 0x467, 0x468, 0x469, 0x46A, 0x46B, 0x46C, 0x46D, 0x46E, 0x46F,
+        0x470, 0x471, 0x472, 0x473, 0x474, 0x475, 0x476, 0x477, 0x478, 0x479, 0x47A, 0x47B, 0x47C, 0x47D, 0x47E, 0x47F,
+    ]
 }

@@ -34,16 +34,18 @@ public struct DateExtractor: Sendable {
     }
 
     private func extract(utf8: UnsafeBufferPointer<UInt8>) -> [DateMention] {
-        var tokens = WordTokens(utf8, words: .letters)
+        // One parser for every line, cutting each into its own tokens: a parser made per line
+        // would copy (retain and release) the tokens for each.
+        var parser = Parser(tokens: WordTokens(utf8, words: .letters))
         var mentions: [DateMention] = []
-        var offsets = tokens.scalarOffsets
-        for line in tokens.lines where tokens.mayHoldDate(line) {
-            tokens.removeAll()
-            tokens.append(line)
-            let parser = Parser(tokens: tokens)
+        var offsets = parser.tokens.scalarOffsets
+        for line in parser.tokens.lines where parser.tokens.mayHoldDate(line) {
+            parser.tokens.removeAll()
+            parser.tokens.append(line)
             var i = 0
-            while i < tokens.count {
+            while i < parser.tokens.count {
                 if parser.isAnchor(i), let match = parser.match(at: i) {
+                    let tokens = parser.tokens
                     let start = offsets.offset(ofByte: Int(tokens[match.start].start))
                     let end = offsets.offset(ofByte: Int(tokens[match.end - 1].end))
                     mentions.append(DateMention(text: tokens.text(match.start..<match.end),
@@ -121,7 +123,8 @@ enum DateValue: Equatable {
 
 /// The grammar of date expressions over tokens.
 private struct Parser {
-    let tokens: WordTokens
+    /// The tokens of the line read; the extractor cuts each line into them.
+    var tokens: WordTokens
 
     static let and = WordKey("и"), or = WordKey("или"), life = WordKey("жизни"), centuryAbbreviation = WordKey("в")
 

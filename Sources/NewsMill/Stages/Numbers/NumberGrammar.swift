@@ -27,7 +27,8 @@ struct NumberFigure {
 /// ("5-й", "третьего", "XXI"), and what follows a number: multipliers, currency, percent, unit or
 /// counted noun. Dates, times, phone and version numbers and numbers inside words are passed over.
 struct NumberGrammar {
-    let tokens: WordTokens
+    /// The tokens of the line read; the extractor cuts each line into them.
+    var tokens: WordTokens
     let options: NumberExtractor.Options
 
     /// What reading at a token gave: a figure, or the token to go on from.

@@ -16,6 +16,7 @@ extension WordTokens {
             if line.candidate { tokens.append(line.bytes) }
             paragraphs.append(first..<tokens.count)
         }
+        tokens.keyWords()
         return (tokens, paragraphs)
     }
 
