@@ -74,7 +74,7 @@ import Testing
                     return r & 0x10 == 0 ? r | 0x80 : r   // mostly high bytes, some ASCII
                 }
                 let expected = bytes.contains { $0 >= 0x30 && $0 <= 0x39 }
-                let found = bytes.withUnsafeBufferPointer { DateTokens.hasDigit($0, 0..<length) }
+                let found = bytes.withUnsafeBufferPointer { WordTokens.hasDigit($0, 0..<length) }
                 #expect(found == expected, "\(bytes)")
             }
         }

@@ -13,7 +13,7 @@ import Testing
 
     /// The old definition of a quoted group: scan from the opening mark until as many marks
     /// closed as opened. The paired lookup must give the same answer for every start and limit.
-    private func scannedGroupEnd(_ tokens: QuoteTokens, _ reader: AttributionReader, _ k: Int, limit: Int) -> Int? {
+    private func scannedGroupEnd(_ tokens: WordTokens, _ reader: AttributionReader, _ k: Int, limit: Int) -> Int? {
         guard k < limit else { return nil }
         let mark = tokens[k].mark
         guard mark == .openQuote || (mark == .eitherQuote && reader.opens(k)) else { return nil }
@@ -30,7 +30,7 @@ import Testing
         return nil
     }
 
-    private func scannedGroupStart(_ tokens: QuoteTokens, _ reader: AttributionReader, _ k: Int, limit: Int) -> Int? {
+    private func scannedGroupStart(_ tokens: WordTokens, _ reader: AttributionReader, _ k: Int, limit: Int) -> Int? {
         var depth = 0
         var j = k
         while j >= limit {
@@ -58,7 +58,7 @@ import Testing
             }
             var copy = text
             copy.withUTF8 { bytes in
-                let tokens = QuoteTokens(bytes)
+                let tokens = WordTokens.quoteParagraphs(bytes).tokens
                 let reader = AttributionReader(tokens: tokens, entities: QuoteEntities())
                 for k in 0..<tokens.count {
                     for limit in 0...tokens.count {

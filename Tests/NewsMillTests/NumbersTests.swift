@@ -77,6 +77,8 @@ import Testing
         ("Дело возбуждено по части 2 статьи 214, ст. 282 и статье 19.7; колония № 5.",
          ["2 = 2 ordinal - -", "214 = 214 ordinal - -", "282 = 282 ordinal - -", "19.7 = 19.7 ordinal - -", "5 = 5 cardinal - -"]),
         ("Награждён орденом войны I степени.", ["I = 1 ordinal - -"]),
+        // Words are looked up with ё read as е: "статьёй" is the label "статьей".
+        ("В соответствии со статьёй 24 параграф 2 Конвенции.", ["24 = 24 ordinal - -", "2 = 2 cardinal - -"]),
     ])
     func findsOrdinals(_ text: String, _ expected: [String]) {
         #expect(found(text) == expected)

@@ -34,23 +34,20 @@ public struct DateExtractor: Sendable {
     }
 
     private func extract(utf8: UnsafeBufferPointer<UInt8>) -> [DateMention] {
-        var tokens = DateTokens(utf8)
+        // One parser for every line, cutting each into its own tokens: a parser made per line
+        // would copy (retain and release) the tokens for each.
+        var parser = Parser(tokens: WordTokens(utf8, words: .letters))
         var mentions: [DateMention] = []
-        // Scalar offsets are counted forward from the previous mention, so the text is read once.
-        var countedBytes = 0, countedScalars = 0
-        func scalarOffset(ofByte byte: Int) -> Int {
-            countedScalars += tokens.scalarCount(from: countedBytes, to: byte)
-            countedBytes = byte
-            return countedScalars
-        }
-        for line in tokens.lines where tokens.mayHoldDate(line) {
-            tokens.tokenize(line: line)
-            let parser = Parser(tokens: tokens)
+        var offsets = parser.tokens.scalarOffsets
+        for line in parser.tokens.lines where parser.tokens.mayHoldDate(line) {
+            parser.tokens.removeAll()
+            parser.tokens.append(line)
             var i = 0
-            while i < tokens.count {
+            while i < parser.tokens.count {
                 if parser.isAnchor(i), let match = parser.match(at: i) {
-                    let start = scalarOffset(ofByte: Int(tokens[match.start].byteStart))
-                    let end = scalarOffset(ofByte: Int(tokens[match.end - 1].byteEnd))
+                    let tokens = parser.tokens
+                    let start = offsets.offset(ofByte: Int(tokens[match.start].start))
+                    let end = offsets.offset(ofByte: Int(tokens[match.end - 1].end))
                     mentions.append(DateMention(text: tokens.text(match.start..<match.end),
                                                 value: format(match.value), start: start, end: end))
                     i = match.end
@@ -126,7 +123,8 @@ enum DateValue: Equatable {
 
 /// The grammar of date expressions over tokens.
 private struct Parser {
-    let tokens: DateTokens
+    /// The tokens of the line read; the extractor cuts each line into them.
+    var tokens: WordTokens
 
     static let and = WordKey("и"), or = WordKey("или"), life = WordKey("жизни"), centuryAbbreviation = WordKey("в")
 
@@ -181,7 +179,7 @@ private struct Parser {
 
         // Ranges: "1–3 марта", "с 1 по 3 марта", "2011—2016 годы", "с января по март 2019 года".
         if first.range == nil, tokens.sameLine(end), end + 1 < tokens.count, tokens.sameLine(end + 1),
-           tokens.isDash(end) || (preposition(end) == .until && context.opensRange),
+           tokens.isMark(end, .dash) || (preposition(end) == .until && context.opensRange),
            let second = core(at: end + 1), second.range == nil, fits(first.shape, second.shape),
            let closed = complete(first.point, second.point) {
             value = .range(closed, second.point)
@@ -250,12 +248,14 @@ private struct Parser {
     func standsForYear(_ i: Int, end: Int, context: Frame) -> Bool {
         guard let year = tokens.number(i) else { return false }
         // Part of a number chain such as a phone number: "8-800-2000-600".
-        if tokens.joined(i), tokens.isDash(i - 1), tokens.isNumber(i - 2) { return false }
-        if end + 1 < tokens.count, tokens.joined(end), tokens.isDash(end), tokens.joined(end + 1), tokens.isNumber(end + 1) { return false }
+        if tokens.joined(i), tokens.isMark(i - 1, .dash), tokens.isNumber(i - 2) { return false }
+        if end + 1 < tokens.count, tokens.joined(end), tokens.isMark(end, .dash), tokens.joined(end + 1), tokens.isNumber(end + 1) {
+            return false
+        }
         if context.preposition != nil && pauseFollows(end) { return true }
         guard (1800...2100).contains(year) else { return false }
         if pauseFollows(end) { return true }
-        if tokens.joined(i), tokens.isDash(i - 1), tokens.joined(i - 1), tokens.isWord(i - 2) { return true }
+        if tokens.joined(i), tokens.isMark(i - 1, .dash), tokens.joined(i - 1), tokens.isWord(i - 2) { return true }
         if end + 1 < tokens.count, tokens.sameLine(end), let conjunction = tokens.key(end),
            conjunction == Self.and || conjunction == Self.or, tokens.digits(end + 1) == 4 { return true }
         return false
@@ -264,11 +264,11 @@ private struct Parser {
     /// Punctuation that ends a phrase, a line end or the text end follows.
     func pauseFollows(_ k: Int) -> Bool {
         guard k < tokens.count, tokens.sameLine(k) else { return true }
-        if tokens.isDash(k) { return true }
+        if tokens.isMark(k, .dash) { return true }
         if let mark = tokens.asciiMark(k) {
             return ",.;:)!?\"".utf8.contains(mark)
         }
-        return tokens.isClosingQuote(k)
+        return tokens.isMark(k, .closeQuote)
     }
 
     /// Which second ends can close a range opened by which first ends.
@@ -369,7 +369,7 @@ private struct Parser {
         // "в 1997-м", "с 1922-го": the ordinal ending makes it a year.
         if let suffixed { return Core(end: suffixed, shape: .year, point: DatePoint(year: year)) }
         // A season: "2016/17", "1989-90".
-        if k + 1 < tokens.count, tokens.joined(k), tokens.asciiMark(k) == 0x2F || tokens.isDash(k), tokens.joined(k + 1),
+        if k + 1 < tokens.count, tokens.joined(k), tokens.asciiMark(k) == 0x2F || tokens.isMark(k, .dash), tokens.joined(k + 1),
            tokens.digits(k + 1) == 2, tokens.number(k + 1) == (year + 1) % 100 {
             return Core(end: k + 2, shape: .bareYear, point: DatePoint(year: year),
                         range: (DatePoint(year: year), DatePoint(year: year + 1)))
@@ -386,7 +386,7 @@ private struct Parser {
     /// "1990-х годах", "1990-е годы", "90-х годов", "в 90-х": the decade as a range of years.
     func decade(at i: Int) -> Core? {
         guard let n = tokens.number(i), n % 10 == 0, tokens.digits(i) == 4 || tokens.digits(i) == 2,
-              tokens.joined(i + 1), tokens.isDash(i + 1), tokens.joined(i + 2), tokens.isWord(i + 2),
+              tokens.joined(i + 1), tokens.isMark(i + 1, .dash), tokens.joined(i + 2), tokens.isWord(i + 2),
               let suffix = tokens.key(i + 2), Self.decadeSuffixes.contains(suffix) else { return nil }
         let first = tokens.digits(i) == 2 ? 1900 + n : n
         guard (1000...2100).contains(first) else { return nil }
@@ -411,8 +411,8 @@ private struct Parser {
     func isRoman(_ i: Int) -> Bool {
         guard tokens.isWord(i) else { return false }
         let t = tokens[i]
-        guard t.byteEnd - t.byteStart <= 6 else { return false }
-        for k in Int(t.byteStart)..<Int(t.byteEnd) {
+        guard t.end - t.start <= 6 else { return false }
+        for k in Int(t.start)..<Int(t.end) {
             let b = tokens.bytes[k]
             guard b == 0x49 || b == 0x56 || b == 0x58 else { return false }
         }
@@ -422,7 +422,7 @@ private struct Parser {
     func romanValue(_ i: Int) -> Int? {
         let t = tokens[i]
         var total = 0, previous = 0
-        for k in (Int(t.byteStart)..<Int(t.byteEnd)).reversed() {
+        for k in (Int(t.start)..<Int(t.end)).reversed() {
             let v = tokens.bytes[k] == 0x49 ? 1 : tokens.bytes[k] == 0x56 ? 5 : 10
             total += v < previous ? -v : v
             previous = max(previous, v)
@@ -460,7 +460,7 @@ private struct Parser {
 
     /// "-м", "-го", "-й" after a year number.
     func ordinalSuffix(at k: Int) -> Int? {
-        guard k + 1 < tokens.count, tokens.joined(k), tokens.isDash(k), tokens.joined(k + 1),
+        guard k + 1 < tokens.count, tokens.joined(k), tokens.isMark(k, .dash), tokens.joined(k + 1),
               let suffix = tokens.key(k + 1), Self.ordinalSuffixes.contains(suffix) else { return nil }
         return k + 2
     }

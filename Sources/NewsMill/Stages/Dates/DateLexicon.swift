@@ -29,12 +29,12 @@ enum DateLexicon {
     static func lookup(_ key: WordKey) -> DateWord? { table[key] }
 
     /// Cheap screen before a lookup: the first two letters of a month name or its abbreviation.
-    static func mayBeMonth(_ tokens: DateTokens, _ i: Int) -> Bool {
+    static func mayBeMonth(_ tokens: WordTokens, _ i: Int) -> Bool {
         let t = tokens[i]
-        let length = t.byteEnd - t.byteStart
+        let length = t.end - t.start
         // Three to nine Cyrillic letters.
         guard t.kind == .word, length >= 6, length <= 18 else { return false }
-        return startsLikeMonth(tokens.bytes, at: Int(t.byteStart))
+        return startsLikeMonth(tokens.bytes, at: Int(t.start))
     }
 
     /// The four bytes at `s` are two Cyrillic letters that begin a month name (any case).
@@ -65,7 +65,7 @@ enum DateLexicon {
         func add(_ words: [String], _ word: DateWord) {
             for w in words { table[WordKey(w)] = word }
         }
-        let softEndings = ["я", "ь", "е", "ю", "ём", "ем"]
+        let softEndings = ["я", "ь", "е", "ю", "ём"]
         let hardEndings = ["а", "", "е", "у", "ом"]
         for (index, stem) in monthStems.enumerated() {
             let month = index + 1

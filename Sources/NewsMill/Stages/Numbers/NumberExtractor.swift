@@ -39,27 +39,23 @@ public struct NumberExtractor: Sendable {
     }
 
     private func extract(utf8: UnsafeBufferPointer<UInt8>, skipping dates: [DateMention]) -> [NumberMention] {
-        var tokens = DateTokens(utf8)
+        // One grammar for every line, cutting each into its own tokens: a grammar made per line
+        // would copy (retain and release) the tokens for each.
+        var grammar = NumberGrammar(tokens: WordTokens(utf8, words: .letters), options: options)
         var mentions: [NumberMention] = []
         var figures: [NumberFigure] = []
-        // Scalar offsets are counted forward from the previous mention, so the text is read once.
-        var countedBytes = 0, countedScalars = 0
-        func scalarOffset(ofByte byte: Int) -> Int {
-            countedScalars += tokens.scalarCount(from: countedBytes, to: byte)
-            countedBytes = byte
-            return countedScalars
-        }
+        var offsets = grammar.tokens.scalarOffsets
         var nextDate = 0
         func overlapsDate(_ start: Int, _ end: Int) -> Bool {
             while nextDate < dates.count && dates[nextDate].end <= start { nextDate += 1 }
             return nextDate < dates.count && dates[nextDate].start < end
         }
-        for line in tokens.lines {
+        for line in grammar.tokens.lines {
             if mentions.count >= options.maxMentions { break }
-            tokens.tokenize(line: line)
-            let grammar = NumberGrammar(tokens: tokens, options: options)
+            grammar.tokens.removeAll()
+            grammar.tokens.append(line)
             var i = 0
-            while i < tokens.count && mentions.count + figures.count < options.maxMentions {
+            while i < grammar.tokens.count && mentions.count + figures.count < options.maxMentions {
                 i = grammar.isAnchor(i) ? grammar.read(at: i, into: &figures) : i + 1
             }
             // A currency sign between two numbers ("4$3 млрд") can close one figure and open the
@@ -69,9 +65,10 @@ public struct NumberExtractor: Sendable {
                 figure.start = max(figure.start, previousEnd)
                 guard figure.start < figure.end else { continue }
                 previousEnd = figure.end
-                let startByte = Int(tokens[figure.start].byteStart)
-                let start = scalarOffset(ofByte: startByte)
-                let end = scalarOffset(ofByte: Int(tokens[figure.end - 1].byteEnd))
+                let tokens = grammar.tokens
+                let startByte = Int(tokens[figure.start].start)
+                let start = offsets.offset(ofByte: startByte)
+                let end = offsets.offset(ofByte: Int(tokens[figure.end - 1].end))
                 if overlapsDate(start, end) { continue }
                 let value = figure.amount.double
                 mentions.append(NumberMention(text: tokens.text(figure.start..<figure.end), start: start, end: end,

@@ -27,7 +27,8 @@ struct NumberFigure {
 /// ("5-й", "третьего", "XXI"), and what follows a number: multipliers, currency, percent, unit or
 /// counted noun. Dates, times, phone and version numbers and numbers inside words are passed over.
 struct NumberGrammar {
-    let tokens: DateTokens
+    /// The tokens of the line read; the extractor cuts each line into them.
+    var tokens: WordTokens
     let options: NumberExtractor.Options
 
     /// What reading at a token gave: a figure, or the token to go on from.
@@ -109,7 +110,7 @@ struct NumberGrammar {
     func rangePartner(after figure: NumberFigure) -> Int? {
         let k = figure.end
         guard k + 1 < tokens.count, tokens.sameLine(k), tokens.sameLine(k + 1) else { return nil }
-        if tokens.isDash(k) {
+        if tokens.isMark(k, .dash) {
             guard tokens.joined(k) == tokens.joined(k + 1) else { return nil }
         } else {
             guard let word = tokens.key(k), word == Self.until || word == Self.through,
@@ -119,7 +120,7 @@ struct NumberGrammar {
         let next = k + 1
         if tokens.isNumber(next) || (options.words && tokens.isWord(next) && isCardinalWord(next)) { return next }
         // "$5–$7", "от -5 до -10 градусов".
-        if currencySymbol(next) != nil || tokens.isDash(next), tokens.joined(next + 1), tokens.isNumber(next + 1) { return next + 1 }
+        if currencySymbol(next) != nil || tokens.isMark(next, .dash), tokens.joined(next + 1), tokens.isNumber(next + 1) { return next + 1 }
         return nil
     }
     static let until = WordKey("до"), through = WordKey("по"), outOf = WordKey("из")
@@ -152,7 +153,7 @@ struct NumberGrammar {
 
         // What is joined to the number on the right: "5-й", "22-летний", "10км", "5G".
         if tokens.joined(k) {
-            if tokens.isDash(k), tokens.joined(k + 1), tokens.isWord(k + 1) {
+            if tokens.isMark(k, .dash), tokens.joined(k + 1), tokens.isWord(k + 1) {
                 switch suffix(k + 1, literal: literal) {
                 case .ordinal:
                     guard options.ordinals else { return Reading(next: k + 2) }
@@ -172,11 +173,11 @@ struct NumberGrammar {
                 // "1929г" is a year; "10км", "5млн", "$5bn" a figure; "1st" an ordinal; other
                 // letters glued to a number make a code ("5G", "3D").
                 if literal.digits == 4, case .year? = dateWord(k) { return Reading(next: k + 1, isDate: true) }
-                let key = tokens.key(k) ?? WordKey()
+                guard let key = tokens.key(k) else { return Reading(next: k + 1) }
                 switch NumberLexicon.lookup(key) {
                 case .multiplier?, .currency?, .unit?, .percent?:
                     // A single Latin letter is a code ("5G", "4K"), not grams or metres.
-                    if tokens[k].byteEnd - tokens[k].byteStart == 1 && prefix == nil { return Reading(next: k + 1) }
+                    if tokens[k].end - tokens[k].start == 1 && prefix == nil { return Reading(next: k + 1) }
                 case nil where prefix != nil && Self.shortMultipliers[key] != nil:
                     break
                 case nil where Self.englishOrdinalSuffixes.contains(key) && literal.integer != nil:
@@ -241,7 +242,7 @@ struct NumberGrammar {
         var k = i
         var segmentEnd: Int?
         while k + 2 < tokens.count, tokens.joined(k + 1), tokens.joined(k + 2), tokens.isNumber(k + 2) {
-            if tokens.isDash(k + 1) {
+            if tokens.isMark(k + 1, .dash) {
                 dashes += 1
                 if segmentEnd == nil { segmentEnd = k + 1 }
             } else if let mark = tokens.asciiMark(k + 1), mark == 0x2E || mark == 0x2C || mark == 0x3A || mark == 0x2F {
@@ -268,7 +269,7 @@ struct NumberGrammar {
 
         guard var amount = integerAmount(parts[0]) else { return nil }
         let leadDigits = tokens.digits(parts[0])
-        if leadDigits > 1 && tokens.bytes[Int(tokens[parts[0]].byteStart)] == 0x30 { return nil }
+        if leadDigits > 1 && tokens.bytes[Int(tokens[parts[0]].start)] == 0x30 { return nil }
         if leadDigits > 12 { return nil }
         var end = parts[parts.count - 1] + 1
         var literal = Literal(amount: amount, end: end, integer: parts.count == 1 ? tokens.number(parts[0]) : nil, digits: leadDigits)
@@ -298,7 +299,7 @@ struct NumberGrammar {
         // "1 500 000": groups of three separated by one space (NBSP and thin spaces included).
         guard leadDigits <= 3 else { return literal }
         var grouped = false
-        while tokens.isNumber(end), tokens.digits(end) == 3, singleSpace(before: end), !tokens.joined(end + 1) || !tokens.isNumber(end + 2) || !tokens.isDash(end + 1) {
+        while tokens.isNumber(end), tokens.digits(end) == 3, singleSpace(before: end), !tokens.joined(end + 1) || !tokens.isNumber(end + 2) || !tokens.isMark(end + 1, .dash) {
             guard let group = integerAmount(end), let shifted = amount.scaled(byPowerOfTen: 3), let sum = shifted + group else { return nil }
             amount = sum
             end += 1
@@ -328,7 +329,7 @@ struct NumberGrammar {
         var k = i
         while true {
             while k + 2 < tokens.count, tokens.joined(k + 1), tokens.joined(k + 2), tokens.isNumber(k + 2),
-                  tokens.isDash(k + 1) || tokens.asciiMark(k + 1) != nil {
+                  tokens.isMark(k + 1, .dash) || tokens.asciiMark(k + 1) != nil {
                 k += 2
             }
             guard tokens.isNumber(k + 1), singleSpace(before: k + 1) else { return k + 1 }
@@ -338,16 +339,16 @@ struct NumberGrammar {
 
     func integerAmount(_ i: Int) -> NumberAmount? {
         let t = tokens[i]
-        guard t.byteEnd - t.byteStart <= 18 else { return nil }
+        guard t.end - t.start <= 18 else { return nil }
         var value: Int64 = 0
-        for k in Int(t.byteStart)..<Int(t.byteEnd) { value = value * 10 + Int64(tokens.bytes[k] - 0x30) }
+        for k in Int(t.start)..<Int(t.end) { value = value * 10 + Int64(tokens.bytes[k] - 0x30) }
         return NumberAmount(value)
     }
 
     /// Exactly one space character between token k-1 and token k, on one line.
     func singleSpace(before k: Int) -> Bool {
         guard k > 0, k < tokens.count, tokens.sameLine(k), tokens[k].spaced else { return false }
-        let from = Int(tokens[k - 1].byteEnd), to = Int(tokens[k].byteStart)
+        let from = Int(tokens[k - 1].end), to = Int(tokens[k].start)
         let b = tokens.bytes
         switch to - from {
         case 1: return b[from] == 0x20
@@ -362,7 +363,7 @@ struct NumberGrammar {
         guard tokens.joined(i) else { return false }
         if tokens.isWord(i - 1) { return true }
         guard tokens.joined(i - 1), i >= 2 else { return false }
-        if tokens.isDash(i - 1) { return tokens.isWord(i - 2) || tokens.isNumber(i - 2) }
+        if tokens.isMark(i - 1, .dash) { return tokens.isWord(i - 2) || tokens.isNumber(i - 2) }
         if let mark = tokens.asciiMark(i - 1), Self.pathMarks.contains(mark) || mark == 0x2E || mark == 0x3A {
             return tokens.isWord(i - 2) || tokens.isNumber(i - 2)
         }
@@ -382,7 +383,7 @@ struct NumberGrammar {
         while k < tokens.count, k == i || tokens.sameLine(k) {
             if tokens.isNumber(k) {
                 digits += tokens.digits(k); numbers += 1
-            } else if !(tokens.isDash(k) || tokens.asciiMark(k) == 0x28 || tokens.asciiMark(k) == 0x29) {
+            } else if !(tokens.isMark(k, .dash) || tokens.asciiMark(k) == 0x28 || tokens.asciiMark(k) == 0x29) {
                 break
             }
             k += 1
@@ -426,8 +427,8 @@ struct NumberGrammar {
 
     func hasLatinCapital(_ k: Int) -> Bool {
         let t = tokens[k]
-        guard tokens.bytes[Int(t.byteStart)] < 0x80 else { return false }
-        for n in Int(t.byteStart)..<Int(t.byteEnd) where tokens.bytes[n] >= 0x41 && tokens.bytes[n] <= 0x5A { return true }
+        guard tokens.bytes[Int(t.start)] < 0x80 else { return false }
+        for n in Int(t.start)..<Int(t.end) where tokens.bytes[n] >= 0x41 && tokens.bytes[n] <= 0x5A { return true }
         return false
     }
 
@@ -436,7 +437,7 @@ struct NumberGrammar {
     func isNegativeSign(before i: Int) -> Bool {
         guard tokens.joined(i), i >= 1 else { return false }
         let t = tokens[i - 1]
-        let s = Int(t.byteStart), width = Int(t.byteEnd) - s
+        let s = Int(t.start), width = Int(t.end) - s
         let isMinus = (width == 1 && tokens.bytes[s] == 0x2D) || (width == 3 && tokens.bytes[s] == 0xE2 && tokens.bytes[s + 1] == 0x88 && tokens.bytes[s + 2] == 0x92)
         guard isMinus else { return false }
         if i == 1 || !tokens.sameLine(i - 1) { return true }
@@ -463,7 +464,7 @@ struct NumberGrammar {
     }
     static let ordinalSuffixes: Set<WordKey> = Set(["й", "я", "е", "го", "му", "м", "ю", "ой", "ый", "ий", "ая", "ое", "ые", "ого", "ому", "ом",
                                                     "ым", "ых", "ую", "ей", "ему", "его", "ем", "ье", "ья", "ьей", "ого"].map(WordKey.init))
-    static let cardinalSuffixes: Set<WordKey> = Set(["х", "ти", "ми", "ух", "ёх", "ех", "и", "ью"].map(WordKey.init))
+    static let cardinalSuffixes: Set<WordKey> = Set(["х", "ти", "ми", "ух", "ёх", "и", "ью"].map(WordKey.init))
     static let decadeSuffixes: Set<WordKey> = Set(["х", "е", "ых", "ые", "ми"].map(WordKey.init))
     static let ordinalPluralSuffix = WordKey("х"), instrumentalSuffix = WordKey("ми")
     static let englishOrdinalSuffixes: Set<WordKey> = Set(["st", "nd", "rd", "th"].map(WordKey.init))

@@ -48,17 +48,17 @@ enum NumberLexicon {
     /// A cheap screen before a lookup: whether the first two letters of a word begin any word
     /// that can start a figure (a cardinal, ordinal, multiplier or "минус").
     @inline(__always)
-    static func mayStartFigure(_ tokens: DateTokens, _ i: Int) -> Bool {
+    static func mayStartFigure(_ tokens: WordTokens, _ i: Int) -> Bool {
         let t = tokens[i]
-        let s = Int(t.byteStart)
+        let s = Int(t.start)
         let b = tokens.bytes
-        guard t.kind == .word, t.byteEnd - t.byteStart >= 3 else { return false }
+        guard t.kind == .word, t.end - t.start >= 3 else { return false }
         if b[s] < 0x80 {
             let first = Int(b[s] | 0x20) &- 0x61, second = Int(b[s + 1] | 0x20) &- 0x61
             guard first >= 0, first < 26, second >= 0, second < 26 else { return false }
             return latinInitials[first &* 26 &+ second]
         }
-        guard t.byteEnd - t.byteStart >= 4 else { return false }
+        guard t.end - t.start >= 4 else { return false }
         let first = cyrillicIndex(b[s], b[s + 1]), second = cyrillicIndex(b[s + 2], b[s + 3])
         guard first >= 0, second >= 0 else { return false }
         return cyrillicInitials[first &* 33 &+ second]
@@ -104,15 +104,12 @@ enum NumberLexicon {
         return table
     }()
 
-    /// Every word with its meaning, lower case; a word listed twice keeps its first meaning.
-    /// Forms with "ё" are also listed with "е", as texts spell both.
+    /// Every word with its meaning, lower case; a word listed twice keeps its first meaning. A
+    /// form with "ё" stands for its spelling with "е" too, as keys read one as the other.
     static let entries: [(String, NumberWord)] = {
         var entries: [(String, NumberWord)] = []
         func add(_ words: [String], _ meaning: NumberWord) {
-            for word in words {
-                entries.append((word, meaning))
-                if word.contains("ё") { entries.append((word.replacingYo, meaning)) }
-            }
+            for word in words { entries.append((word, meaning)) }
         }
         func addStem(_ stem: String, _ endings: [String], _ meaning: NumberWord) {
             add(endings.map { stem + $0 }, meaning)
@@ -309,8 +306,4 @@ enum NumberLexicon {
              "were", "more", "than", "or", "as", "per", "that", "which", "who"], .notCounted)
         return entries
     }()
-}
-
-private extension String {
-    var replacingYo: String { String(map { $0 == "ё" ? "е" : $0 == "Ё" ? "Е" : $0 }) }
 }

@@ -13,7 +13,7 @@ extension NumberGrammar {
             k = afterDot(end)
             // "2 млн 300 тыс.": a smaller group after the first.
             var last = exponent
-            while tokens.isNumber(k), tokens[k].spaced, tokens.sameLine(k), tokens.digits(k) <= 3, !tokens.joined(k + 1) || !tokens.isDash(k + 1),
+            while tokens.isNumber(k), tokens[k].spaced, tokens.sameLine(k), tokens.digits(k) <= 3, !tokens.joined(k + 1) || !tokens.isMark(k + 1, .dash),
                   let (smaller, end) = multiplier(at: k + 1, afterCurrencySign: afterCurrencySign), smaller < last,
                   let group = integerAmount(k), let scaledGroup = group.scaled(byPowerOfTen: smaller), let sum = figure.amount + scaledGroup {
                 figure.amount = sum
@@ -121,7 +121,9 @@ extension NumberGrammar {
         guard let noun = countedWord(from: k) else { return nil }
         // "пять экс-президентов", "двух вице-спикеров": the noun is the whole hyphenated word.
         let end = noun.upperBound
-        if tokens.joined(end), tokens.isDash(end), tokens.joined(end + 1), tokens.isWord(end + 1) { return noun.lowerBound..<(end + 2) }
+        if tokens.joined(end), tokens.isMark(end, .dash), tokens.joined(end + 1), tokens.isWord(end + 1) {
+            return noun.lowerBound..<(end + 2)
+        }
         return noun
     }
 
@@ -142,7 +144,7 @@ extension NumberGrammar {
     /// Lower-case Cyrillic, three letters or more, not shaped like a verb.
     func looksLikeNoun(_ k: Int) -> Bool {
         let t = tokens[k]
-        let s = Int(t.byteStart), length = Int(t.byteEnd) - s
+        let s = Int(t.start), length = Int(t.end) - s
         guard t.kind == .word, length >= 6, length <= 40 else { return false }
         let b = tokens.bytes
         let lowerCyrillic = (b[s] == 0xD0 && b[s + 1] >= 0xB0) || (b[s] == 0xD1 && (b[s + 1] <= 0x8F || b[s + 1] == 0x91))
@@ -159,8 +161,8 @@ extension NumberGrammar {
 
     func ends(_ k: Int, with ending: [UInt8]) -> Bool {
         let t = tokens[k]
-        let start = Int(t.byteEnd) - ending.count
-        guard start > Int(t.byteStart) else { return false }
+        let start = Int(t.end) - ending.count
+        guard start > Int(t.start) else { return false }
         for (n, byte) in ending.enumerated() where tokens.bytes[start + n] != byte { return false }
         return true
     }
@@ -203,11 +205,11 @@ extension NumberGrammar {
     }
 
     func currencySymbol(_ k: Int) -> String? {
-        guard k >= 0, k < tokens.count, tokens[k].kind == .punctuation else { return nil }
+        guard k >= 0, k < tokens.count, tokens[k].kind == .mark else { return nil }
         let t = tokens[k]
-        let s = Int(t.byteStart)
+        let s = Int(t.start)
         let b = tokens.bytes
-        switch Int(t.byteEnd) - s {
+        switch Int(t.end) - s {
         case 1: return b[s] == 0x24 ? "USD" : nil
         case 2: return b[s] == 0xC2 && b[s + 1] == 0xA3 ? "GBP" : nil
         case 3:
@@ -229,15 +231,15 @@ extension NumberGrammar {
     /// °
     func isDegree(_ k: Int) -> Bool {
         let t = tokens[k]
-        let s = Int(t.byteStart)
-        return t.kind == .punctuation && t.byteEnd - t.byteStart == 2 && tokens.bytes[s] == 0xC2 && tokens.bytes[s + 1] == 0xB0
+        let s = Int(t.start)
+        return t.kind == .mark && t.end - t.start == 2 && tokens.bytes[s] == 0xC2 && tokens.bytes[s + 1] == 0xB0
     }
 
     /// C (Latin or Cyrillic) or F after °.
     func isTemperatureScale(_ k: Int) -> Bool {
         guard tokens.isWord(k) else { return false }
         let t = tokens[k]
-        let s = Int(t.byteStart), length = Int(t.byteEnd) - s
+        let s = Int(t.start), length = Int(t.end) - s
         let b = tokens.bytes
         return (length == 1 && (b[s] == 0x43 || b[s] == 0x46)) || (length == 2 && b[s] == 0xD0 && b[s + 1] == 0xA1)
     }
@@ -245,8 +247,8 @@ extension NumberGrammar {
     /// ² or ³
     func isSuperscript(_ k: Int) -> Bool {
         let t = tokens[k]
-        let s = Int(t.byteStart)
-        return t.kind == .punctuation && t.byteEnd - t.byteStart == 2 && tokens.bytes[s] == 0xC2
+        let s = Int(t.start)
+        return t.kind == .mark && t.end - t.start == 2 && tokens.bytes[s] == 0xC2
             && (tokens.bytes[s + 1] == 0xB2 || tokens.bytes[s + 1] == 0xB3)
     }
 }

@@ -4,7 +4,7 @@ extension NumberGrammar {
         if isRoman(i) { return roman(at: i) }
         guard let first = lexiconWord(i) else { return Reading(next: i + 1) }
         // "во-вторых", "кое-что": a part of a hyphenated word.
-        if tokens.joined(i), tokens.isDash(i - 1), tokens.joined(i - 1), tokens.isWord(i - 2), !isNumberWord(i - 2) {
+        if tokens.joined(i), tokens.isMark(i - 1, .dash), tokens.joined(i - 1), tokens.isWord(i - 2), !isNumberWord(i - 2) {
             return Reading(next: i + 1)
         }
         switch first {
@@ -104,7 +104,7 @@ extension NumberGrammar {
     /// A figure in words glued by a hyphen to a word that is no number ("двух-этажный") is part of it.
     func compoundWordEnd(_ figure: NumberFigure) -> Reading {
         let end = figure.end
-        if tokens.joined(end), tokens.isDash(end), tokens.joined(end + 1), tokens.isWord(end + 1), !isNumberWord(end + 1) {
+        if tokens.joined(end), tokens.isMark(end, .dash), tokens.joined(end + 1), tokens.isWord(end + 1), !isNumberWord(end + 1) {
             return Reading(next: end + 2)
         }
         return Reading(figure: figure, next: end)
@@ -114,8 +114,8 @@ extension NumberGrammar {
 
     func isRoman(_ i: Int) -> Bool {
         let t = tokens[i]
-        guard t.kind == .word, t.byteEnd - t.byteStart <= 6 else { return false }
-        for k in Int(t.byteStart)..<Int(t.byteEnd) {
+        guard t.kind == .word, t.end - t.start <= 6 else { return false }
+        for k in Int(t.start)..<Int(t.end) {
             let b = tokens.bytes[k]
             guard b == 0x49 || b == 0x56 || b == 0x58 else { return false }
         }
@@ -126,12 +126,13 @@ extension NumberGrammar {
     /// "XIX в." are dates; next to Latin words a Roman numeral is part of a name.
     func roman(at i: Int) -> Reading {
         let t = tokens[i]
-        let length = Int(t.byteEnd - t.byteStart)
-        guard options.ordinals, let value = Self.romanValues[tokens.key(i) ?? WordKey()] else { return Reading(next: i + 1) }
+        let length = Int(t.end - t.start)
+        guard options.ordinals, let key = tokens.key(i), let value = Self.romanValues[key] else { return Reading(next: i + 1) }
         if tokens.joined(i) && !(tokens.asciiMark(i - 1) == 0x28 || tokens.asciiMark(i - 1) == 0x2C) { return Reading(next: i + 1) }
-        if tokens.joined(i + 1) && (tokens.isDash(i + 1) || tokens.isWord(i + 1)) { return Reading(next: i + 1) }
+        if tokens.joined(i + 1) && (tokens.isMark(i + 1, .dash) || tokens.isWord(i + 1)) { return Reading(next: i + 1) }
         if isLatinWord(i - 1) || isLatinWord(i + 1) { return Reading(next: i + 1) }
-        if length == 1 && !(tokens.isWord(i - 1) && tokens.isCapitalized(i - 1)) && !Self.romanDegreeNouns.contains(tokens.key(i + 1) ?? WordKey()) {
+        if length == 1 && !(tokens.isWord(i - 1) && tokens.isCapitalized(i - 1))
+            && tokens.key(i + 1).map(Self.romanDegreeNouns.contains) != true {
             return Reading(next: i + 1)
         }
         if i + 1 < tokens.count, tokens.sameLine(i + 1), let word = dateWord(i + 1) {
@@ -149,7 +150,7 @@ extension NumberGrammar {
 
     func isLatinWord(_ k: Int) -> Bool {
         guard k >= 0, k < tokens.count, tokens.isWord(k) else { return false }
-        let b = tokens.bytes[Int(tokens[k].byteStart)]
+        let b = tokens.bytes[Int(tokens[k].start)]
         return b < 0x80
     }
 

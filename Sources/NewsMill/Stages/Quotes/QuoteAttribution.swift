@@ -14,7 +14,7 @@ struct Attribution {
 /// ("по словам X"). Noun phrases are found by their edges — prepositions, conjunctions, adverbs,
 /// punctuation — not by a parser, so they stay short and sometimes take a word too many.
 struct AttributionReader {
-    let tokens: QuoteTokens
+    let tokens: WordTokens
     let entities: QuoteEntities
     /// For a token opening a quoted group, the token closing it, and the reverse; -1 for marks
     /// that pair with nothing. Paired once in one pass, so following a group is a lookup: a scan
@@ -22,7 +22,7 @@ struct AttributionReader {
     /// "«««…" and take quadratic time.
     private let partner: [Int32]
 
-    init(tokens: QuoteTokens, entities: QuoteEntities) {
+    init(tokens: WordTokens, entities: QuoteEntities) {
         self.tokens = tokens
         self.entities = entities
         var partner = [Int32](repeating: -1, count: tokens.count)
@@ -53,7 +53,7 @@ struct AttributionReader {
     func verb(in range: Range<Int>, within: Int = 4) -> Int? {
         var words = 0
         for k in range where tokens.isWord(k) {
-            if Lexicon.verb(tokens[k].key) != nil { return k }
+            if Lexicon.verb(tokens.key(k)) != nil { return k }
             words += 1
             if words == within { break }
         }
@@ -85,7 +85,7 @@ struct AttributionReader {
     /// заявил X"), so the speaker is looked for after the verb first; else before it ("X заявил: «…»").
     func read(verb v: Int, clause: Range<Int>, quoteFirst: Bool) -> Attribution {
         var a = Attribution(verb: v..<(v + 1), clause: clause)
-        switch Lexicon.verb(tokens[v].key) {
+        switch Lexicon.verb(tokens.key(v)) {
         case .impersonal?:
             a.speaker = locativeSource(around: v, in: clause)
         case .relay?:
@@ -132,7 +132,7 @@ struct AttributionReader {
         var end = clause.upperBound
         var k = v + 1
         while k < end, tokens.isWord(k) {
-            let key = tokens[k].key
+            let key = tokens.key(k)
             if key == Lexicon.so && tokens.key(k + 1) == Lexicon.reference && tokens.key(k + 2) == Lexicon.na {
                 a.speaker = phraseAfter(k + 3, to: end)
                 end = k
@@ -168,9 +168,9 @@ struct AttributionReader {
         var k = start
         while k < end, tokens.isWord(k) || tokens.isMark(k, .openQuote) || tokens.isMark(k, .eitherQuote) {
             if tokens.isWord(k) {
-                if Lexicon.outlets.contains(tokens[k].key) { return k }
+                if Lexicon.outlets.contains(tokens.key(k)) { return k }
                 if let entity = entities.starting(at: Int(tokens[k].start)), entity.type == .organization { return k }
-                if (tokens[k].latin && tokens[k].upper) || tokens.isAcronym(k) { return k }
+                if (tokens.isLatin(k) && tokens.isCapitalized(k)) || tokens.isAcronym(k) { return k }
             }
             k += 1
         }
@@ -181,7 +181,7 @@ struct AttributionReader {
     private func outletPhrase(_ start: Int, to end: Int) -> Range<Int> {
         var k = start + 1
         while k < end {
-            if tokens.isWord(k) && (tokens[k].upper || tokens[k].latin) && Lexicon.verb(tokens[k].key) == nil {
+            if (tokens.isCapitalized(k) || tokens.isLatin(k)) && Lexicon.verb(tokens.key(k)) == nil {
                 k += 1
             } else if let close = quoteGroupEnd(k, limit: end) {
                 k = close + 1
@@ -238,7 +238,7 @@ struct AttributionReader {
         while k < end {
             let token = tokens[k]
             if token.kind == .word {
-                let key = token.key
+                let key = tokens.key(k)
                 if tokens.isInitial(k + 1) {
                     // "В. Путин": the initial, not the preposition.
                     words += 1
@@ -271,8 +271,8 @@ struct AttributionReader {
     func phraseBefore(_ from: Int, to start: Int) -> Range<Int>? {
         let verb = from + 1
         var k = from
-        while k >= start && tokens.isWord(k) && Lexicon.skips.contains(tokens[k].key) { k -= 1 }
-        if k >= start && tokens.isWord(k) && Lexicon.relatives.contains(tokens[k].key) && tokens.isMark(k - 1, .comma) {
+        while k >= start && tokens.isWord(k) && Lexicon.skips.contains(tokens.key(k)) { k -= 1 }
+        if k >= start && tokens.isWord(k) && Lexicon.relatives.contains(tokens.key(k)) && tokens.isMark(k - 1, .comma) {
             k -= 2
         } else if k >= start && tokens.isMark(k, .comma) {
             var c = k - 1
@@ -284,9 +284,9 @@ struct AttributionReader {
         // Stopped at a preposition: the first words are its object ("в интервью CNN", "по случаю
         // выхода пластинки"); the speaker starts after the circumstance, else at the first name.
         let p = phrase.lowerBound - 1
-        guard p >= start, tokens.isWord(p), Lexicon.prepositions.contains(tokens[p].key) else { return phrase }
+        guard p >= start, tokens.isWord(p), Lexicon.prepositions.contains(tokens.key(p)) else { return phrase }
         // "В Госдепе США отметили": the people of a place, named by it.
-        if verb < tokens.count, Lexicon.verb(tokens[verb].key) != nil, isPlural(verb), Lexicon.locatives.contains(tokens[p].key) {
+        if verb < tokens.count, Lexicon.verb(tokens.key(verb)) != nil, isPlural(verb), Lexicon.locatives.contains(tokens.key(p)) {
             return phrase
         }
         var first = phrase.lowerBound
@@ -294,7 +294,7 @@ struct AttributionReader {
             first = modifiersEnd(first, to: phrase.upperBound)
         } else {
             first += 1
-            while first < phrase.upperBound && !(tokens.isWord(first) && tokens[first].upper) { first += 1 }
+            while first < phrase.upperBound && !tokens.isCapitalized(first) { first += 1 }
         }
         if first < phrase.upperBound && wordCountIn(first..<phrase.upperBound) > 0 { return first..<phrase.upperBound }
         // "Источник «Ъ» в правительстве пояснил", "Тихонов накануне матча признался": the phrase
@@ -312,7 +312,7 @@ struct AttributionReader {
         while k >= start {
             let token = tokens[k]
             if token.kind == .word {
-                let key = token.key
+                let key = tokens.key(k)
                 if Lexicon.pronouns.contains(key) {
                     if words == 0 { return k..<(k + 1) }
                     break
@@ -344,10 +344,10 @@ struct AttributionReader {
 
     /// "из" after "один", "по" before "делам", "и" between two names: edges that are not edges.
     private func keepsInPhrase(_ k: Int, previous: Int, next: Int, allowPartitive: Bool) -> Bool {
-        let key = tokens[k].key
+        let key = tokens.key(k)
         if key == Lexicon.iz { return allowPartitive && Lexicon.partitives.contains(tokens.key(previous)) }
         if key == Lexicon.po { return Lexicon.officeTopics.contains(tokens.key(next)) }
-        if key == Lexicon.i { return tokens.isWord(previous) && tokens[previous].upper && tokens.isWord(next) && tokens[next].upper }
+        if key == Lexicon.i { return tokens.isCapitalized(previous) && tokens.isCapitalized(next) }
         return false
     }
 
@@ -359,7 +359,7 @@ struct AttributionReader {
             let key = tokens.key(k)
             let outletNext = Lexicon.addressees.contains(tokens.key(k + 1)) || Lexicon.outletGenitives.contains(tokens.key(k + 1))
             if tokens.isWord(k) && (Lexicon.circumstances.contains(key) || Lexicon.outletGenitives.contains(key)
-                || Lexicon.addressees.contains(key) || tokens[k].latin || tokens.isAcronym(k) || (tokens[k].lower && outletNext && k + 1 < end)) {
+                || Lexicon.addressees.contains(key) || tokens.isLatin(k) || tokens.isAcronym(k) || (tokens.isLowerCase(k) && outletNext && k + 1 < end)) {
                 // "в интервью местной газете", "в эфире телеканала «Россия 24»"
                 k += 1
             } else if tokens.isWord(k) && Lexicon.stops.contains(key) && k + 1 < end && Lexicon.circumstances.contains(tokens.key(k + 1)) {
@@ -397,7 +397,7 @@ struct AttributionReader {
     /// next token is attached to it; otherwise it closes.
     func opens(_ i: Int) -> Bool { Self.opens(i, in: tokens) }
 
-    private static func opens(_ i: Int, in tokens: QuoteTokens) -> Bool {
+    private static func opens(_ i: Int, in tokens: WordTokens) -> Bool {
         let t = tokens[i]
         let afterGap = t.spaced || tokens.isMark(i - 1, .openBracket) || tokens.isMark(i - 1, .dash) || tokens.isMark(i - 1, .openQuote)
         return afterGap && i + 1 < tokens.count && !tokens[i + 1].spaced

@@ -14,7 +14,7 @@ struct QuoteEntities {
     init() {}
 
     /// One forward pass over the text, as far as the last mention reaches.
-    init(_ mentions: [EntityMention], in tokens: QuoteTokens) {
+    init(_ mentions: [EntityMention], in tokens: WordTokens) {
         guard !mentions.isEmpty else { return }
         let sorted = mentions.filter { $0.start >= 0 && $0.start < $0.end }.sorted { $0.start < $1.start }
         // Every start and end, in scalar order, mapped to its byte offset.

@@ -39,10 +39,11 @@ public struct QuoteExtractor: Sendable {
     public func extract(from text: String, entities: [EntityMention]? = nil) -> [QuoteMention] {
         var text = text
         return text.withUTF8 { bytes in
-            let tokens = QuoteTokens(bytes)
+            let (tokens, paragraphs) = WordTokens.quoteParagraphs(bytes)
             guard tokens.count > 0 else { return [] }
             let spans = QuoteEntities(entities ?? [], in: tokens)
-            var finder = QuoteFinder(tokens: tokens, reader: AttributionReader(tokens: tokens, entities: spans), options: self)
+            var finder = QuoteFinder(tokens: tokens, paragraphs: paragraphs, reader: AttributionReader(tokens: tokens, entities: spans),
+                                     options: self)
             finder.run()
             return QuoteOutput(tokens: tokens, entities: spans).mentions(finder.found)
         }
@@ -59,7 +60,9 @@ struct FoundQuote {
 
 /// The paragraph-by-paragraph grammar of quotations (see `QuoteExtractor`).
 struct QuoteFinder {
-    let tokens: QuoteTokens
+    let tokens: WordTokens
+    /// Token ranges of the text's paragraphs (`WordTokens.quoteParagraphs`).
+    let paragraphs: [Range<Int>]
     let reader: AttributionReader
     let options: QuoteExtractor
     private(set) var found: [FoundQuote] = []
@@ -77,13 +80,12 @@ struct QuoteFinder {
     /// Whether the current run of dash paragraphs is a list.
     private var dashRunIsList = false
 
-    init(tokens: QuoteTokens, reader: AttributionReader, options: QuoteExtractor) {
+    init(tokens: WordTokens, paragraphs: [Range<Int>], reader: AttributionReader, options: QuoteExtractor) {
         self.tokens = tokens
+        self.paragraphs = paragraphs
         self.reader = reader
         self.options = options
     }
-
-    private var paragraphs: [Range<Int>] { tokens.paragraphs }
 
     mutating func run() {
         spansOf = paragraphs.map(spans(in:))
@@ -154,7 +156,7 @@ struct QuoteFinder {
             let range = paragraphs[q]
             let first = range.lowerBound + 1
             let last = range.upperBound - 1
-            if tokens.isWord(first) && tokens[first].lower && narratorClauses(in: q) == 0 { return true }
+            if tokens.isLowerCase(first) && narratorClauses(in: q) == 0 { return true }
             if tokens.isMark(last, .semicolon) || tokens.isMark(last, .comma) { return true }
             q += 1
         }
@@ -189,7 +191,7 @@ struct QuoteFinder {
         }
         if dashRunIsList { return false }
         let first = speech.lowerBound, last = speech.upperBound - 1
-        let opensLikeSpeech = tokens[first].upper || tokens[first].kind == .number || tokens[first].mark == .openQuote
+        let opensLikeSpeech = tokens.isCapitalized(first) || tokens[first].kind == .number || tokens[first].mark == .openQuote
             || tokens[first].mark == .eitherQuote
         let closesLikeSpeech = tokens.endsSentence(last) || tokens[last].mark == .closeQuote || tokens[last].mark == .eitherQuote
         guard opensLikeSpeech && closesLikeSpeech else { return false }
@@ -248,7 +250,7 @@ struct QuoteFinder {
     /// ", — заявил": a spaced dash after , ! ? or …, before a lower-case word.
     private func isNarratorDash(_ i: Int, after start: Int, limit: Int) -> Bool {
         guard i > start, i + 1 < limit, tokens[i].mark == .dash, tokens[i].spaced, tokens[i + 1].spaced,
-              tokens.isWord(i + 1), tokens[i + 1].lower else { return false }
+              tokens.isLowerCase(i + 1) else { return false }
         switch tokens[i - 1].mark {
         case .comma, .exclamation, .question, .ellipsis: return true
         default: return false
@@ -312,7 +314,7 @@ struct QuoteFinder {
         let range = paragraphs[p]
         let first = range.lowerBound
         // A paragraph ending with ":" introduces what follows it.
-        guard !range.isEmpty, tokens.isWord(first), tokens[first].upper, wordCount(range) >= 3, !endsWithColon(p),
+        guard !range.isEmpty, tokens.isCapitalized(first), wordCount(range) >= 3, !endsWithColon(p),
               !isNarration(range), let intro = introduction(before: p) else { return false }
         add(words: range, attribution: intro, form: .block, paragraph: p)
         return true
@@ -375,7 +377,7 @@ struct QuoteFinder {
         while k < range.upperBound && !tokens.endsSentence(k) {
             if tokens.isWord(k) {
                 words += 1
-                if QuoteLexicon.verb(tokens[k].key) != nil {
+                if QuoteLexicon.verb(tokens.key(k)) != nil {
                     let before = tokens.key(k - 1)
                     if words <= 3 && ((QuoteLexicon.pronouns.contains(before) && !QuoteLexicon.firstPerson.contains(before))
                         || before == QuoteLexicon.kak) { return true }
@@ -399,7 +401,7 @@ struct QuoteFinder {
             // "«Спартак» с «Академией футбола», пишет газета": without the dash, a name.
             return nil
         }
-        guard j < end, tokens.isWord(j), tokens[j].lower else { return nil }
+        guard j < end, tokens.isLowerCase(j) else { return nil }
         let clause = j..<narratorClauseEnd(from: j, limit: end)
         guard let v = reader.verb(in: clause) else { return nil }
         return reader.read(verb: v, clause: clause, quoteFirst: true)
@@ -437,7 +439,7 @@ struct QuoteFinder {
         }
         let words = inner(span, in: p)
         let connector = o - 1
-        let fragment = tokens.isWord(words.lowerBound) && tokens[words.lowerBound].lower && wordCount(words) >= 2
+        let fragment = tokens.isLowerCase(words.lowerBound) && wordCount(words) >= 2
         var accepted = false
         if tokens.isMark(connector, .colon) {
             accepted = true
@@ -461,7 +463,7 @@ struct QuoteFinder {
         let o = first.span.open
         let opensSentence = o == range.lowerBound || tokens.endsSentence(o - 1) || tokens.isMark(o - 1, .closeQuote)
         let words = inner(first.span, in: first.paragraph)
-        guard opensSentence, tokens.isWord(words.lowerBound), tokens[words.lowerBound].upper, wordCount(words) >= 4 else { return false }
+        guard opensSentence, tokens.isCapitalized(words.lowerBound), wordCount(words) >= 4 else { return false }
         guard let close = last.span.close else { return true }
         return close + 1 == paragraphs[last.paragraph].upperBound || tokens.endsSentence(close + 1) || tokens.endsSentence(close - 1)
     }

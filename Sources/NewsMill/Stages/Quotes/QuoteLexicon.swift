@@ -1,5 +1,5 @@
 /// The words that attribute speech in Russian news, and the words that tell where a speaker's
-/// noun phrase starts and stops. Keys are folded like the text's (`QuoteTokens.key(of:)`): lower
+/// noun phrase starts and stops. Keys are folded like the text's (`WordKey`): lower
 /// case, ё read as е, so each entry is written once.
 enum QuoteLexicon {
     enum VerbClass: UInt8, Equatable {
@@ -51,9 +51,9 @@ enum QuoteLexicon {
     ]
 
     static let verbs: QuoteWordTable = {
-        var entries: [(key: UInt64, value: UInt8)] = []
+        var entries: [(key: WordKey, value: UInt8)] = []
         func add(_ forms: [String], _ kind: VerbClass) {
-            for form in forms { entries.append((QuoteTokens.key(of: form), kind.rawValue)) }
+            for form in forms { entries.append((WordKey(form), kind.rawValue)) }
         }
         for verb in speechPast {
             add(verb.hasSuffix("ся")
@@ -66,16 +66,16 @@ enum QuoteLexicon {
         return QuoteWordTable(entries)
     }()
 
-    static func verb(_ key: UInt64) -> VerbClass? { verbs.value(key).flatMap(VerbClass.init(rawValue:)) }
+    static func verb(_ key: WordKey?) -> VerbClass? { verbs.value(key).flatMap(VerbClass.init(rawValue:)) }
 
     static func set(_ words: [String]) -> QuoteWordTable { QuoteWordTable(words: words) }
 
     // MARK: Phrases
 
-    static let po = QuoteTokens.key(of: "по"), kak = QuoteTokens.key(of: "как"), chto = QuoteTokens.key(of: "что")
-    static let words = QuoteTokens.key(of: "слова"), reference = QuoteTokens.key(of: "ссылкой")
-    static let so = QuoteTokens.key(of: "со"), na = QuoteTokens.key(of: "на"), iz = QuoteTokens.key(of: "из")
-    static let i = QuoteTokens.key(of: "и")
+    static let po = WordKey("по"), kak = WordKey("как"), chto = WordKey("что")
+    static let words = WordKey("слова"), reference = WordKey("ссылкой")
+    static let so = WordKey("со"), na = WordKey("на"), iz = WordKey("из")
+    static let i = WordKey("и")
 
     /// "по словам X", "по мнению X", "по его словам".
     static let opinionNouns = set(["словам", "мнению", "утверждению", "заявлению", "признанию", "оценке"])
@@ -83,7 +83,7 @@ enum QuoteLexicon {
     static let pronouns = set(["он", "она", "они", "оно", "я", "мы", "вы"])
     static let firstPerson = set(["я", "мы"])
     static let relatives = set(["который", "которая", "которое", "которые"])
-    static let relativeLocative = QuoteTokens.key(of: "котором")
+    static let relativeLocative = WordKey("котором")
     /// "в сообщении", "в заявлении": where an impersonal verb's source is named.
     static let locatives = set(["в", "во"])
 

@@ -3,7 +3,7 @@ import NewsMillNER
 /// Turns found quotations into record mentions: each speaker and source resolved to the named
 /// entity it overlaps, token ranges turned into text and Unicode-scalar offsets.
 struct QuoteOutput {
-    let tokens: QuoteTokens
+    let tokens: WordTokens
     let entities: QuoteEntities
 
     func mentions(_ found: [FoundQuote]) -> [QuoteMention] {
@@ -38,12 +38,8 @@ struct QuoteOutput {
         }
         wanted.sort { $0.byte < $1.byte }
         var scalarAt = [Int](repeating: 0, count: 6 * drafts.count)
-        var countedBytes = 0, countedScalars = 0
-        for w in wanted {
-            countedScalars += tokens.scalarCount(from: countedBytes, to: w.byte)
-            countedBytes = w.byte
-            scalarAt[w.slot] = countedScalars
-        }
+        var offsets = tokens.scalarOffsets
+        for w in wanted { scalarAt[w.slot] = offsets.offset(ofByte: w.byte) }
         func speaker(_ s: (bytes: Range<Int>, entity: EntityType?)?, slot: Int) -> QuoteSpeaker? {
             s.map { QuoteSpeaker(text: tokens.text(bytes: $0.bytes), start: scalarAt[slot], end: scalarAt[slot + 1], entity: $0.entity) }
         }
@@ -76,7 +72,7 @@ struct QuoteOutput {
 
     private func onlyInstitutionsBefore(_ byte: Int, in phrase: Range<Int>) -> Bool {
         for k in phrase where Int(tokens[k].end) <= byte {
-            guard tokens.isWord(k), QuoteLexicon.institutions.contains(tokens[k].key) else { return false }
+            guard tokens.isWord(k), QuoteLexicon.institutions.contains(tokens.key(k)) else { return false }
         }
         return true
     }

@@ -1,18 +1,26 @@
 /// A set of word keys with a small value each, in one open-addressing table. The keys are
-/// already hashes (`QuoteTokens.key(of:)`), so a lookup is a multiply, a mask and a probe or two,
-/// where a `Set<UInt64>` would hash the key again with SipHash.
+/// already hashes (`WordKey`), so a lookup is a multiply, a mask and a probe or two, where a
+/// `Set<WordKey>` would hash the key again with SipHash.
 struct QuoteWordTable: Sendable {
     private var keys: [UInt64]
     private var values: [UInt8]
     private let mask: Int
 
-    init(_ entries: [(key: UInt64, value: UInt8)]) {
+    init(_ entries: [(key: WordKey, value: UInt8)]) {
+        self.init(hashes: entries.map { ($0.key.value, $0.value) })
+    }
+
+    init(words: [String]) {
+        self.init(words.map { (WordKey($0), 1) })
+    }
+
+    private init(hashes entries: [(key: UInt64, value: UInt8)]) {
         var capacity = 16
         while capacity < entries.count * 3 { capacity *= 2 }
         keys = Array(repeating: 0, count: capacity)
         values = Array(repeating: 0, count: capacity)
         mask = capacity - 1
-        for entry in entries where entry.key != 0 {
+        for entry in entries {
             var slot = Self.slot(entry.key, mask)
             while keys[slot] != 0 && keys[slot] != entry.key { slot = (slot + 1) & mask }
             keys[slot] = entry.key
@@ -20,17 +28,13 @@ struct QuoteWordTable: Sendable {
         }
     }
 
-    init(words: [String]) {
-        self.init(words.map { (QuoteTokens.key(of: $0), 1) })
-    }
-
     @inline(__always) private static func slot(_ key: UInt64, _ mask: Int) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
     }
 
-    /// The value stored for a key; nil when absent (key 0 is never stored: no word hashes to it).
-    @inline(__always) func value(_ key: UInt64) -> UInt8? {
-        guard key != 0 else { return nil }
+    /// The value stored for a key; nil when absent, and for no key (a token that is no word).
+    @inline(__always) func value(_ key: WordKey?) -> UInt8? {
+        guard let key = key?.value else { return nil }
         var slot = Self.slot(key, mask)
         while true {
             let k = keys[slot]
@@ -40,10 +44,10 @@ struct QuoteWordTable: Sendable {
         }
     }
 
-    @inline(__always) func contains(_ key: UInt64) -> Bool { value(key) != nil }
+    @inline(__always) func contains(_ key: WordKey?) -> Bool { value(key) != nil }
 
     func union(_ other: QuoteWordTable) -> QuoteWordTable {
-        QuoteWordTable(entries + other.entries)
+        QuoteWordTable(hashes: entries + other.entries)
     }
 
     private var entries: [(key: UInt64, value: UInt8)] {
