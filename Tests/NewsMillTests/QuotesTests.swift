@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsMill
 @testable import NewsMillCore
 @testable import NewsMillNER
@@ -9,13 +10,16 @@ import Testing
 @Suite struct QuotesTests {
     /// "words | form | speaker | verb", with "(PER)" after a resolved speaker and "| source" for
     /// reported speech.
-    private func found(_ text: String, entities: [EntityMention]? = nil,
-                       extractor: QuoteExtractor = QuoteExtractor()) -> [String] {
+    private func found(
+        _ text: String, entities: [EntityMention]? = nil,
+        extractor: QuoteExtractor = QuoteExtractor()
+    ) -> [String] {
         extractor.extract(from: text, entities: entities).map(Self.describe)
     }
 
     static func describe(_ q: QuoteMention) -> String {
-        var s = "\(q.text) | \(q.form.rawValue) | \(q.speaker.map { $0.text + ($0.entity.map { "(\($0.rawValue))" } ?? "") } ?? "-") | \(q.verb ?? "-")"
+        var s =
+            "\(q.text) | \(q.form.rawValue) | \(q.speaker.map { $0.text + ($0.entity.map { "(\($0.rawValue))" } ?? "") } ?? "-") | \(q.verb ?? "-")"
         if let source = q.source { s += " | \(source.text)" + (source.entity.map { "(\($0.rawValue))" } ?? "") }
         return s
     }
@@ -41,7 +45,10 @@ import Testing
         ("— Я, — сказал старик, — не согласен.", ["Я | dash | старик | сказал", "не согласен. | dash | старик | сказал"]),
         ("— Всё решится завтра, — добавил позже председатель комиссии.", ["Всё решится завтра | dash | председатель комиссии | добавил"]),
         ("— Работы хватит всем, — уверена директор школы.", ["Работы хватит всем | dash | директор школы | уверена"]),
-        ("— Урожай хороший, — заявил в интервью местной газете фермер Иван Петров.", ["Урожай хороший | dash | фермер Иван Петров | заявил"]),
+        (
+            "— Урожай хороший, — заявил в интервью местной газете фермер Иван Петров.",
+            ["Урожай хороший | dash | фермер Иван Петров | заявил"]
+        ),
         ("— Мы готовы, — сказал один из участников встречи.", ["Мы готовы | dash | один из участников встречи | сказал"]),
         ("— Нет, — кивнул он.", ["Нет | dash | - | -"]),
     ])
@@ -50,11 +57,14 @@ import Testing
     }
 
     @Test func dialogueLinesAndIntroductions() {
-        #expect(found("Корреспондент встретился с фермером.\n— Урожай в этом году хороший.\n— А цены?")
+        #expect(
+            found("Корреспондент встретился с фермером.\n— Урожай в этом году хороший.\n— А цены?")
                 == ["Урожай в этом году хороший. | dash | - | -", "А цены? | dash | - | -"])
-        #expect(found("Директор завода сказал:\n— Мы запустим новую линию весной.")
+        #expect(
+            found("Директор завода сказал:\n— Мы запустим новую линию весной.")
                 == ["Мы запустим новую линию весной. | dash | Директор завода | сказал"])
-        #expect(found("Корреспондент встретился с фермером.\n— Урожай хороший.", extractor: QuoteExtractor(includeUnattributed: false)) == [])
+        #expect(
+            found("Корреспондент встретился с фермером.\n— Урожай хороший.", extractor: QuoteExtractor(includeUnattributed: false)) == [])
     }
 
     @Test(arguments: [
@@ -102,8 +112,14 @@ import Testing
         ("Тренер заявил, что команда «сделала всё возможное».", ["сделала всё возможное | quoted | Тренер | заявил"]),
         ("«Мы шокированы», — говорится в заявлении ведомства.", ["Мы шокированы | quoted | заявлении ведомства | говорится"]),
         ("«Проверка продолжается», — сообщили в прокуратуре.", ["Проверка продолжается | quoted | прокуратуре | сообщили"]),
-        ("Пресс-секретарь театра, жена режиссёра, сказала: «Спектакль перенесли».", ["Спектакль перенесли | quoted | Пресс-секретарь театра | сказала"]),
-        ("Владелец фермы, который вырастил рекордную тыкву, заявил: «Секрет в поливе».", ["Секрет в поливе | quoted | Владелец фермы | заявил"]),
+        (
+            "Пресс-секретарь театра, жена режиссёра, сказала: «Спектакль перенесли».",
+            ["Спектакль перенесли | quoted | Пресс-секретарь театра | сказала"]
+        ),
+        (
+            "Владелец фермы, который вырастил рекордную тыкву, заявил: «Секрет в поливе».",
+            ["Секрет в поливе | quoted | Владелец фермы | заявил"]
+        ),
         ("\"Мы готовы\", - сказал он.", ["Мы готовы | quoted | он | сказал"]),
         ("“Мы готовы”, – сказал он.", ["Мы готовы | quoted | он | сказал"]),
     ])
@@ -112,19 +128,24 @@ import Testing
     }
 
     @Test func narratorWordsInsideTheMarksAndNestedQuotes() {
-        #expect(found("«Работы много, — признался тренер. — Но мы справимся».")
+        #expect(
+            found("«Работы много, — признался тренер. — Но мы справимся».")
                 == ["Работы много | quoted | тренер | признался", "Но мы справимся | quoted | тренер | признался"])
-        #expect(found("«Мы назвали проект „Рассвет“, и он себя оправдал», — рассказал инженер.")
+        #expect(
+            found("«Мы назвали проект „Рассвет“, и он себя оправдал», — рассказал инженер.")
                 == ["Мы назвали проект „Рассвет“, и он себя оправдал | quoted | инженер | рассказал"])
         // The same nesting before normalization: straight quotes inside «…».
-        #expect(found("«Мы назвали проект \"Рассвет\"», — рассказал инженер.")
+        #expect(
+            found("«Мы назвали проект \"Рассвет\"», — рассказал инженер.")
                 == ["Мы назвали проект \"Рассвет\" | quoted | инженер | рассказал"])
     }
 
     @Test func aQuotedSentenceTakesTheSpeakerBeforeIt() {
-        #expect(found("«Мы победим», — заявил тренер. «Команда в отличной форме и готова к матчу».")
+        #expect(
+            found("«Мы победим», — заявил тренер. «Команда в отличной форме и готова к матчу».")
                 == ["Мы победим | quoted | тренер | заявил", "Команда в отличной форме и готова к матчу | quoted | тренер | -"])
-        #expect(found("На плакате было написано. «Мы хотим чистый воздух в городе».")
+        #expect(
+            found("На плакате было написано. «Мы хотим чистый воздух в городе».")
                 == ["Мы хотим чистый воздух в городе | quoted | - | -"])
     }
 
@@ -148,18 +169,29 @@ import Testing
     // MARK: Several paragraphs
 
     @Test func aQuotationOverSeveralParagraphs() {
-        #expect(found("Мэр сказал:\n«Первый абзац речи о городе.\n«Второй абзац речи о дорогах.\n«Третий абзац речи о школах».\nПосле этого мэр ушёл.")
-                == ["Первый абзац речи о городе. | quoted | Мэр | сказал", "Второй абзац речи о дорогах. | quoted | Мэр | сказал",
-                    "Третий абзац речи о школах | quoted | Мэр | сказал"])
-        #expect(found("«Мы долго готовились к этому дню.\n«И вот он настал», — сказал капитан команды.")
-                == ["Мы долго готовились к этому дню. | quoted | капитан команды | сказал", "И вот он настал | quoted | капитан команды | сказал"])
+        #expect(
+            found(
+                "Мэр сказал:\n«Первый абзац речи о городе.\n«Второй абзац речи о дорогах.\n«Третий абзац речи о школах».\nПосле этого мэр ушёл."
+            )
+                == [
+                    "Первый абзац речи о городе. | quoted | Мэр | сказал", "Второй абзац речи о дорогах. | quoted | Мэр | сказал",
+                    "Третий абзац речи о школах | quoted | Мэр | сказал",
+                ])
+        #expect(
+            found("«Мы долго готовились к этому дню.\n«И вот он настал», — сказал капитан команды.")
+                == [
+                    "Мы долго готовились к этому дню. | quoted | капитан команды | сказал",
+                    "И вот он настал | quoted | капитан команды | сказал",
+                ])
         // A « left open, not continued: the paragraph's end closes it.
-        #expect(found("Министр заявил: «Мы готовы ко всему\nДругой абзац без кавычек.")
+        #expect(
+            found("Министр заявил: «Мы готовы ко всему\nДругой абзац без кавычек.")
                 == ["Мы готовы ко всему | quoted | Министр | заявил"])
     }
 
     @Test func blockQuotationsAfterAnAttributionWithAColon() {
-        #expect(found("Президент компании написал:\nМы благодарим всех клиентов за доверие.\nАкции выросли.")
+        #expect(
+            found("Президент компании написал:\nМы благодарим всех клиентов за доверие.\nАкции выросли.")
                 == ["Мы благодарим всех клиентов за доверие. | block | Президент компании | написал"])
         #expect(found("Президент компании написал:\nМы благодарим всех клиентов.", extractor: QuoteExtractor(includeBlocks: false)) == [])
         #expect(found("Соответствующий указ опубликован на портале:\nУказ вступает в силу со дня подписания.") == [])
@@ -168,16 +200,26 @@ import Testing
     // MARK: Reported speech
 
     @Test(arguments: [
-        ("— Ситуация под контролем, — передаёт агентство Интерфакс.",
-         ["Ситуация под контролем | reported | агентство Интерфакс | передаёт | агентство Интерфакс"]),
-        ("— Мы просим помощи, — цитирует одного из солдат телеканал CNN.",
-         ["Мы просим помощи | reported | одного из солдат | цитирует | телеканал CNN"]),
-        ("«Переговоры зашли в тупик», — пишет газета «Ведомости».",
-         ["Переговоры зашли в тупик | reported | газета «Ведомости» | пишет | газета «Ведомости»"]),
-        ("«Решение принято», — приводит агентство слова представителя компании.",
-         ["Решение принято | reported | представителя компании | приводит | агентство"]),
-        ("«Пострадавших нет», — сообщает ТАСС со ссылкой на источник в полиции.",
-         ["Пострадавших нет | reported | источник | сообщает | ТАСС"]),
+        (
+            "— Ситуация под контролем, — передаёт агентство Интерфакс.",
+            ["Ситуация под контролем | reported | агентство Интерфакс | передаёт | агентство Интерфакс"]
+        ),
+        (
+            "— Мы просим помощи, — цитирует одного из солдат телеканал CNN.",
+            ["Мы просим помощи | reported | одного из солдат | цитирует | телеканал CNN"]
+        ),
+        (
+            "«Переговоры зашли в тупик», — пишет газета «Ведомости».",
+            ["Переговоры зашли в тупик | reported | газета «Ведомости» | пишет | газета «Ведомости»"]
+        ),
+        (
+            "«Решение принято», — приводит агентство слова представителя компании.",
+            ["Решение принято | reported | представителя компании | приводит | агентство"]
+        ),
+        (
+            "«Пострадавших нет», — сообщает ТАСС со ссылкой на источник в полиции.",
+            ["Пострадавших нет | reported | источник | сообщает | ТАСС"]
+        ),
         ("«Жертв нет», — сообщает Reuters.", ["Жертв нет | reported | Reuters | сообщает | Reuters"]),
     ])
     func relayedWordsAreReported(_ text: String, _ expected: [String]) {
@@ -192,27 +234,33 @@ import Testing
 
     @Test func speakersResolveToNamedEntities() {
         let lavrov = "«Мы не изменим позицию», — заявил глава МИД Сергей Лавров."
-        #expect(found(lavrov, entities: entities(lavrov, [("МИД", .organization), ("Сергей Лавров", .person)]))
+        #expect(
+            found(lavrov, entities: entities(lavrov, [("МИД", .organization), ("Сергей Лавров", .person)]))
                 == ["Мы не изменим позицию | quoted | Сергей Лавров(PER) | заявил"])
         let head = "«Решение неизбежно», — сказал глава МИД."
         #expect(found(head, entities: entities(head, [("МИД", .organization)])) == ["Решение неизбежно | quoted | глава МИД | сказал"])
         let cnn = "«Жертв нет», — сообщает CNN."
         #expect(found(cnn, entities: entities(cnn, [("CNN", .organization)])) == ["Жертв нет | reported | CNN(ORG) | сообщает | CNN(ORG)"])
         let press = "«Мы проверим данные», — сообщили в пресс-службе Минздрава."
-        #expect(found(press, entities: entities(press, [("Минздрава", .organization)]))
+        #expect(
+            found(press, entities: entities(press, [("Минздрава", .organization)]))
                 == ["Мы проверим данные | quoted | Минздрава(ORG) | сообщили"])
         let macron = "— Мы готовы, — сказал президент Франции Эмманюэль Макрон во время визита."
-        #expect(found(macron, entities: entities(macron, [("Франции", .location), ("Эмманюэль Макрон", .person)]))
+        #expect(
+            found(macron, entities: entities(macron, [("Франции", .location), ("Эмманюэль Макрон", .person)]))
                 == ["Мы готовы | dash | Эмманюэль Макрон(PER) | сказал"])
         let sechin = "Глава «Роснефти» Игорь Сечин заявил: «Добыча вырастет»."
-        #expect(found(sechin, entities: entities(sechin, [("Роснефти", .organization), ("Игорь Сечин", .person)]))
+        #expect(
+            found(sechin, entities: entities(sechin, [("Роснефти", .organization), ("Игорь Сечин", .person)]))
                 == ["Добыча вырастет | quoted | Игорь Сечин(PER) | заявил"])
         // The phrase stops at "на"; the entity beyond it is still the speaker's name.
         let cut = "Как заявил на брифинге официальный представитель Мария Иванова, «вопрос закрыт»."
-        #expect(found(cut, entities: entities(cut, [("Мария Иванова", .person)]))
+        #expect(
+            found(cut, entities: entities(cut, [("Мария Иванова", .person)]))
                 == ["вопрос закрыт | quoted | Мария Иванова(PER) | заявил"])
         let relayed = "— Мы просим помощи, — цитирует одного из солдат телеканал CNN."
-        #expect(found(relayed, entities: entities(relayed, [("CNN", .organization)]))
+        #expect(
+            found(relayed, entities: entities(relayed, [("CNN", .organization)]))
                 == ["Мы просим помощи | reported | одного из солдат | цитирует | CNN(ORG)"])
     }
 
@@ -240,7 +288,8 @@ import Testing
 
     @Test func everyCutOfTheTextIsSafe() {
         // The grammar looks ahead and behind; a text may end anywhere inside a quotation.
-        let text = "Мэр сказал:\n«Первый абзац.\n«Второй», — сказал он. — Дальше, — добавил он. «Работы много, — признался тренер. — Но»\n"
+        let text =
+            "Мэр сказал:\n«Первый абзац.\n«Второй», — сказал он. — Дальше, — добавил он. «Работы много, — признался тренер. — Но»\n"
             + "— Мы, — цитирует одного из солдат телеканал CNN со ссылкой на \"источник\". По словам В. Путина, «да»: „нет“ “x”"
         let scalars = Array(text.unicodeScalars)
         var total = 0
@@ -270,10 +319,12 @@ import Testing
     }
 
     static let seedQuotes = [
-        ExpectedQuote(starts: "Как венесуэльские солдаты, мы обращаемся к США", ends: "добиться свободы в Венесуэле",
-                      speakerContains: "солдат", sourceContains: "CNN"),
-        ExpectedQuote(starts: "Мы не говорим, что нам нужна только поддержка США", ends: "против этой диктатуры",
-                      speakerContains: "военный"),
+        ExpectedQuote(
+            starts: "Как венесуэльские солдаты, мы обращаемся к США", ends: "добиться свободы в Венесуэле",
+            speakerContains: "солдат", sourceContains: "CNN"),
+        ExpectedQuote(
+            starts: "Мы не говорим, что нам нужна только поддержка США", ends: "против этой диктатуры",
+            speakerContains: "военный"),
     ]
     static let seedNotQuotes = ["В Венесуэле - двоевластие.", "В Венесуэле — двоевластие."]
 
@@ -283,8 +334,9 @@ import Testing
 
     @Test(arguments: [false, true])
     func seedArticleQuotesAreFound(normalized: Bool) throws {
-        var document = Document(origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8",
-                                text: try Self.seedArticle())
+        var document = Document(
+            origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8",
+            text: try Self.seedArticle())
         if normalized { _ = NormalizeStage().process(&document) }
         let text = document.text
         document.entities = entities(text, [("CNN", .organization), ("Николаса Мадуро", .person), ("США", .location)])
@@ -317,7 +369,8 @@ import Testing
     // MARK: Stage, config and a whole run
 
     @Test func stageOptionsAreChecked() throws {
-        let config = try PipelineConfig.parse(yaml: "stages: [normalize, {quotes: {unattributed: false, blocks: false}}]", file: "test.yaml")
+        let config = try PipelineConfig.parse(
+            yaml: "stages: [normalize, {quotes: {unattributed: false, blocks: false}}]", file: "test.yaml")
         #expect(config.stageNames == ["normalize", "quotes"])
         let stage = try #require(config.stages.last as? QuotesStage)
         #expect(stage.extractor.includeUnattributed == false && stage.extractor.includeBlocks == false)
@@ -329,7 +382,8 @@ import Testing
         let dir = TempDir()
         // CRLF, NBSPs, a hyphen for the dash and straight quotes: normalize rewrites them, and the
         // offsets must point into the text that is written.
-        let article = "Заголовок новости\r\n\r\n🙂 Жители\u{A0}района собрались у мэрии.\r\n"
+        let article =
+            "Заголовок новости\r\n\r\n🙂 Жители\u{A0}района собрались у мэрии.\r\n"
             + "- Мы ждём ответа, - сказал один из жителей.\r\n"
             + "\"Ответ будет на следующей неделе\", - цитирует мэра телеканал \"Город\".\r\n"
             + "Компания \"Водоканал\" обещала закончить ремонт. В районе - тишина."

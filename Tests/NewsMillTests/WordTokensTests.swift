@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NewsMill
 
 /// The tokenizer the dates, numbers and quotes stages share: what each byte or sequence is, how
@@ -114,7 +115,8 @@ import Testing
         #expect(kinds("81-летний 90-х", .compounds) == [.word, .word])
         #expect(cut("81-летний 90-х", .compounds) == ["81-летний", "_90-х"])
         // Not between letters or digits: a mark of its own.
-        #expect(cut("5-7 слово- -слово 'да' L’5", .compounds)
+        #expect(
+            cut("5-7 слово- -слово 'да' L’5", .compounds)
                 == ["5", "-", "7", "_слово", "-", "_-", "слово", "_'", "да", "'", "_L", "’", "5"])
     }
 
@@ -150,10 +152,11 @@ import Testing
     }
 
     @Test func punctuation() {
-        #expect(marks(", . ! ? … : ; ( [ ) ] % / ° №") == [
-            .comma, .period, .exclamation, .question, .ellipsis, .colon, .semicolon, .openBracket, .openBracket,
-            .closeBracket, .closeBracket, .other, .other, .other, .other,
-        ])
+        #expect(
+            marks(", . ! ? … : ; ( [ ) ] % / ° №") == [
+                .comma, .period, .exclamation, .question, .ellipsis, .colon, .semicolon, .openBracket, .openBracket,
+                .closeBracket, .closeBracket, .other, .other, .other, .other,
+            ])
         #expect(marks("мая") == [.none] && marks("5") == [.none])
         tokens("1.2…%") { t in
             #expect(t.asciiMark(1) == UInt8(ascii: "."))

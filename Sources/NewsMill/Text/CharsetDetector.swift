@@ -42,12 +42,13 @@ public enum CharsetDetector {
         }
         let raw = Data(base64Encoded: CharsetTables.bigrams, options: .ignoreUnknownCharacters) ?? Data()
         let tables = Charset.singleByteCandidates.map { $0.byteTable() }
-        return Model(classCount: fixedClasses + letters.count,
-                     bigrams: raw.map { Int8(bitPattern: $0) },
-                     classify: classify,
-                     byteClasses: tables.map { table in table.map(classify) },
-                     byteTables: tables,
-                     scalarClasses: (0..<0x2200).map { Unicode.Scalar(UInt32($0)).map(classify) ?? 5 })
+        return Model(
+            classCount: fixedClasses + letters.count,
+            bigrams: raw.map { Int8(bitPattern: $0) },
+            classify: classify,
+            byteClasses: tables.map { table in table.map(classify) },
+            byteTables: tables,
+            scalarClasses: (0..<0x2200).map { Unicode.Scalar(UInt32($0)).map(classify) ?? 5 })
     }()
 
     private static let fixedClasses = 6
@@ -138,7 +139,8 @@ public enum CharsetDetector {
             return nil
         }
         guard let text = TextDecoding.decodeUTF16Units(bytes, littleEndian: littleEndian),
-              !text.unicodeScalars.contains(where: { $0.value == 0 }) else { return nil }
+            !text.unicodeScalars.contains(where: { $0.value == 0 })
+        else { return nil }
         return Detection(charset: littleEndian ? .utf16le : .utf16be, text: text)
     }
 }

@@ -59,7 +59,9 @@ public enum SentenceSplitter {
                     while i < n {
                         let c = s[i]
                         if c == 0x2E || c == 0x21 || c == 0x3F || c == 0x22 || c == 0x29 || c == 0x27 { i += 1; continue }
-                        if c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA6 || s[i + 2] == 0x9D || s[i + 2] == 0x9C) { i += 3; continue }
+                        if c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA6 || s[i + 2] == 0x9D || s[i + 2] == 0x9C) {
+                            i += 3; continue
+                        }
                         if c == 0xC2 && i + 1 < n && s[i + 1] == 0xBB { i += 2; continue }
                         break
                     }

@@ -41,7 +41,9 @@ public enum TextDecoding {
         // Not UTF-8: UTF-16 without a byte-order mark, UTF-8 with bad bytes, or a single-byte charset.
         if let utf16 = CharsetDetector.detectUTF16(body) {
             var bytes = Array(utf16.text.utf8)
-            return bytes.withUnsafeMutableBufferPointer { checkText(UnsafeBufferPointer($0), text: utf16.text, encoding: utf16.charset.rawValue) }
+            return bytes.withUnsafeMutableBufferPointer {
+                checkText(UnsafeBufferPointer($0), text: utf16.text, encoding: utf16.charset.rawValue)
+            }
         }
         guard !body.contains(0), let decoded = decodeInvalidUTF8(body) else {
             if body.contains(0) { return .failure(.binary) }
@@ -70,8 +72,9 @@ public enum TextDecoding {
             Double(CharsetDetector.plausibilityTotal(text)) / Double(max(1, text.unicodeScalars.count))
         }
         if let repaired, legacy.map({ mean(repaired.text) > mean($0.text) }) ?? true {
-            return Decoded(text: repaired.text, encoding: Charset.utf8.rawValue, invalidBytes: repaired.invalidBytes,
-                           mixedCharset: repaired.mixedCharset)
+            return Decoded(
+                text: repaired.text, encoding: Charset.utf8.rawValue, invalidBytes: repaired.invalidBytes,
+                mixedCharset: repaired.mixedCharset)
         }
         return legacy.map { Decoded(text: $0.text, encoding: $0.charset.rawValue) }
     }

@@ -199,7 +199,9 @@ enum UTF8Repair {
     /// (one pasted source is one charset, and more letters decide better); each run is replaced
     /// when its legacy reading is plausible text and reads better than its repaired UTF-8.
     /// Returns the charset when at least one run was replaced.
-    private static func decodeRuns(_ runs: [Run], bytes: UnsafeBufferPointer<UInt8>, output out: inout [UInt8], unreadable: inout Int) -> Charset? {
+    private static func decodeRuns(_ runs: [Run], bytes: UnsafeBufferPointer<UInt8>, output out: inout [UInt8], unreadable: inout Int)
+        -> Charset?
+    {
         var joined: [UInt8] = []
         for run in runs {
             joined.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run.source]))
@@ -216,7 +218,8 @@ enum UTF8Repair {
             let repaired = String(decoding: out[run.output], as: UTF8.self)
             let score = CharsetDetector.plausibilityTotal(legacy)
             guard score / max(1, legacy.unicodeScalars.count) >= CharsetDetector.plausibilityFloor,
-                  score > CharsetDetector.plausibilityTotal(repaired) else { continue }
+                score > CharsetDetector.plausibilityTotal(repaired)
+            else { continue }
             rebuilt.append(contentsOf: out[copied..<run.output.lowerBound])
             rebuilt.append(contentsOf: legacy.utf8)
             copied = run.output.upperBound

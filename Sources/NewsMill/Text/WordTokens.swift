@@ -215,7 +215,7 @@ struct WordTokens {
                     } else {
                         kind = .number
                     }
-                case .letter, .lead:   // a lead is no more: `sequence` classified it
+                case .letter, .lead:  // a lead is no more: `sequence` classified it
                     i = Self.wordEnd(b, from: i, limit: n, table, compounds: compounds)
                     kind = .word
                 case .mark, .continuation:
@@ -232,8 +232,10 @@ struct WordTokens {
     }
 
     /// A letter starts at k (also a letter sequence behind a C2/E2/E3 lead).
-    @inline(__always) private static func letterStarts(_ b: UnsafeBufferPointer<UInt8>, at k: Int, limit n: Int,
-                                                       _ table: UnsafeBufferPointer<ByteClass>) -> Bool {
+    @inline(__always) private static func letterStarts(
+        _ b: UnsafeBufferPointer<UInt8>, at k: Int, limit n: Int,
+        _ table: UnsafeBufferPointer<ByteClass>
+    ) -> Bool {
         guard k < n else { return false }
         let cls = table[Int(b[k])]
         if cls == .letter { return true }
@@ -243,8 +245,10 @@ struct WordTokens {
 
     /// Where a word that starts at `start` ends: after its letters, and with `compounds` after
     /// its digits and inner hyphens and apostrophes too.
-    @inline(__always) private static func wordEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int, limit n: Int,
-                                                  _ table: UnsafeBufferPointer<ByteClass>, compounds: Bool) -> Int {
+    @inline(__always) private static func wordEnd(
+        _ b: UnsafeBufferPointer<UInt8>, from start: Int, limit n: Int,
+        _ table: UnsafeBufferPointer<ByteClass>, compounds: Bool
+    ) -> Int {
         var end = start
         while true {
             while end < n && table[Int(b[end])].goesOnWord { end += 1 }
@@ -257,10 +261,12 @@ struct WordTokens {
             } else if cls == .digit {
                 end += 1
             } else if (b[end] == 0x2D || b[end] == 0x27) && end + 1 < n
-                        && (letterStarts(b, at: end + 1, limit: n, table) || table[Int(b[end + 1])] == .digit) {
+                && (letterStarts(b, at: end + 1, limit: n, table) || table[Int(b[end + 1])] == .digit)
+            {
                 end += 1
             } else if b[end] == 0xE2 && end + 3 < n && b[end + 1] == 0x80 && b[end + 2] == 0x99
-                        && letterStarts(b, at: end + 3, limit: n, table) {
+                && letterStarts(b, at: end + 3, limit: n, table)
+            {
                 end += 3
             } else {
                 return end
@@ -408,7 +414,7 @@ struct WordKey: Hashable, Sendable {
                     add(cyrillic[Int(c & 1) << 6 | Int(b[k + 1] & 0x3F)])
                     k += 2
                 } else if c == 0xE2 && k + 2 < end && b[k + 1] == 0x80 && b[k + 2] == 0x99 {
-                    add(0x27)   // ’ → '
+                    add(0x27)  // ’ → '
                     k += 3
                 } else {
                     add(UInt16(c) | 0x100)

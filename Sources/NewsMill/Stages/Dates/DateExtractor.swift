@@ -48,8 +48,10 @@ public struct DateExtractor: Sendable {
                     let tokens = parser.tokens
                     let start = offsets.offset(ofByte: Int(tokens[match.start].start))
                     let end = offsets.offset(ofByte: Int(tokens[match.end - 1].end))
-                    mentions.append(DateMention(text: tokens.text(match.start..<match.end),
-                                                value: format(match.value), start: start, end: end))
+                    mentions.append(
+                        DateMention(
+                            text: tokens.text(match.start..<match.end),
+                            value: format(match.value), start: start, end: end))
                     i = match.end
                 } else {
                     i += 1
@@ -109,7 +111,11 @@ struct DatePoint: Equatable {
 
     var iso: String {
         var s = ""
-        if let year { s = year < 1000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year) } else { s = "-" }
+        if let year {
+            s = year < 1000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
+        } else {
+            s = "-"
+        }
         if let month { s += month < 10 ? "-0\(month)" : "-\(month)" }
         if let day { s += day < 10 ? "-0\(day)" : "-\(day)" }
         return s
@@ -179,9 +185,10 @@ private struct Parser {
 
         // Ranges: "1–3 марта", "с 1 по 3 марта", "2011—2016 годы", "с января по март 2019 года".
         if first.range == nil, tokens.sameLine(end), end + 1 < tokens.count, tokens.sameLine(end + 1),
-           tokens.isMark(end, .dash) || (preposition(end) == .until && context.opensRange),
-           let second = core(at: end + 1), second.range == nil, fits(first.shape, second.shape),
-           let closed = complete(first.point, second.point) {
+            tokens.isMark(end, .dash) || (preposition(end) == .until && context.opensRange),
+            let second = core(at: end + 1), second.range == nil, fits(first.shape, second.shape),
+            let closed = complete(first.point, second.point)
+        {
             value = .range(closed, second.point)
             end = second.end
             shape = second.shape
@@ -257,7 +264,10 @@ private struct Parser {
         if pauseFollows(end) { return true }
         if tokens.joined(i), tokens.isMark(i - 1, .dash), tokens.joined(i - 1), tokens.isWord(i - 2) { return true }
         if end + 1 < tokens.count, tokens.sameLine(end), let conjunction = tokens.key(end),
-           conjunction == Self.and || conjunction == Self.or, tokens.digits(end + 1) == 4 { return true }
+            conjunction == Self.and || conjunction == Self.or, tokens.digits(end + 1) == 4
+        {
+            return true
+        }
         return false
     }
 
@@ -287,7 +297,10 @@ private struct Parser {
         if point.month == nil, point.day != nil { point.month = second.month }
         // "с 25 по 5 марта" is not a range ("с 25 декабря по 5 января" is), nor is "с 2000 по 1990 год".
         if point.year == nil || point.year == second.year, point.month == second.month,
-           let d1 = point.day, let d2 = second.day, d1 >= d2 { return nil }
+            let d1 = point.day, let d2 = second.day, d1 >= d2
+        {
+            return nil
+        }
         if point.month == nil, let y1 = point.year, let y2 = second.year, y1 >= y2 { return nil }
         return point
     }
@@ -310,23 +323,28 @@ private struct Parser {
     /// "23.01.2019", "23/01/19", "2019-01-23", with no spaces inside.
     func numeric(at i: Int) -> Core? {
         guard i + 4 < tokens.count, tokens.joined(i + 1), tokens.joined(i + 2), tokens.joined(i + 3), tokens.joined(i + 4),
-              let sep = tokens.asciiMark(i + 1), tokens.asciiMark(i + 3) == sep,
-              let a = tokens.number(i), let b = tokens.number(i + 2), let c = tokens.number(i + 4) else { return nil }
+            let sep = tokens.asciiMark(i + 1), tokens.asciiMark(i + 3) == sep,
+            let a = tokens.number(i), let b = tokens.number(i + 2), let c = tokens.number(i + 4)
+        else { return nil }
         // Not part of a longer dotted sequence (versions, IP addresses, 1.2.3.4).
         if tokens.joined(i), tokens.asciiMark(i - 1) == sep || tokens.isNumber(i - 1) { return nil }
-        if i + 6 < tokens.count, tokens.joined(i + 5), tokens.asciiMark(i + 5) == sep, tokens.joined(i + 6), tokens.isNumber(i + 6) { return nil }
+        if i + 6 < tokens.count, tokens.joined(i + 5), tokens.asciiMark(i + 5) == sep, tokens.joined(i + 6), tokens.isNumber(i + 6) {
+            return nil
+        }
         var point: DatePoint
         if sep == 0x2D, tokens.digits(i) == 4, tokens.digits(i + 2) == 2, tokens.digits(i + 4) == 2 {
             point = DatePoint(year: a, month: b, day: c)
         } else if sep == 0x2E || sep == 0x2F, tokens.digits(i) <= 2, tokens.digits(i + 2) == 2,
-                  tokens.digits(i + 4) == 4 || tokens.digits(i + 4) == 2 {
+            tokens.digits(i + 4) == 4 || tokens.digits(i + 4) == 2
+        {
             let year = tokens.digits(i + 4) == 4 ? c : (c <= 50 ? 2000 + c : 1900 + c)
             point = DatePoint(year: year, month: b, day: a)
         } else {
             return nil
         }
         guard let y = point.year, (1000...2100).contains(y), let m = point.month, (1...12).contains(m),
-              let d = point.day, d >= 1, d <= DateField.daysIn(month: m, year: y) else { return nil }
+            let d = point.day, d >= 1, d <= DateField.daysIn(month: m, year: y)
+        else { return nil }
         var end = i + 5
         if let (_, after) = yearWord(at: end, plural: false) { end = after }
         return Core(end: end, shape: .numeric, point: point)
@@ -362,7 +380,8 @@ private struct Parser {
         if let (word, end) = yearWord(at: k, plural: nil) {
             // "400 г" is a weight, "на 102-м году жизни" an age.
             guard digits >= 3, (1...2100).contains(year), word != .year(plural: false, abbreviated: true) || digits == 4,
-                  tokens.key(end) != Self.life else { return nil }
+                tokens.key(end) != Self.life
+            else { return nil }
             return Core(end: end, shape: .year, point: DatePoint(year: year))
         }
         guard digits == 4, (1000...2100).contains(year) else { return nil }
@@ -370,9 +389,11 @@ private struct Parser {
         if let suffixed { return Core(end: suffixed, shape: .year, point: DatePoint(year: year)) }
         // A season: "2016/17", "1989-90".
         if k + 1 < tokens.count, tokens.joined(k), tokens.asciiMark(k) == 0x2F || tokens.isMark(k, .dash), tokens.joined(k + 1),
-           tokens.digits(k + 1) == 2, tokens.number(k + 1) == (year + 1) % 100 {
-            return Core(end: k + 2, shape: .bareYear, point: DatePoint(year: year),
-                        range: (DatePoint(year: year), DatePoint(year: year + 1)))
+            tokens.digits(k + 1) == 2, tokens.number(k + 1) == (year + 1) % 100
+        {
+            return Core(
+                end: k + 2, shape: .bareYear, point: DatePoint(year: year),
+                range: (DatePoint(year: year), DatePoint(year: year + 1)))
         }
         return Core(end: i + 1, shape: .bareYear, point: DatePoint(year: year))
     }
@@ -386,13 +407,15 @@ private struct Parser {
     /// "1990-х годах", "1990-е годы", "90-х годов", "в 90-х": the decade as a range of years.
     func decade(at i: Int) -> Core? {
         guard let n = tokens.number(i), n % 10 == 0, tokens.digits(i) == 4 || tokens.digits(i) == 2,
-              tokens.joined(i + 1), tokens.isMark(i + 1, .dash), tokens.joined(i + 2), tokens.isWord(i + 2),
-              let suffix = tokens.key(i + 2), Self.decadeSuffixes.contains(suffix) else { return nil }
+            tokens.joined(i + 1), tokens.isMark(i + 1, .dash), tokens.joined(i + 2), tokens.isWord(i + 2),
+            let suffix = tokens.key(i + 2), Self.decadeSuffixes.contains(suffix)
+        else { return nil }
         let first = tokens.digits(i) == 2 ? 1900 + n : n
         guard (1000...2100).contains(first) else { return nil }
         let word = yearWord(at: i + 3, plural: true)
-        return Core(end: word?.1 ?? i + 3, shape: word == nil ? .bareDecade : .decadeOrCentury, point: DatePoint(year: first),
-                    range: (DatePoint(year: first), DatePoint(year: first + 9)))
+        return Core(
+            end: word?.1 ?? i + 3, shape: word == nil ? .bareDecade : .decadeOrCentury, point: DatePoint(year: first),
+            range: (DatePoint(year: first), DatePoint(year: first + 9)))
     }
     static let decadeSuffixes: Set<WordKey> = Set(["х", "е", "ых", "ые", "ми"].map(WordKey.init))
 
@@ -402,10 +425,13 @@ private struct Parser {
         let end = i + 2
         var isCenturyWord = false
         if case .century? = word(i + 1) { isCenturyWord = true }
-        guard isCenturyWord || (tokens.key(i + 1) == Self.centuryAbbreviation && tokens.joined(end) && tokens.asciiMark(end) == 0x2E) else { return nil }
+        guard isCenturyWord || (tokens.key(i + 1) == Self.centuryAbbreviation && tokens.joined(end) && tokens.asciiMark(end) == 0x2E) else {
+            return nil
+        }
         let first = (n - 1) * 100 + 1
-        return Core(end: end, shape: .decadeOrCentury, point: DatePoint(year: first),
-                    range: (DatePoint(year: first), DatePoint(year: n * 100)))
+        return Core(
+            end: end, shape: .decadeOrCentury, point: DatePoint(year: first),
+            range: (DatePoint(year: first), DatePoint(year: n * 100)))
     }
 
     func isRoman(_ i: Int) -> Bool {
@@ -461,7 +487,8 @@ private struct Parser {
     /// "-м", "-го", "-й" after a year number.
     func ordinalSuffix(at k: Int) -> Int? {
         guard k + 1 < tokens.count, tokens.joined(k), tokens.isMark(k, .dash), tokens.joined(k + 1),
-              let suffix = tokens.key(k + 1), Self.ordinalSuffixes.contains(suffix) else { return nil }
+            let suffix = tokens.key(k + 1), Self.ordinalSuffixes.contains(suffix)
+        else { return nil }
         return k + 2
     }
     static let ordinalSuffixes: Set<WordKey> = Set(["м", "го", "й", "ом", "ый"].map(WordKey.init))

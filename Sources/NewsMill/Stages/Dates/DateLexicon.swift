@@ -58,7 +58,9 @@ enum DateLexicon {
     }
 
     /// Month stems with the endings of their case forms (the genitive is listed first).
-    private static let monthStems = ["январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"]
+    private static let monthStems = [
+        "январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр",
+    ]
 
     private static let table: [WordKey: DateWord] = {
         var table = [WordKey: DateWord]()
@@ -79,8 +81,10 @@ enum DateLexicon {
                 table[WordKey(stem + ending)] = .month(month, genitive: k == 0, abbreviated: false)
             }
         }
-        let abbreviations = [["янв"], ["фев", "февр"], ["мар"], ["апр"], [], ["июн"], ["июл"], ["авг"],
-                             ["сен", "сент"], ["окт"], ["ноя", "нояб"], ["дек"]]
+        let abbreviations = [
+            ["янв"], ["фев", "февр"], ["мар"], ["апр"], [], ["июн"], ["июл"], ["авг"],
+            ["сен", "сент"], ["окт"], ["ноя", "нояб"], ["дек"],
+        ]
         for (index, forms) in abbreviations.enumerated() {
             add(forms, .month(index + 1, genitive: true, abbreviated: true))
         }
@@ -94,8 +98,11 @@ enum DateLexicon {
         add(["в", "во", "на", "к", "ко", "за", "около", "после", "перед", "накануне", "начиная"], .preposition(.other))
         add(["начале", "начала", "начало", "середине", "середины", "конце", "конца", "концу", "конец"], .periodPart)
         add(["весной", "летом", "осенью", "зимой"], .season)
-        add(["понедельник", "вторник", "среду", "среда", "четверг", "пятницу", "пятница",
-             "субботу", "суббота", "воскресенье"], .weekday)
+        add(
+            [
+                "понедельник", "вторник", "среду", "среда", "четверг", "пятницу", "пятница",
+                "субботу", "суббота", "воскресенье",
+            ], .weekday)
         add(["позапрошлого"], .relativeYear(-2))
         add(["прошлого", "минувшего", "прошедшего"], .relativeYear(-1))
         add(["этого", "текущего", "нынешнего", "сего"], .relativeYear(0))

@@ -18,37 +18,37 @@ extension RecordBlock {
     public static let dates = RecordBlock(
         field: .dates, position: .end,
         schema: #"""
-        {
-          "dates": {
-            "description": "Present when the dates stage runs: the absolute date expressions of text, in order of start. The span takes in the preposition and framing words (\"в начале 2017 года\", \"В четверг, 11 июля 2019 года\"); the full stop of an abbreviation (\"г.\") stays outside.",
-            "type": "array",
-            "items": {
-              "description": "One date expression.",
-              "type": "object",
-              "properties": {
-                "text": {
-                  "description": "The expression exactly as in text, e.g. \"23 января\"; equals text[start:end].",
-                  "type": "string",
-                  "minLength": 1
-                },
-                "value": {
-                  "description": "ISO 8601 value at the precision the expression gives: \"2019-01-23\", \"2019-01\", \"2019\". A missing year is taken from the publication date (the year that puts the month nearest it) when the config allows, else left out: \"--01-23\", \"--01\". Ranges, decades and centuries are intervals: \"2019-03-01/2019-03-03\", \"1990/1999\", \"1901/2000\".",
-                  "type": "string",
-                  "pattern": "^([0-9]{4}|-)(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?(/([0-9]{4}|-)(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$"
-                },
-                "start": {
-                  "$ref": "#/$defs/start"
-                },
-                "end": {
-                  "$ref": "#/$defs/end"
+            {
+              "dates": {
+                "description": "Present when the dates stage runs: the absolute date expressions of text, in order of start. The span takes in the preposition and framing words (\"в начале 2017 года\", \"В четверг, 11 июля 2019 года\"); the full stop of an abbreviation (\"г.\") stays outside.",
+                "type": "array",
+                "items": {
+                  "description": "One date expression.",
+                  "type": "object",
+                  "properties": {
+                    "text": {
+                      "description": "The expression exactly as in text, e.g. \"23 января\"; equals text[start:end].",
+                      "type": "string",
+                      "minLength": 1
+                    },
+                    "value": {
+                      "description": "ISO 8601 value at the precision the expression gives: \"2019-01-23\", \"2019-01\", \"2019\". A missing year is taken from the publication date (the year that puts the month nearest it) when the config allows, else left out: \"--01-23\", \"--01\". Ranges, decades and centuries are intervals: \"2019-03-01/2019-03-03\", \"1990/1999\", \"1901/2000\".",
+                      "type": "string",
+                      "pattern": "^([0-9]{4}|-)(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?(/([0-9]{4}|-)(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$"
+                    },
+                    "start": {
+                      "$ref": "#/$defs/start"
+                    },
+                    "end": {
+                      "$ref": "#/$defs/end"
+                    }
+                  },
+                  "required": ["text", "value", "start", "end"],
+                  "additionalProperties": false
                 }
-              },
-              "required": ["text", "value", "start", "end"],
-              "additionalProperties": false
+              }
             }
-          }
-        }
-        """#
+            """#
     ) { document, json in
         guard let dates = document.dates else { return }
         json.key("dates")

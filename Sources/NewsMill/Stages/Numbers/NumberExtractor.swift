@@ -71,9 +71,11 @@ public struct NumberExtractor: Sendable {
                 let end = offsets.offset(ofByte: Int(tokens[figure.end - 1].end))
                 if overlapsDate(start, end) { continue }
                 let value = figure.amount.double
-                mentions.append(NumberMention(text: tokens.text(figure.start..<figure.end), start: start, end: end,
-                                              value: figure.negative ? -value : value, kind: figure.kind,
-                                              unit: figure.unit.map { tokens.text($0) }, currency: figure.currency))
+                mentions.append(
+                    NumberMention(
+                        text: tokens.text(figure.start..<figure.end), start: start, end: end,
+                        value: figure.negative ? -value : value, kind: figure.kind,
+                        unit: figure.unit.map { tokens.text($0) }, currency: figure.currency))
             }
             figures.removeAll(keepingCapacity: true)
         }

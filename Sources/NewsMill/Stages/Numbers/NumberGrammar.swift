@@ -81,7 +81,8 @@ struct NumberGrammar {
     /// "1." or "1)" opening a line before a word: a list item, not a figure.
     func isListMarker(_ i: Int) -> Bool {
         guard i == 0, tokens.isNumber(0), tokens.digits(0) <= 2, tokens.joined(1),
-              let mark = tokens.asciiMark(1), mark == 0x2E || mark == 0x29 else { return false }
+            let mark = tokens.asciiMark(1), mark == 0x2E || mark == 0x29
+        else { return false }
         return tokens.isWord(2) && tokens.sameLine(2) && tokens.isCapitalized(2)
     }
 
@@ -90,7 +91,8 @@ struct NumberGrammar {
     /// shared only when the first number is the smaller one ("от 500 до 2 тыс." is 500 to 2000).
     func share(_ figure: inout NumberFigure, _ partner: inout NumberFigure) {
         if figure.exponent == 0, partner.exponent > 0, figure.base < partner.base,
-           let scaled = figure.base.scaled(byPowerOfTen: partner.exponent) {
+            let scaled = figure.base.scaled(byPowerOfTen: partner.exponent)
+        {
             figure.amount = scaled
             figure.exponent = partner.exponent
         }
@@ -114,8 +116,9 @@ struct NumberGrammar {
             guard tokens.joined(k) == tokens.joined(k + 1) else { return nil }
         } else {
             guard let word = tokens.key(k), word == Self.until || word == Self.through,
-                  case let first = figure.minusSign ?? figure.start, first > 0, let opening = tokens.key(first - 1),
-                  Self.rangeOpenings.contains(opening) else { return nil }
+                case let first = figure.minusSign ?? figure.start, first > 0, let opening = tokens.key(first - 1),
+                Self.rangeOpenings.contains(opening)
+            else { return nil }
         }
         let next = k + 1
         if tokens.isNumber(next) || (options.words && tokens.isWord(next) && isCardinalWord(next)) { return next }
@@ -189,7 +192,8 @@ struct NumberGrammar {
                     return Reading(next: k + 1)
                 }
             } else if let mark = tokens.asciiMark(k), Self.pathMarks.contains(mark), tokens.joined(k + 1),
-                      tokens.isWord(k + 1) || tokens.isNumber(k + 1) {
+                tokens.isWord(k + 1) || tokens.isNumber(k + 1)
+            {
                 return Reading(next: k + 2)
             } else if tokens.asciiMark(k) == 0x2E, tokens.joined(k + 1), tokens.isWord(k + 1) {
                 return Reading(next: k + 2)
@@ -262,7 +266,9 @@ struct NumberGrammar {
             // "1990-2000" and "2016-17" are spans of years.
             let second = segmentEnd + 1
             if parts.count == 1, tokens.digits(i) == 4, let a = tokens.number(i), (1800...2100).contains(a),
-               let b = tokens.number(second), tokens.digits(second) == 4 ? (1800...2100).contains(b) : (tokens.digits(second) == 2 && b == (a + 1) % 100) {
+                let b = tokens.number(second),
+                tokens.digits(second) == 4 ? (1800...2100).contains(b) : (tokens.digits(second) == 2 && b == (a + 1) % 100)
+            {
                 return nil
             }
         }
@@ -278,10 +284,12 @@ struct NumberGrammar {
             let fraction = parts[1]
             let places = tokens.digits(fraction)
             guard places <= 9, let decimals = integerAmount(fraction),
-                  let sum = amount + NumberAmount(decimals.significand, exponent: -places) else { return nil }
+                let sum = amount + NumberAmount(decimals.significand, exponent: -places)
+            else { return nil }
             literal.amount = sum
             literal.integer = nil
-            literal.mayBeTime = separator == 0x2E && places == 2 && leadDigits <= 2
+            literal.mayBeTime =
+                separator == 0x2E && places == 2 && leadDigits <= 2
                 && (tokens.number(parts[0]) ?? 99) < 24 && (tokens.number(fraction) ?? 99) < 60
             return literal
         }
@@ -289,7 +297,9 @@ struct NumberGrammar {
             // "1,500,000", "1.500.000": groups of three after a lead of one to three digits.
             guard leadDigits <= 3, parts.dropFirst().allSatisfy({ tokens.digits($0) == 3 }) else { return nil }
             for part in parts.dropFirst() {
-                guard let group = integerAmount(part), let shifted = amount.scaled(byPowerOfTen: 3), let sum = shifted + group else { return nil }
+                guard let group = integerAmount(part), let shifted = amount.scaled(byPowerOfTen: 3), let sum = shifted + group else {
+                    return nil
+                }
                 amount = sum
             }
             literal.amount = amount
@@ -299,8 +309,12 @@ struct NumberGrammar {
         // "1 500 000": groups of three separated by one space (NBSP and thin spaces included).
         guard leadDigits <= 3 else { return literal }
         var grouped = false
-        while tokens.isNumber(end), tokens.digits(end) == 3, singleSpace(before: end), !tokens.joined(end + 1) || !tokens.isNumber(end + 2) || !tokens.isMark(end + 1, .dash) {
-            guard let group = integerAmount(end), let shifted = amount.scaled(byPowerOfTen: 3), let sum = shifted + group else { return nil }
+        while tokens.isNumber(end), tokens.digits(end) == 3, singleSpace(before: end),
+            !tokens.joined(end + 1) || !tokens.isNumber(end + 2) || !tokens.isMark(end + 1, .dash)
+        {
+            guard let group = integerAmount(end), let shifted = amount.scaled(byPowerOfTen: 3), let sum = shifted + group else {
+                return nil
+            }
             amount = sum
             end += 1
             grouped = true
@@ -309,9 +323,11 @@ struct NumberGrammar {
         // More numbers after the groups make a run that is no single figure: "8 800 555 35 35".
         if tokens.isNumber(end), tokens[end].spaced, tokens.sameLine(end) { return nil }
         // A decimal part after the last group: "1 500,5".
-        if tokens.joined(end), let mark = tokens.asciiMark(end), mark == 0x2C || mark == 0x2E, tokens.joined(end + 1), tokens.isNumber(end + 1),
-           tokens.digits(end + 1) <= 9, let decimals = integerAmount(end + 1),
-           let sum = amount + NumberAmount(decimals.significand, exponent: -tokens.digits(end + 1)) {
+        if tokens.joined(end), let mark = tokens.asciiMark(end), mark == 0x2C || mark == 0x2E, tokens.joined(end + 1),
+            tokens.isNumber(end + 1),
+            tokens.digits(end + 1) <= 9, let decimals = integerAmount(end + 1),
+            let sum = amount + NumberAmount(decimals.significand, exponent: -tokens.digits(end + 1))
+        {
             amount = sum
             end += 2
         }
@@ -329,7 +345,8 @@ struct NumberGrammar {
         var k = i
         while true {
             while k + 2 < tokens.count, tokens.joined(k + 1), tokens.joined(k + 2), tokens.isNumber(k + 2),
-                  tokens.isMark(k + 1, .dash) || tokens.asciiMark(k + 1) != nil {
+                tokens.isMark(k + 1, .dash) || tokens.asciiMark(k + 1) != nil
+            {
                 k += 2
             }
             guard tokens.isNumber(k + 1), singleSpace(before: k + 1) else { return k + 1 }
@@ -377,7 +394,8 @@ struct NumberGrammar {
     func phoneEnd(at i: Int) -> Int? {
         let plus = tokens.joined(i) && tokens.asciiMark(i - 1) == 0x2B
         let inParentheses = tokens.joined(i) && tokens.asciiMark(i - 1) == 0x28 && tokens.joined(i + 1) && tokens.asciiMark(i + 1) == 0x29
-        let beforeParentheses = tokens.sameLine(i + 1) && tokens.asciiMark(i + 1) == 0x28 && tokens.isNumber(i + 2) && tokens.asciiMark(i + 3) == 0x29
+        let beforeParentheses =
+            tokens.sameLine(i + 1) && tokens.asciiMark(i + 1) == 0x28 && tokens.isNumber(i + 2) && tokens.asciiMark(i + 3) == 0x29
         guard plus || inParentheses || beforeParentheses else { return nil }
         var k = i, digits = 0, numbers = 0
         while k < tokens.count, k == i || tokens.sameLine(k) {
@@ -405,9 +423,11 @@ struct NumberGrammar {
     }
     static let labels: Set<WordKey> = {
         var words: [String] = []
-        for (stem, endings) in [("стать", ["я", "и", "е", "ю", "ей", "ям", "ями", "ях"]), ("част", ["ь", "и", "ью", "ям", "ями", "ях"]),
-                                ("пункт", ["", "а", "у", "ом", "е", "ы", "ам", "ами", "ах"]), ("глав", ["а", "ы", "е", "у", "ой"]),
-                                ("подпункт", ["", "а", "у", "ом", "е"])] {
+        for (stem, endings) in [
+            ("стать", ["я", "и", "е", "ю", "ей", "ям", "ями", "ях"]), ("част", ["ь", "и", "ью", "ям", "ями", "ях"]),
+            ("пункт", ["", "а", "у", "ом", "е", "ы", "ам", "ами", "ах"]), ("глав", ["а", "ы", "е", "у", "ой"]),
+            ("подпункт", ["", "а", "у", "ом", "е"]),
+        ] {
             words += endings.map { stem + $0 }
         }
         return Set(words.map(WordKey.init))
@@ -438,7 +458,9 @@ struct NumberGrammar {
         guard tokens.joined(i), i >= 1 else { return false }
         let t = tokens[i - 1]
         let s = Int(t.start), width = Int(t.end) - s
-        let isMinus = (width == 1 && tokens.bytes[s] == 0x2D) || (width == 3 && tokens.bytes[s] == 0xE2 && tokens.bytes[s + 1] == 0x88 && tokens.bytes[s + 2] == 0x92)
+        let isMinus =
+            (width == 1 && tokens.bytes[s] == 0x2D)
+            || (width == 3 && tokens.bytes[s] == 0xE2 && tokens.bytes[s + 1] == 0x88 && tokens.bytes[s + 2] == 0x92)
         guard isMinus else { return false }
         if i == 1 || !tokens.sameLine(i - 1) { return true }
         if tokens.isNumber(i - 2) { return false }
@@ -462,8 +484,11 @@ struct NumberGrammar {
         }
         return .ordinal
     }
-    static let ordinalSuffixes: Set<WordKey> = Set(["й", "я", "е", "го", "му", "м", "ю", "ой", "ый", "ий", "ая", "ое", "ые", "ого", "ому", "ом",
-                                                    "ым", "ых", "ую", "ей", "ему", "его", "ем", "ье", "ья", "ьей", "ого"].map(WordKey.init))
+    static let ordinalSuffixes: Set<WordKey> = Set(
+        [
+            "й", "я", "е", "го", "му", "м", "ю", "ой", "ый", "ий", "ая", "ое", "ые", "ого", "ому", "ом",
+            "ым", "ых", "ую", "ей", "ему", "его", "ем", "ье", "ья", "ьей", "ого",
+        ].map(WordKey.init))
     static let cardinalSuffixes: Set<WordKey> = Set(["х", "ти", "ми", "ух", "ёх", "и", "ью"].map(WordKey.init))
     static let decadeSuffixes: Set<WordKey> = Set(["х", "е", "ых", "ые", "ми"].map(WordKey.init))
     static let ordinalPluralSuffix = WordKey("х"), instrumentalSuffix = WordKey("ми")
@@ -491,7 +516,8 @@ struct NumberGrammar {
     /// The end of "января" after a day number at k, when k is a month in the genitive.
     func dayMonth(after k: Int) -> Int? {
         guard k < tokens.count, tokens.sameLine(k), tokens[k].spaced, DateLexicon.mayBeMonth(tokens, k),
-              case let .month(_, genitive, _)? = dateWord(k), genitive else { return nil }
+            case let .month(_, genitive, _)? = dateWord(k), genitive
+        else { return nil }
         return k + 1
     }
 

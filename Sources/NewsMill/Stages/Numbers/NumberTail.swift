@@ -6,16 +6,19 @@ extension NumberGrammar {
     func tail(_ figure: inout NumberFigure, from start: Int, afterCurrencySign: Bool) {
         var k = start
         if figure.exponent == 0, let (exponent, end) = multiplier(at: k, afterCurrencySign: afterCurrencySign),
-           let scaled = figure.amount.scaled(byPowerOfTen: exponent) {
+            let scaled = figure.amount.scaled(byPowerOfTen: exponent)
+        {
             figure.amount = scaled
             figure.exponent = exponent
             figure.end = dotEnd(end)
             k = afterDot(end)
             // "2 млн 300 тыс.": a smaller group after the first.
             var last = exponent
-            while tokens.isNumber(k), tokens[k].spaced, tokens.sameLine(k), tokens.digits(k) <= 3, !tokens.joined(k + 1) || !tokens.isMark(k + 1, .dash),
-                  let (smaller, end) = multiplier(at: k + 1, afterCurrencySign: afterCurrencySign), smaller < last,
-                  let group = integerAmount(k), let scaledGroup = group.scaled(byPowerOfTen: smaller), let sum = figure.amount + scaledGroup {
+            while tokens.isNumber(k), tokens[k].spaced, tokens.sameLine(k), tokens.digits(k) <= 3,
+                !tokens.joined(k + 1) || !tokens.isMark(k + 1, .dash),
+                let (smaller, end) = multiplier(at: k + 1, afterCurrencySign: afterCurrencySign), smaller < last,
+                let group = integerAmount(k), let scaledGroup = group.scaled(byPowerOfTen: smaller), let sum = figure.amount + scaledGroup
+            {
                 figure.amount = sum
                 figure.end = dotEnd(end)
                 last = smaller
@@ -169,13 +172,17 @@ extension NumberGrammar {
 
     /// Endings nouns after a number hardly ever have: reflexive and present-tense verbs,
     /// infinitives, plural past tense.
-    static let verbEndings: [[UInt8]] = ["ся", "сь", "ают", "яют", "уют", "еют", "ает", "яет", "ует", "еет", "ать", "ять", "еть",
-                                         "ить", "уть", "ыть", "оть", "или", "али", "яли", "ыли", "шли"].map { Array($0.utf8) }
+    static let verbEndings: [[UInt8]] = [
+        "ся", "сь", "ают", "яют", "уют", "еют", "ает", "яет", "ует", "еет", "ать", "ять", "еть",
+        "ить", "уть", "ыть", "оть", "или", "али", "яли", "ыли", "шли",
+    ].map { Array($0.utf8) }
     static let pluralAdjectiveEndings: [[UInt8]] = ["ых", "их", "ым", "ыми", "ими"].map { Array($0.utf8) }
     /// Adjective and participle endings; "-ий" is left out, as it ends the genitive plural of
     /// nouns in -ия/-ие ("5 партий").
-    static let adjectiveEndings: [[UInt8]] = ["ых", "их", "ым", "ыми", "ими", "ой", "ый", "ая", "яя", "ое", "ую", "юю", "ого",
-                                              "его", "ому", "ему", "ые"].map { Array($0.utf8) }
+    static let adjectiveEndings: [[UInt8]] = [
+        "ых", "их", "ым", "ыми", "ими", "ой", "ый", "ая", "яя", "ое", "ую", "юю", "ого",
+        "его", "ому", "ему", "ые",
+    ].map { Array($0.utf8) }
 
     /// The token after an abbreviation's full stop at k, or k when there is none.
     func afterDot(_ k: Int) -> Int {
@@ -192,7 +199,8 @@ extension NumberGrammar {
     /// The end of an abbreviation that closes the figure: its full stop is taken in unless it
     /// may also end the sentence (a line end or a capital letter follows).
     func dotEnd(_ k: Int) -> Int {
-        guard k > 0, isAbbreviation(k - 1), tokens.joined(k), tokens.asciiMark(k) == 0x2E, k + 1 < tokens.count, tokens.sameLine(k + 1) else { return k }
+        guard k > 0, isAbbreviation(k - 1), tokens.joined(k), tokens.asciiMark(k) == 0x2E, k + 1 < tokens.count, tokens.sameLine(k + 1)
+        else { return k }
         return tokens.isCapitalized(k + 1) ? k : k + 1
     }
 

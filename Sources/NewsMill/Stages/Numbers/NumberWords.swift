@@ -9,7 +9,9 @@ extension NumberGrammar {
         }
         switch first {
         case .minus:
-            guard i + 1 < tokens.count, tokens.sameLine(i + 1), tokens.isNumber(i + 1) || isCardinalWord(i + 1) else { return Reading(next: i + 1) }
+            guard i + 1 < tokens.count, tokens.sameLine(i + 1), tokens.isNumber(i + 1) || isCardinalWord(i + 1) else {
+                return Reading(next: i + 1)
+            }
             var next = reading(at: i + 1, inRange: true)
             guard var figure = next.figure, figure.kind != .ordinal else { return next }
             figure.negative = true
@@ -18,10 +20,13 @@ extension NumberGrammar {
             next.figure = figure
             return next
         case .multiplier(let exponent, let alone, let afterApproximation, _):
-            let approximated = i > 0 && tokens.sameLine(i) && {
-                if case .approximation? = lexiconWord(i - 1) { return true } else { return false }
-            }()
-            guard options.words, alone || (afterApproximation && approximated), let amount = NumberAmount(1).scaled(byPowerOfTen: exponent) else {
+            let approximated =
+                i > 0 && tokens.sameLine(i)
+                && {
+                    if case .approximation? = lexiconWord(i - 1) { return true } else { return false }
+                }()
+            guard options.words, alone || (afterApproximation && approximated), let amount = NumberAmount(1).scaled(byPowerOfTen: exponent)
+            else {
                 return Reading(next: i + 1)
             }
             var figure = NumberFigure(start: i, end: i + 1, amount: amount, base: NumberAmount(1), exponent: exponent)
@@ -29,7 +34,9 @@ extension NumberGrammar {
             return compoundWordEnd(figure)
         case .times(let value):
             guard options.words else { return Reading(next: i + 1) }
-            return Reading(figure: NumberFigure(start: i, end: i + 1, amount: NumberAmount(Int64(value)), base: NumberAmount(Int64(value))), next: i + 1)
+            return Reading(
+                figure: NumberFigure(start: i, end: i + 1, amount: NumberAmount(Int64(value)), base: NumberAmount(Int64(value))),
+                next: i + 1)
         case .cardinal, .collective, .oneAndHalf, .ordinal:
             guard options.words else { return Reading(next: i + 1) }
             return numberWords(at: i)
@@ -65,7 +72,9 @@ extension NumberGrammar {
                 lastRank = rank; lastTeen = teen
                 k += 1
             case let .ordinal(value, rank, _) where rank < lastRank && !lastTeen:
-                guard options.ordinals, let sum = group + NumberAmount(Int64(value)), let ordinal = total + sum else { return Reading(next: k + 1) }
+                guard options.ordinals, let sum = group + NumberAmount(Int64(value)), let ordinal = total + sum else {
+                    return Reading(next: k + 1)
+                }
                 // "двадцать третьего февраля", "в двухтысячном году" ("третий год подряд" is no date).
                 if let end = dayMonth(after: k + 1) { return Reading(next: end, isDate: true) }
                 if ordinal.double >= 1000, k + 1 < tokens.count, case .year? = dateWord(k + 1) { return Reading(next: k + 2, isDate: true) }
@@ -132,7 +141,8 @@ extension NumberGrammar {
         if tokens.joined(i + 1) && (tokens.isMark(i + 1, .dash) || tokens.isWord(i + 1)) { return Reading(next: i + 1) }
         if isLatinWord(i - 1) || isLatinWord(i + 1) { return Reading(next: i + 1) }
         if length == 1 && !(tokens.isWord(i - 1) && tokens.isCapitalized(i - 1))
-            && tokens.key(i + 1).map(Self.romanDegreeNouns.contains) != true {
+            && tokens.key(i + 1).map(Self.romanDegreeNouns.contains) != true
+        {
             return Reading(next: i + 1)
         }
         if i + 1 < tokens.count, tokens.sameLine(i + 1), let word = dateWord(i + 1) {
@@ -141,12 +151,15 @@ extension NumberGrammar {
                 return Reading(next: i + 2, isDate: true)
             }
         }
-        return Reading(figure: NumberFigure(start: i, end: i + 1, amount: NumberAmount(Int64(value)), base: NumberAmount(Int64(value)), kind: .ordinal),
-                       next: i + 1)
+        return Reading(
+            figure: NumberFigure(
+                start: i, end: i + 1, amount: NumberAmount(Int64(value)), base: NumberAmount(Int64(value)), kind: .ordinal),
+            next: i + 1)
     }
     static let centuryAbbreviation = WordKey("в")
     /// "орден … I степени", "V созыва": nouns a one-letter Roman numeral is ranked by.
-    static let romanDegreeNouns: Set<WordKey> = Set(["степени", "ступени", "класса", "категории", "группы", "созыва", "тура", "этапа"].map(WordKey.init))
+    static let romanDegreeNouns: Set<WordKey> = Set(
+        ["степени", "ступени", "класса", "категории", "группы", "созыва", "тура", "этапа"].map(WordKey.init))
 
     func isLatinWord(_ k: Int) -> Bool {
         guard k >= 0, k < tokens.count, tokens.isWord(k) else { return false }

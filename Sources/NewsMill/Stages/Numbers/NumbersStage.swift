@@ -13,10 +13,12 @@ public struct NumbersStage: ConfigurableStage {
 
     public init(options: ConfigSection) throws(ConfigError) {
         try options.allowOnly(["words", "ordinals", "counted_nouns", "max_mentions"])
-        self.init(options: NumberExtractor.Options(words: try options.bool("words", default: true),
-                                                   ordinals: try options.bool("ordinals", default: true),
-                                                   countedNouns: try options.bool("counted_nouns", default: true),
-                                                   maxMentions: try options.int("max_mentions", default: 10_000, range: 1...10_000_000)))
+        self.init(
+            options: NumberExtractor.Options(
+                words: try options.bool("words", default: true),
+                ordinals: try options.bool("ordinals", default: true),
+                countedNouns: try options.bool("counted_nouns", default: true),
+                maxMentions: try options.int("max_mentions", default: 10_000, range: 1...10_000_000)))
     }
 
     public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {

@@ -92,7 +92,8 @@ struct AttributionReader {
             readRelay(verb: v, clause: clause, into: &a)
         default:
             // "заявили в Кремле": a place for the people who speak there, when no one is named.
-            let after = phraseAfter(v + 1, to: clause.upperBound)
+            let after =
+                phraseAfter(v + 1, to: clause.upperBound)
                 ?? (isPlural(v) && Lexicon.locatives.contains(tokens.key(v + 1)) ? phraseAfter(v + 2, to: clause.upperBound) : nil)
             let before = phraseBefore(v - 1, to: clause.lowerBound)
             let opensClause = v == clause.lowerBound || tokens[v - 1].kind == .mark || Lexicon.clauseOpeners.contains(tokens.key(v - 1))
@@ -202,7 +203,8 @@ struct AttributionReader {
             k -= 1
         }
         // "в котором говорится" names the document only further back.
-        guard let found, !Lexicon.relatives.contains(tokens.key(found.lowerBound)), tokens.key(found.lowerBound) != Lexicon.relativeLocative else { return nil }
+        guard let found, !Lexicon.relatives.contains(tokens.key(found.lowerBound)), tokens.key(found.lowerBound) != Lexicon.relativeLocative
+        else { return nil }
         return found
     }
 
@@ -300,7 +302,8 @@ struct AttributionReader {
         // "Источник «Ъ» в правительстве пояснил", "Тихонов накануне матча признался": the phrase
         // before the preposition, unless it is the object of one too ("в беседе с НСН").
         guard let head = wordsBefore(p - 1, to: start), !Lexicon.circumstances.contains(tokens.key(head.lowerBound)),
-              !Lexicon.prepositions.contains(tokens.key(head.lowerBound - 1)) else { return nil }
+            !Lexicon.prepositions.contains(tokens.key(head.lowerBound - 1))
+        else { return nil }
         return head
     }
 
@@ -326,7 +329,10 @@ struct AttributionReader {
                 // "глава «Роснефти» Игорь Сечин" keeps the name; "телеканалу «Интер» Порошенко" does not.
                 let before = tokens.key(open - 1)
                 if Lexicon.addressees.contains(before) || Lexicon.circumstances.contains(before)
-                    || Lexicon.outletGenitives.contains(before) || Lexicon.stops.contains(before) { break }
+                    || Lexicon.outletGenitives.contains(before) || Lexicon.stops.contains(before)
+                {
+                    break
+                }
                 k = open - 1
             } else if token.mark == .period && words > 0 && tokens.isInitial(k) {
                 k -= 2
@@ -358,8 +364,11 @@ struct AttributionReader {
         while k < end {
             let key = tokens.key(k)
             let outletNext = Lexicon.addressees.contains(tokens.key(k + 1)) || Lexicon.outletGenitives.contains(tokens.key(k + 1))
-            if tokens.isWord(k) && (Lexicon.circumstances.contains(key) || Lexicon.outletGenitives.contains(key)
-                || Lexicon.addressees.contains(key) || tokens.isLatin(k) || tokens.isAcronym(k) || (tokens.isLowerCase(k) && outletNext && k + 1 < end)) {
+            if tokens.isWord(k)
+                && (Lexicon.circumstances.contains(key) || Lexicon.outletGenitives.contains(key)
+                    || Lexicon.addressees.contains(key) || tokens.isLatin(k) || tokens.isAcronym(k)
+                    || (tokens.isLowerCase(k) && outletNext && k + 1 < end))
+            {
                 // "в интервью местной газете", "в эфире телеканала «Россия 24»"
                 k += 1
             } else if tokens.isWord(k) && Lexicon.stops.contains(key) && k + 1 < end && Lexicon.circumstances.contains(tokens.key(k + 1)) {

@@ -42,8 +42,9 @@ public struct QuoteExtractor: Sendable {
             let (tokens, paragraphs) = WordTokens.quoteParagraphs(bytes)
             guard tokens.count > 0 else { return [] }
             let spans = QuoteEntities(entities ?? [], in: tokens)
-            var finder = QuoteFinder(tokens: tokens, paragraphs: paragraphs, reader: AttributionReader(tokens: tokens, entities: spans),
-                                     options: self)
+            var finder = QuoteFinder(
+                tokens: tokens, paragraphs: paragraphs, reader: AttributionReader(tokens: tokens, entities: spans),
+                options: self)
             finder.run()
             return QuoteOutput(tokens: tokens, entities: spans).mentions(finder.found)
         }
@@ -191,7 +192,8 @@ struct QuoteFinder {
         }
         if dashRunIsList { return false }
         let first = speech.lowerBound, last = speech.upperBound - 1
-        let opensLikeSpeech = tokens.isCapitalized(first) || tokens[first].kind == .number || tokens[first].mark == .openQuote
+        let opensLikeSpeech =
+            tokens.isCapitalized(first) || tokens[first].kind == .number || tokens[first].mark == .openQuote
             || tokens[first].mark == .eitherQuote
         let closesLikeSpeech = tokens.endsSentence(last) || tokens[last].mark == .closeQuote || tokens[last].mark == .eitherQuote
         guard opensLikeSpeech && closesLikeSpeech else { return false }
@@ -227,7 +229,8 @@ struct QuoteFinder {
                 let partEnd = tokens.isMark(i - 1, .comma) ? i - 1 : i
                 let clauseEnd = narratorClauseEnd(from: i + 1, limit: range.upperBound)
                 // ". — B", ", — b", ": — B": the speech goes on.
-                let goesOn = clauseEnd + 1 < range.upperBound && tokens[clauseEnd + 1].mark == .dash
+                let goesOn =
+                    clauseEnd + 1 < range.upperBound && tokens[clauseEnd + 1].mark == .dash
                     && [.period, .comma, .colon].contains(tokens[clauseEnd].mark)
                 // In marks, a dash of the speaker's own is told apart by the verb or by the dash
                 // that takes the speech up again.
@@ -250,7 +253,8 @@ struct QuoteFinder {
     /// ", — заявил": a spaced dash after , ! ? or …, before a lower-case word.
     private func isNarratorDash(_ i: Int, after start: Int, limit: Int) -> Bool {
         guard i > start, i + 1 < limit, tokens[i].mark == .dash, tokens[i].spaced, tokens[i + 1].spaced,
-              tokens.isLowerCase(i + 1) else { return false }
+            tokens.isLowerCase(i + 1)
+        else { return false }
         switch tokens[i - 1].mark {
         case .comma, .exclamation, .question, .ellipsis: return true
         default: return false
@@ -315,7 +319,8 @@ struct QuoteFinder {
         let first = range.lowerBound
         // A paragraph ending with ":" introduces what follows it.
         guard !range.isEmpty, tokens.isCapitalized(first), wordCount(range) >= 3, !endsWithColon(p),
-              !isNarration(range), let intro = introduction(before: p) else { return false }
+            !isNarration(range), let intro = introduction(before: p)
+        else { return false }
         add(words: range, attribution: intro, form: .block, paragraph: p)
         return true
     }
@@ -328,7 +333,8 @@ struct QuoteFinder {
         while parts[parts.count - 1].span.close == nil {
             let q = parts[parts.count - 1].paragraph + 1
             guard q < paragraphs.count, let next = spansOf[q].first, next.open == paragraphs[q].lowerBound,
-                  !isDashParagraph(q) else { break }
+                !isDashParagraph(q)
+            else { break }
             parts.append((next, q))
             continued.insert(q)
         }
@@ -379,8 +385,12 @@ struct QuoteFinder {
                 words += 1
                 if QuoteLexicon.verb(tokens.key(k)) != nil {
                     let before = tokens.key(k - 1)
-                    if words <= 3 && ((QuoteLexicon.pronouns.contains(before) && !QuoteLexicon.firstPerson.contains(before))
-                        || before == QuoteLexicon.kak) { return true }
+                    if words <= 3
+                        && ((QuoteLexicon.pronouns.contains(before) && !QuoteLexicon.firstPerson.contains(before))
+                            || before == QuoteLexicon.kak)
+                    {
+                        return true
+                    }
                     if tokens.isMark(k + 1, .comma) && tokens.key(k + 2) == QuoteLexicon.chto { return true }
                 }
             }
@@ -445,7 +455,8 @@ struct QuoteFinder {
             accepted = true
         } else if tokens.key(connector) == QuoteLexicon.chto && connector >= anchorEnd {
             // "заявил, что «Газпром» повысит цены" names a company; a quotation ends the sentence or is long.
-            let closesSentence = span.close.map { $0 + 1 == range.upperBound || tokens.endsSentence($0 + 1) || tokens.endsSentence($0 - 1) } ?? true
+            let closesSentence =
+                span.close.map { $0 + 1 == range.upperBound || tokens.endsSentence($0 + 1) || tokens.endsSentence($0 - 1) } ?? true
             accepted = wordCount(words) >= 2 && (fragment || closesSentence || wordCount(words) >= 4)
         } else if tokens.isMark(connector, .comma) && byPhrase {
             accepted = true

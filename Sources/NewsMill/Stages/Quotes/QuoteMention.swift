@@ -43,8 +43,10 @@ public struct QuoteMention: Sendable, Equatable {
     /// солдат телеканал CNN"); the speaker when the text names no one else.
     public var source: QuoteSpeaker?
 
-    public init(text: String, start: Int, end: Int, form: QuoteForm, speaker: QuoteSpeaker? = nil, verb: String? = nil,
-                source: QuoteSpeaker? = nil) {
+    public init(
+        text: String, start: Int, end: Int, form: QuoteForm, speaker: QuoteSpeaker? = nil, verb: String? = nil,
+        source: QuoteSpeaker? = nil
+    ) {
         self.text = text
         self.start = start
         self.end = end

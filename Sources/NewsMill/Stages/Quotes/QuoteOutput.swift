@@ -17,10 +17,11 @@ struct QuoteOutput {
         }
         var drafts: [Draft] = found.map { quote in
             let a = quote.attribution
-            return Draft(words: tokens.byteRange(quote.words), form: quote.form,
-                         speaker: a.flatMap { resolve($0.speaker, clause: $0.clause) },
-                         source: a.flatMap { a in a.source.flatMap { resolve($0, clause: a.clause) } },
-                         verb: a?.verb.map { tokens.text($0) })
+            return Draft(
+                words: tokens.byteRange(quote.words), form: quote.form,
+                speaker: a.flatMap { resolve($0.speaker, clause: $0.clause) },
+                source: a.flatMap { a in a.source.flatMap { resolve($0, clause: a.clause) } },
+                verb: a?.verb.map { tokens.text($0) })
         }
         drafts.sort { $0.words.lowerBound < $1.words.lowerBound }
 
@@ -44,8 +45,9 @@ struct QuoteOutput {
             s.map { QuoteSpeaker(text: tokens.text(bytes: $0.bytes), start: scalarAt[slot], end: scalarAt[slot + 1], entity: $0.entity) }
         }
         return drafts.enumerated().map { k, d in
-            QuoteMention(text: tokens.text(bytes: d.words), start: scalarAt[6 * k], end: scalarAt[6 * k + 1], form: d.form,
-                         speaker: speaker(d.speaker, slot: 6 * k + 2), verb: d.verb, source: speaker(d.source, slot: 6 * k + 4))
+            QuoteMention(
+                text: tokens.text(bytes: d.words), start: scalarAt[6 * k], end: scalarAt[6 * k + 1], form: d.form,
+                speaker: speaker(d.speaker, slot: 6 * k + 2), verb: d.verb, source: speaker(d.source, slot: 6 * k + 4))
         }
     }
 

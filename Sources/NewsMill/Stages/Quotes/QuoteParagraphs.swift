@@ -25,7 +25,8 @@ extension WordTokens {
     @inline(__always) private static func mayHoldMark(_ x: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         @inline(__always) func zeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
-        return (zeroByte(x ^ (ones &* 0x0A)) | zeroByte(x ^ (ones &* 0x22)) | zeroByte(x ^ (ones &* 0xC2))
+        return
+            (zeroByte(x ^ (ones &* 0x0A)) | zeroByte(x ^ (ones &* 0x22)) | zeroByte(x ^ (ones &* 0xC2))
             | zeroByte(x ^ (ones &* 0xE2))) != 0
     }
 
@@ -61,7 +62,8 @@ extension WordTokens {
             var last = k
             while last > first && (b[last - 1] == 0x20 || b[last - 1] == 0x09 || b[last - 1] == 0x0D) { last -= 1 }
             if last > first {
-                let dash = b[first] == 0x2D || (b[first] == 0xE2 && first + 2 < n && b[first + 1] == 0x80 && (0x90...0x95).contains(b[first + 2]))
+                let dash =
+                    b[first] == 0x2D || (b[first] == 0xE2 && first + 2 < n && b[first + 1] == 0x80 && (0x90...0x95).contains(b[first + 2]))
                 let colon = b[last - 1] == 0x3A
                 lines.append((first..<last, quoted || dash || colon || afterColon))
                 afterColon = colon

@@ -18,35 +18,16 @@ extension RecordBlock {
     public static let quotes = RecordBlock(
         field: .quotes, position: .end,
         schema: #"""
-        {
-          "quotes": {
-            "description": "Present when the quotes stage runs: direct quotations in text, in order of start.",
-            "type": "array",
-            "items": {
-              "description": "One quotation.",
-              "type": "object",
-              "properties": {
-                "text": {
-                  "description": "The quoted words, without the surrounding quotation marks or dashes; equals text[start:end].",
-                  "type": "string",
-                  "minLength": 1
-                },
-                "start": {
-                  "$ref": "#/$defs/start"
-                },
-                "end": {
-                  "$ref": "#/$defs/end"
-                },
-                "form": {
-                  "description": "dash: a paragraph opening with a dash; quoted: words in «…» or \"…\" with an attribution (or a whole quoted sentence); reported: words in dashes or marks relayed by a source (\"цитирует … телеканал CNN\", \"передаёт ТАСС\"); block: a paragraph without marks after one ending with an attribution (\"Министр сказал:\").",
-                  "enum": ["dash", "quoted", "reported", "block"]
-                },
-                "speaker": {
-                  "description": "Who is quoted, as named in text (e.g. \"военный\"); null when no speaker is found.",
-                  "type": ["object", "null"],
+            {
+              "quotes": {
+                "description": "Present when the quotes stage runs: direct quotations in text, in order of start.",
+                "type": "array",
+                "items": {
+                  "description": "One quotation.",
+                  "type": "object",
                   "properties": {
                     "text": {
-                      "description": "The speaker as named in text; equals text[start:end].",
+                      "description": "The quoted words, without the surrounding quotation marks or dashes; equals text[start:end].",
                       "type": "string",
                       "minLength": 1
                     },
@@ -56,48 +37,67 @@ extension RecordBlock {
                     "end": {
                       "$ref": "#/$defs/end"
                     },
-                    "entity": {
-                      "description": "The type of the named entity (entities stage) the speaker resolves to; null when none is in reach or the entities stage did not run.",
-                      "enum": ["PER", "ORG", "LOC", null]
+                    "form": {
+                      "description": "dash: a paragraph opening with a dash; quoted: words in «…» or \"…\" with an attribution (or a whole quoted sentence); reported: words in dashes or marks relayed by a source (\"цитирует … телеканал CNN\", \"передаёт ТАСС\"); block: a paragraph without marks after one ending with an attribution (\"Министр сказал:\").",
+                      "enum": ["dash", "quoted", "reported", "block"]
+                    },
+                    "speaker": {
+                      "description": "Who is quoted, as named in text (e.g. \"военный\"); null when no speaker is found.",
+                      "type": ["object", "null"],
+                      "properties": {
+                        "text": {
+                          "description": "The speaker as named in text; equals text[start:end].",
+                          "type": "string",
+                          "minLength": 1
+                        },
+                        "start": {
+                          "$ref": "#/$defs/start"
+                        },
+                        "end": {
+                          "$ref": "#/$defs/end"
+                        },
+                        "entity": {
+                          "description": "The type of the named entity (entities stage) the speaker resolves to; null when none is in reach or the entities stage did not run.",
+                          "enum": ["PER", "ORG", "LOC", null]
+                        }
+                      },
+                      "required": ["text", "start", "end", "entity"],
+                      "additionalProperties": false
+                    },
+                    "verb": {
+                      "description": "The attribution verb or phrase as in text (\"заявил\", \"по словам\", \"цитирует\"); null when there is none.",
+                      "type": ["string", "null"]
+                    },
+                    "source": {
+                      "description": "Form reported: the outlet that relays the words (\"CNN\" in \"цитирует одного из солдат телеканал CNN\"), the same as speaker when the text names no one else; null for other forms.",
+                      "type": ["object", "null"],
+                      "properties": {
+                        "text": {
+                          "description": "The source as named in text; equals text[start:end].",
+                          "type": "string",
+                          "minLength": 1
+                        },
+                        "start": {
+                          "$ref": "#/$defs/start"
+                        },
+                        "end": {
+                          "$ref": "#/$defs/end"
+                        },
+                        "entity": {
+                          "description": "The type of the named entity the source resolves to; null when none.",
+                          "enum": ["PER", "ORG", "LOC", null]
+                        }
+                      },
+                      "required": ["text", "start", "end", "entity"],
+                      "additionalProperties": false
                     }
                   },
-                  "required": ["text", "start", "end", "entity"],
-                  "additionalProperties": false
-                },
-                "verb": {
-                  "description": "The attribution verb or phrase as in text (\"заявил\", \"по словам\", \"цитирует\"); null when there is none.",
-                  "type": ["string", "null"]
-                },
-                "source": {
-                  "description": "Form reported: the outlet that relays the words (\"CNN\" in \"цитирует одного из солдат телеканал CNN\"), the same as speaker when the text names no one else; null for other forms.",
-                  "type": ["object", "null"],
-                  "properties": {
-                    "text": {
-                      "description": "The source as named in text; equals text[start:end].",
-                      "type": "string",
-                      "minLength": 1
-                    },
-                    "start": {
-                      "$ref": "#/$defs/start"
-                    },
-                    "end": {
-                      "$ref": "#/$defs/end"
-                    },
-                    "entity": {
-                      "description": "The type of the named entity the source resolves to; null when none.",
-                      "enum": ["PER", "ORG", "LOC", null]
-                    }
-                  },
-                  "required": ["text", "start", "end", "entity"],
+                  "required": ["text", "start", "end", "form", "speaker", "verb", "source"],
                   "additionalProperties": false
                 }
-              },
-              "required": ["text", "start", "end", "form", "speaker", "verb", "source"],
-              "additionalProperties": false
+              }
             }
-          }
-        }
-        """#
+            """#
     ) { document, json in
         guard let quotes = document.quotes else { return }
         json.key("quotes")

@@ -12,8 +12,10 @@ public struct QuotesStage: ConfigurableStage {
 
     public init(options: ConfigSection) throws(ConfigError) {
         try options.allowOnly(["unattributed", "blocks"])
-        self.init(extractor: QuoteExtractor(includeUnattributed: try options.bool("unattributed", default: true),
-                                            includeBlocks: try options.bool("blocks", default: true)))
+        self.init(
+            extractor: QuoteExtractor(
+                includeUnattributed: try options.bool("unattributed", default: true),
+                includeBlocks: try options.bool("blocks", default: true)))
     }
 
     public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
