@@ -5,7 +5,8 @@ import Glibc
 /// the same thing to every grammar. Tokens are made for the byte ranges a stage asks for
 /// (`append`), since no expression spans lines and most lines hold none. What few tokens are
 /// asked about — a word's lexicon key, its letter case, the scalar offset of a mention — is read
-/// from the bytes when asked, not made for every token.
+/// from the bytes when asked, not made for every token; quotes, which asks for the same keys many
+/// times, has them made once (`keyWords()`).
 struct WordTokens {
     enum Kind: UInt8 { case word, number, mark }
 
@@ -86,6 +87,7 @@ struct WordTokens {
         return k
     }
 
+    // Out of line: inlined, it slowed the byte loop that finds the end of a short line.
     @inline(never) private func lineFeedInLongLine(from k: Int) -> Int {
         guard let base = bytes.baseAddress, let found = memchr(base + k, 0x0A, bytes.count - k) else { return bytes.count }
         return UnsafeRawPointer(found) - UnsafeRawPointer(base)
