@@ -35,6 +35,12 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        // OpenSSL's SHA-256: the input ledger's content hashes, the same digests sha256sum prints.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // The libarchive layer: news archives and the NER model's packs are both read through it.
         .target(name: "ArchiveIO", dependencies: ["CArchive"]),
         // The engine and what it moves: documents, stages, sources and sinks, records, state. No
@@ -48,7 +54,7 @@ let package = Package(
         ),
         .target(
             name: "NewsMill",
-            dependencies: ["NewsMillCore", "ArchiveIO", "NewsMillNER", "CArchive", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NewsMillCore", "ArchiveIO", "NewsMillNER", "CArchive", "CCrypto", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "NewsMillCLI",

@@ -7,7 +7,7 @@ struct Newsmill: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsmill",
         abstract: "Turn archives of news articles into clean, deduplicated JSON Lines.",
-        subcommands: [Run.self, Validate.self, Inspect.self, State.self, Schema.self],
+        subcommands: [Run.self, Validate.self, Inspect.self, State.self, Runs.self, Schema.self],
         defaultSubcommand: nil)
 
     static func main() {
@@ -31,6 +31,18 @@ struct Newsmill: ParsableCommand {
 enum Status {
     static let finishedWithRejects: Int32 = 3
     static let failed: Int32 = 1
+    /// Writing the output or the state failed (disk full, I/O error): EX_IOERR.
+    static let writeFailed: Int32 = 74
+    /// Another run holds the state or output folder: EX_TEMPFAIL, try again later.
+    static let busy: Int32 = 75
+
+    static func of(_ failure: RunFailure) -> Int32 {
+        switch failure.kind {
+        case .failed: return failed
+        case .writeFailed: return writeFailed
+        case .busy: return busy
+        }
+    }
 }
 
 struct PipelineOption: ParsableArguments {
@@ -56,7 +68,8 @@ struct Run: ParsableCommand {
         abstract: "Run a pipeline over archives, folders and files.",
         discussion: """
             Exit status: 0 when every input became a document, 3 when the run finished but rejected \
-            something (see rejects.jsonl), 1 when the run failed (bad config, output not writable).
+            something (see rejects.jsonl), 1 when the run failed (bad config or input), 74 when writing \
+            the output or the state failed (disk full), 75 when another run holds the state or output folder.
             """)
 
     @Argument(help: "Archives, folders or files to read (default: corpus).")
@@ -73,6 +86,11 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "State folder kept across runs: dedup remembers what earlier runs saw (overrides the config's state:).")
     var state: String?
 
+    @Option(
+        name: .long, parsing: .singleValue,
+        help: "With a state folder: take again the inputs matching this glob although the ledger has them (repeatable; '**' takes all).")
+    var rerun: [String] = []
+
     @Flag(name: .shortAndLong, help: "No progress bar and no summary.")
     var quiet = false
 
@@ -84,7 +102,14 @@ struct Run: ParsableCommand {
         let config = try pipeline.load()
         let showProgress = !quiet && isatty(2) == 1
         let bar = ProgressBar()
-        var options = RunOptions(inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs, state: state)
+        var globs: [MemberGlob] = []
+        for pattern in rerun {
+            do { globs.append(try MemberGlob(pattern)) } catch {
+                Log.error("--rerun \(pattern): \(error.message)")
+                throw ExitCode(Status.failed)
+            }
+        }
+        var options = RunOptions(inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs, state: state, rerun: globs)
         if showProgress {
             options.onProgress = { @Sendable snapshot in bar.draw(snapshot) }
         }
@@ -94,7 +119,7 @@ struct Run: ParsableCommand {
         } catch {
             if showProgress { bar.finish() }
             Log.error("run failed: \(error)")
-            throw ExitCode(Status.failed)
+            throw ExitCode(Status.of(error))
         }
         if showProgress { bar.finish() }
         if !quiet { Log.info(summary(report)) }
@@ -107,6 +132,12 @@ struct Run: ParsableCommand {
                 + " in \(String(format: "%.2f", r.seconds)) s (\(Int(Double(r.documentsRead) / max(r.seconds, 1e-9))) docs/s, "
                 + "\(String(format: "%.1f", Double(r.textBytes) / 1e6 / max(r.seconds, 1e-9))) MB/s of text)"
         ]
+        if !r.ledger.isEmpty {
+            let l = r.ledger
+            lines.append(
+                "inputs (run \(r.run ?? 0)): \(l["new", default: 0]) new, \(l["changed", default: 0]) changed, \(l["forced", default: 0]) rerun;"
+                    + " skipped \(l["unchanged", default: 0]) unchanged, \(l["renamed", default: 0]) renamed")
+        }
         if !r.dedupStatus.isEmpty {
             lines.append("dedup: " + r.dedupStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }

@@ -22,6 +22,9 @@ public struct RunReport: Sendable {
     public var stageTimings: [StageTiming] = []
     /// What each stage counted, in stage order (parallel to `stageTimings`).
     public var stageCounts: [StageCounts] = []
+    /// With a state folder: the run's id there, and the input ledger's decisions by kind.
+    public var run: Int?
+    public var ledger: [String: Int] = [:]
 
     public init(jobs: Int) {
         self.jobs = jobs
@@ -46,12 +49,13 @@ public struct RunReport: Sendable {
             ("skipped", counts(read.skipped)),
             ("bytes", .number(String(read.bytesRead))),
         ]
+        if !ledger.isEmpty { inputs.append(("ledger", counts(ledger))) }
         if read.metadataRows + read.metadataUnmatched > 0 {
             inputs.append(
                 ("metadata", counts(["rows": read.metadataRows, "joined": read.metadataJoined, "unmatched": read.metadataUnmatched])))
         }
-        return .object([
-            ("schema", .number("1")),
+        let run: [(key: String, value: JSONValue)] = self.run.map { [("run", .number(String($0)))] } ?? []
+        return .object([("schema", .number("1"))] + run + [
             ("pipeline", .string(pipeline)),
             ("jobs", .number(String(jobs))),
             ("inputs", .object(inputs)),

@@ -11,7 +11,7 @@ public final class FileSink {
     public init(path: String) throws(RunFailure) {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw RunFailure("cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw RunFailure.write("create", path, errno: errno) }
         buffer.reserveCapacity(Self.flushSize * 2)
     }
 
@@ -23,7 +23,7 @@ public final class FileSink {
 
     public func flush() throws(RunFailure) {
         if let code = buffer.withUnsafeBytes({ POSIXFile.writeAll(fd, $0) }) {
-            throw RunFailure("cannot write \(path): \(String(cString: strerror(code)))")
+            throw RunFailure.write("write", path, errno: code)
         }
         buffer.removeAll(keepingCapacity: true)
     }
@@ -32,8 +32,8 @@ public final class FileSink {
     public func close() throws(RunFailure) {
         try flush()
         if fsync(fd) != 0 && errno != EINVAL {
-            throw RunFailure("cannot sync \(path): \(String(cString: strerror(errno)))")
+            throw RunFailure.write("sync", path, errno: errno)
         }
-        if Glibc.close(fd) != 0 { throw RunFailure("cannot close \(path): \(String(cString: strerror(errno)))") }
+        if Glibc.close(fd) != 0 { throw RunFailure.write("close", path, errno: errno) }
     }
 }

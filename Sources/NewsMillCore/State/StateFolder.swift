@@ -58,7 +58,7 @@ public final class StateFolder {
             guard lockDescriptor >= 0 else { throw RunFailure("cannot open \(path)/lock: \(String(cString: strerror(errno)))") }
             if flock(lockDescriptor, LOCK_EX | LOCK_NB) != 0 {
                 close(lockDescriptor)
-                throw RunFailure("state folder \(path) is in use by another newsmill run")
+                throw RunFailure("state folder \(path) is in use by another newsmill run", kind: .busy)
             }
         }
         let manifestPath = "\(path)/state.json"
@@ -113,6 +113,13 @@ public final class StateFolder {
     /// killed run appended are dropped). Returns the descriptor.
     public func openData(_ name: String, committed: UInt64) throws(RunFailure) -> Int32 {
         let file = filePath(name)
+        if lockDescriptor < 0 {
+            // Read only: a run may be appending to the file right now.
+            let fd = open(file, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 || committed > 0 else { return open("/dev/null", O_RDONLY | O_CLOEXEC) }
+            guard fd >= 0 else { throw RunFailure("cannot open \(file): \(String(cString: strerror(errno)))") }
+            return fd
+        }
         let fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw RunFailure("cannot open \(file): \(String(cString: strerror(errno)))") }
         guard ftruncate(fd, off_t(committed)) == 0 else {
@@ -128,11 +135,12 @@ public final class StateFolder {
     }
 
     /// Writes the manifest for this run: a temporary file, fsync, rename, fsync of the folder.
-    public func commit() throws(RunFailure) {
+    /// `only`: commit just these staged sections, not counting a run (a failed run's history line).
+    public func commit(only: Set<String>? = nil) throws(RunFailure) {
         guard lockDescriptor >= 0 else { throw RunFailure("state folder \(path) was opened for reading") }
         var next = manifest
-        for (name, section) in pending { next.sections[name] = section }
-        next.runs += 1
+        for (name, section) in pending where only?.contains(name) ?? true { next.sections[name] = section }
+        if only == nil { next.runs += 1 }
         next.updated = ISO8601DateFormatter().string(from: Date())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -165,7 +173,7 @@ public final class StateFolder {
 public enum StateIO {
     public static func append(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: UInt64, file: String) throws(RunFailure) {
         if let code = POSIXFile.writeAll(fd, bytes, at: offset) {
-            throw RunFailure("cannot write \(file): \(String(cString: strerror(code)))")
+            throw RunFailure.write("write", file, errno: code)
         }
     }
 
@@ -182,7 +190,7 @@ public enum StateIO {
     }
 
     public static func sync(_ fd: Int32, file: String) throws(RunFailure) {
-        if fsync(fd) != 0 && errno != EINVAL { throw RunFailure("cannot sync \(file): \(String(cString: strerror(errno)))") }
+        if fsync(fd) != 0 && errno != EINVAL { throw RunFailure.write("sync", file, errno: errno) }
     }
 }
 
@@ -213,6 +221,12 @@ public final class StateAppender {
     public func append<T>(_ value: T) {
         withUnsafeBytes(of: value) { buffer.append(contentsOf: $0) }
         length += UInt64(MemoryLayout<T>.size)
+        flushIfLarge()
+    }
+
+    public func append(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        length += UInt64(bytes.count)
         flushIfLarge()
     }
 
