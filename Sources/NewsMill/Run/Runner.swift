@@ -38,8 +38,10 @@ public enum Runner {
         // The state is opened (and locked) first: a bad state folder stops the run before any work.
         var nightly: Nightly?
         if let statePath { nightly = try Nightly(state: StateFolder(path: statePath)) }
-        let output = try OutputDirectory(path: options.output)
+        var staged: OutputDirectory?
         do {
+            let output = try OutputDirectory(path: options.output)
+            staged = output
             if let nightly { plan = nightly.select(plan, rerun: options.rerun) }
             let sink = try JSONLinesSink(directory: output.staging, partMaxRecords: config.output.partMaxRecords, serializer: .standard)
             var report = try Engine.run(
@@ -61,8 +63,8 @@ public enum Runner {
             try nightly?.state.commit()
             return report
         } catch {
-            output.abandon()
-            nightly?.recordFailure(error, started: started, output: output.path)
+            staged?.abandon()
+            nightly?.recordFailure(error, started: started, output: options.output)
             throw error
         }
     }
