@@ -91,11 +91,17 @@ struct Run: ParsableCommand {
         help: "With a state folder: take again the inputs matching this glob although the ledger has them (repeatable; '**' takes all).")
     var rerun: [String] = []
 
+    @Option(
+        name: .long,
+        help: "Seconds of work between checkpoints: the same command resumes a killed run from the last one (0: none, a killed run starts over).")
+    var checkpointEvery = 5.0
+
     @Flag(name: .shortAndLong, help: "No progress bar and no summary.")
     var quiet = false
 
     func validate() throws {
         guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024") }
+        guard checkpointEvery >= 0 && checkpointEvery.isFinite else { throw ValidationError("--checkpoint-every must be 0 or more seconds") }
     }
 
     func run() throws {
@@ -109,7 +115,7 @@ struct Run: ParsableCommand {
                 throw ExitCode(Status.failed)
             }
         }
-        var options = RunOptions(inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs, state: state, rerun: globs)
+        var options = RunOptions(inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs, state: state, rerun: globs, checkpointEvery: checkpointEvery)
         if showProgress {
             options.onProgress = { @Sendable snapshot in bar.draw(snapshot) }
         }
@@ -132,6 +138,9 @@ struct Run: ParsableCommand {
                 + " in \(String(format: "%.2f", r.seconds)) s (\(Int(Double(r.documentsRead) / max(r.seconds, 1e-9))) docs/s, "
                 + "\(String(format: "%.1f", Double(r.textBytes) / 1e6 / max(r.seconds, 1e-9))) MB/s of text)"
         ]
+        if let resumed = r.resumedAfter {
+            lines.append("resumed from a checkpoint after \(resumed) documents of a run that did not finish")
+        }
         if !r.ledger.isEmpty {
             let l = r.ledger
             lines.append(

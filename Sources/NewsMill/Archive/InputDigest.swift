@@ -60,6 +60,13 @@ public final class InputDigest: FileReadObserver {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The digest of bytes in memory.
+    public static func of(bytes: [UInt8]) -> String {
+        let digest = InputDigest(path: "/dev/null")
+        bytes.withUnsafeBytes { digest.didRead($0, at: 0) }
+        return digest.finish() ?? ""
+    }
+
     /// The digest of a whole file, read once.
     public static func of(file path: String) -> String? {
         InputDigest(path: path).finish()

@@ -10,18 +10,22 @@ public struct RunOptions: Sendable {
     /// Inputs to take again although the ledger has them (`--rerun`): globs over the absolute
     /// path or the path under the input folder.
     public var rerun: [MemberGlob]
+    /// Seconds of work between checkpoints, from which the same command resumes a killed run;
+    /// 0: none (a killed run starts over).
+    public var checkpointEvery: Double
     /// Called about four times a second with the progress so far (TTY progress bar).
     public var onProgress: (@Sendable (ProgressSnapshot) -> Void)?
 
     public init(
         inputs: [String], output: String, jobs: Int, state: String? = nil, rerun: [MemberGlob] = [],
-        onProgress: (@Sendable (ProgressSnapshot) -> Void)? = nil
+        checkpointEvery: Double = 5, onProgress: (@Sendable (ProgressSnapshot) -> Void)? = nil
     ) {
         self.inputs = inputs
         self.output = output
         self.jobs = max(1, jobs)
         self.state = state
         self.rerun = rerun
+        self.checkpointEvery = checkpointEvery
         self.onProgress = onProgress
     }
 }
@@ -43,16 +47,43 @@ public enum Runner {
             let output = try OutputDirectory(path: options.output)
             staged = output
             if let nightly { plan = nightly.select(plan, rerun: options.rerun) }
-            let sink = try JSONLinesSink(directory: output.staging, partMaxRecords: config.output.partMaxRecords, serializer: .standard)
+            let checkpointing = options.checkpointEvery > 0
+            let fingerprint = RunCheckpoint.fingerprint(config: config, plan: plan, state: nightly?.state, rerun: options.rerun)
+            let resume = checkpointing ? RunCheckpoint.load(staging: output.staging, fingerprint: fingerprint) : nil
+            if resume == nil { try output.clearStaging() }
+            // Without a state folder, dedup keeps its state in the staging folder, so that a
+            // killed run can resume it; it goes before the output is published.
+            let ownState = "\(output.staging)/.state"
+            var state = nightly?.state
+            if state == nil && checkpointing { state = try StateFolder(path: ownState) }
+            if let resume { try state?.resume(sections: resume.sections) }
+
+            let sink: JSONLinesSink
+            if let resume {
+                sink = try JSONLinesSink(
+                    directory: output.staging, partMaxRecords: config.output.partMaxRecords, serializer: .standard, resumingAt: resume.sink)
+            } else {
+                sink = try JSONLinesSink(directory: output.staging, partMaxRecords: config.output.partMaxRecords, serializer: .standard)
+            }
+            let checkpoints = Checkpoints(every: options.checkpointEvery, resume: resume?.progress) { [state] progress throws(RunFailure) in
+                let checkpoint = RunCheckpoint(
+                    fingerprint: fingerprint, saved: RunHistory.timestamp(Date()), progress: progress, sink: try sink.position(),
+                    sections: state?.pendingSections ?? [:])
+                try checkpoint.save(staging: output.staging)
+            }
             var report = try Engine.run(
                 stages: config.stages, source: ArchiveSource(plan: plan, options: config.input), sink: sink,
-                jobs: options.jobs, state: nightly?.state, onProgress: options.onProgress)
+                jobs: options.jobs, state: state, checkpoints: checkpointing ? checkpoints : nil, onProgress: options.onProgress)
             report.pipeline = config.file
             report.dedupStatus = dedupSummary(stages: config.stages, counts: report.stageCounts)
+            report.resumedAfter = resume?.progress.documentsRead
             if let nightly {
                 report.run = nightly.id
                 report.ledger = nightly.counts
             }
+            state = nil
+            try? FileManager.default.removeItem(atPath: ownState)
+            try? FileManager.default.removeItem(atPath: "\(output.staging)/\(RunCheckpoint.file)")
             let reportFile = try FileSink(path: "\(output.staging)/report.json")
             try reportFile.write(Array((report.json().pretty() + "\n").utf8))
             try reportFile.close()
@@ -63,6 +94,7 @@ public enum Runner {
             try nightly?.state.commit()
             return report
         } catch {
+            // A run that failed (not one that was killed) starts over next time.
             staged?.abandon()
             nightly?.recordFailure(error, started: started, output: options.output)
             throw error

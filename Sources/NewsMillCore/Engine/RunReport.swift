@@ -25,6 +25,8 @@ public struct RunReport: Sendable {
     /// With a state folder: the run's id there, and the input ledger's decisions by kind.
     public var run: Int?
     public var ledger: [String: Int] = [:]
+    /// Documents a killed run had done when this run resumed it from its checkpoint.
+    public var resumedAfter: Int?
 
     public init(jobs: Int) {
         self.jobs = jobs
@@ -54,7 +56,8 @@ public struct RunReport: Sendable {
             inputs.append(
                 ("metadata", counts(["rows": read.metadataRows, "joined": read.metadataJoined, "unmatched": read.metadataUnmatched])))
         }
-        let run: [(key: String, value: JSONValue)] = self.run.map { [("run", .number(String($0)))] } ?? []
+        var run: [(key: String, value: JSONValue)] = self.run.map { [("run", .number(String($0)))] } ?? []
+        if let resumedAfter { run.append(("resumed_after_documents", .number(String(resumedAfter)))) }
         return .object([("schema", .number("1"))] + run + [
             ("pipeline", .string(pipeline)),
             ("jobs", .number(String(jobs))),
@@ -102,7 +105,7 @@ public struct RunReport: Sendable {
 
 /// Documents decoded as UTF-8 with bad bytes repaired, counted as they are decoded (before any
 /// stage may reject or drop them), so no repair goes uncounted.
-public struct DecodeRepairs: Sendable, Equatable {
+public struct DecodeRepairs: Codable, Sendable, Equatable {
     public var documents = 0
     public var bytes = 0
     /// Of those, documents with a legacy run decoded in its charset.

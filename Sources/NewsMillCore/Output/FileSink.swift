@@ -15,6 +15,21 @@ public final class FileSink {
         buffer.reserveCapacity(Self.flushSize * 2)
     }
 
+    /// Goes on writing a file a killed run left, from the `length` a checkpoint recorded (what the
+    /// run wrote after it is cut off).
+    public init(path: String, resumingAt length: Int) throws(RunFailure) {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw RunFailure.write("open", path, errno: errno) }
+        guard ftruncate(fd, off_t(length)) == 0, lseek(fd, off_t(length), SEEK_SET) == off_t(length) else {
+            let code = errno
+            Glibc.close(fd)
+            throw RunFailure.write("resume", path, errno: code)
+        }
+        bytesWritten = length
+        buffer.reserveCapacity(Self.flushSize * 2)
+    }
+
     public func write(_ bytes: [UInt8]) throws(RunFailure) {
         buffer.append(contentsOf: bytes)
         bytesWritten += bytes.count
@@ -26,6 +41,12 @@ public final class FileSink {
             throw RunFailure.write("write", path, errno: code)
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes and syncs to disk: what is written so far survives a crash (a checkpoint).
+    public func sync() throws(RunFailure) {
+        try flush()
+        if fsync(fd) != 0 && errno != EINVAL { throw RunFailure.write("sync", path, errno: errno) }
     }
 
     /// Flushes, syncs to disk and closes: a published output is complete even after a crash.

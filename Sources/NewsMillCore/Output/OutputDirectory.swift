@@ -39,18 +39,27 @@ public final class OutputDirectory {
         if flock(lockDescriptor, LOCK_EX | LOCK_NB) != 0 {
             throw RunFailure("output folder \(trimmed) is being written by another newsmill run", kind: .busy)
         }
-        // Holding the lock, any staging folder here belongs to a run that is gone; one that died
-        // between moving the old output aside and publishing the new gets the old one back.
+        // Holding the lock, a staging folder here belongs to a run that is gone: kept for the run
+        // to resume from its checkpoint (or `clearStaging`). One that died between moving the old
+        // output aside and publishing the new gets the old one back.
         if !fm.fileExists(atPath: trimmed) && fm.fileExists(atPath: "\(staging).previous") {
             _ = rename("\(staging).previous", trimmed)
         }
-        for entry in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix(".\(name).partial") {
-            try? fm.removeItem(atPath: "\(parent)/\(entry)")
+        try? fm.removeItem(atPath: "\(staging).previous")
+        do {
+            try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        } catch {
+            throw RunFailure("cannot create the output folder next to \(trimmed): \(error.localizedDescription)", kind: .writeFailed)
         }
+    }
+
+    /// Starts the staging folder afresh: what a killed run left there is not resumed.
+    public func clearStaging() throws(RunFailure) {
+        try? fm.removeItem(atPath: staging)
         do {
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
         } catch {
-            throw RunFailure("cannot create the output folder next to \(trimmed): \(error.localizedDescription)", kind: .writeFailed)
+            throw RunFailure("cannot create the output folder next to \(path): \(error.localizedDescription)", kind: .writeFailed)
         }
     }
 

@@ -105,7 +105,34 @@ public final class StateFolder {
     public var runs: Int { manifest.runs }
     public var sections: [String: Section] { manifest.sections }
 
-    public func section(_ name: String) -> Section? { manifest.sections[name] }
+    public func section(_ name: String) -> Section? { resumed[name] ?? manifest.sections[name] }
+
+    /// Sections a killed run had made durable at its last checkpoint: the run resuming it reads
+    /// the data files up to these lengths instead of the committed ones.
+    private var resumed: [String: Section] = [:]
+
+    public func resume(sections: [String: Section]) throws(RunFailure) {
+        for (name, section) in sections {
+            for (file, length) in section.files {
+                guard let size = Self.size(of: filePath(file)), size >= length else {
+                    throw RunFailure("the checkpoint's \(file) (section \(name)) is shorter than it recorded")
+                }
+            }
+        }
+        resumed = sections
+    }
+
+    /// Sections staged since the last commit (what a checkpoint records).
+    public var pendingSections: [String: Section] { pending }
+
+    /// Names the committed data (not the run history): a checkpoint taken over other data is void.
+    public var identity: String {
+        manifest.sections.filter { $0.key != "runs" }.sorted { $0.key < $1.key }
+            .map { name, section in
+                "\(name):" + section.files.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            }
+            .joined(separator: ";")
+    }
 
     public func filePath(_ name: String) -> String { "\(path)/\(name)" }
 
