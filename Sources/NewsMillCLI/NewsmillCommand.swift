@@ -138,6 +138,10 @@ struct Run: ParsableCommand {
                 + " in \(String(format: "%.2f", r.seconds)) s (\(Int(Double(r.documentsRead) / max(r.seconds, 1e-9))) docs/s, "
                 + "\(String(format: "%.1f", Double(r.textBytes) / 1e6 / max(r.seconds, 1e-9))) MB/s of text)"
         ]
+        if r.completedFinishedRun {
+            return "completed a run that had finished writing when it was stopped: "
+                + "\(r.documentsRead) read, \(r.written) written, \(r.rejected) rejected; output: \(output)/"
+        }
         if let resumed = r.resumedAfter {
             lines.append("resumed from a checkpoint after \(resumed) documents of a run that did not finish")
         }

@@ -59,3 +59,62 @@ struct RunCheckpoint: Codable {
         guard rename(temporary, "\(staging)/\(Self.file)") == 0 else { throw RunFailure.write("replace", "\(staging)/\(Self.file)", errno: errno) }
     }
 }
+
+/// The mark of a run that finished writing: `_SUCCESS` in its output, with what it commits to the
+/// state. It is written before the state is committed and the output published, so that a run
+/// killed between those steps is completed by the next (commit, then publish) instead of being
+/// redone, and no document is published twice or claimed by a state whose output was lost.
+/// Consumers can wait for `_SUCCESS` as they do for Spark's and Hadoop's outputs.
+struct FinishedRun: Codable {
+    static let file = "_SUCCESS"
+
+    var format = "newsmill-finished"
+    var fingerprint: String
+    var run: Int?
+    var finished: String
+    /// The state's identity before and after the commit; nil without a state folder.
+    var stateBefore: String?
+    var stateAfter: String?
+    var sections: [String: StateFolder.Section]
+
+    func save(staging: String) throws(RunFailure) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do { data = try encoder.encode(self) } catch { throw RunFailure("cannot encode \(Self.file): \(error)") }
+        let temporary = "\(staging)/.\(Self.file).tmp"
+        let sink = try FileSink(path: temporary)
+        try sink.write(Array(data) + [0x0A])
+        try sink.close()
+        guard rename(temporary, "\(staging)/\(Self.file)") == 0 else { throw RunFailure.write("replace", "\(staging)/\(Self.file)", errno: errno) }
+    }
+
+    static func load(staging: String) -> FinishedRun? {
+        guard let data = FileManager.default.contents(atPath: "\(staging)/\(file)") else { return nil }
+        return try? JSONDecoder().decode(FinishedRun.self, from: data)
+    }
+
+    /// Completes a finished run the last process left in `output`'s staging folder: commits what
+    /// it recorded (unless the state has it already) and publishes it. Returns its report; nil
+    /// when there is none to complete (or it belongs to other state data).
+    static func complete(output: OutputDirectory, state: StateFolder?, fingerprint: () -> String) throws(RunFailure) -> RunReport? {
+        guard let finished = load(staging: output.staging) else { return nil }
+        if let state {
+            guard let before = finished.stateBefore, let after = finished.stateAfter else { return nil }
+            if state.identity == before {
+                state.stage(sections: finished.sections)
+                try state.commit()
+            } else if state.identity != after {
+                return nil
+            }
+        } else {
+            guard finished.stateBefore == nil, finished.fingerprint == fingerprint() else { return nil }
+        }
+        let reportData = FileManager.default.contents(atPath: "\(output.staging)/report.json") ?? Data()
+        guard let json = try? JSONParser.parse(Array(reportData)) else { return nil }
+        try output.publish()
+        var report = RunReport(recovered: json)
+        report.completedFinishedRun = true
+        return report
+    }
+}

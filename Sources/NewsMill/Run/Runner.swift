@@ -40,12 +40,21 @@ public enum Runner {
         let statePath = options.state ?? config.state
         var plan = InputPlan.expand(options.inputs, excluding: [options.output] + (statePath.map { [$0] } ?? []))
         // The state is opened (and locked) first: a bad state folder stops the run before any work.
+        let stateFolder = try statePath.map { path throws(RunFailure) in try StateFolder(path: path) }
         var nightly: Nightly?
-        if let statePath { nightly = try Nightly(state: StateFolder(path: statePath)) }
         var staged: OutputDirectory?
+        var committed = false
         do {
             let output = try OutputDirectory(path: options.output)
             staged = output
+            let unselected = plan
+            let finished = try FinishedRun.complete(output: output, state: stateFolder) {
+                RunCheckpoint.fingerprint(config: config, plan: unselected, state: nil, rerun: options.rerun)
+            }
+            if let finished { return finished }
+            // Opened after the completion above: opening cuts the ledger and history files back
+            // to their committed lengths, and a finished run's lines are not committed yet.
+            if let stateFolder { nightly = try Nightly(state: stateFolder) }
             if let nightly { plan = nightly.select(plan, rerun: options.rerun) }
             let checkpointing = options.checkpointEvery > 0
             let fingerprint = RunCheckpoint.fingerprint(config: config, plan: plan, state: nightly?.state, rerun: options.rerun)
@@ -69,6 +78,7 @@ public enum Runner {
                 let checkpoint = RunCheckpoint(
                     fingerprint: fingerprint, saved: RunHistory.timestamp(Date()), progress: progress, sink: try sink.position(),
                     sections: state?.pendingSections ?? [:])
+                Failpoint.hit("checkpoint")
                 try checkpoint.save(staging: output.staging)
             }
             var report = try Engine.run(
@@ -83,20 +93,31 @@ public enum Runner {
             }
             state = nil
             try? FileManager.default.removeItem(atPath: ownState)
-            try? FileManager.default.removeItem(atPath: "\(output.staging)/\(RunCheckpoint.file)")
             let reportFile = try FileSink(path: "\(output.staging)/report.json")
             try reportFile.write(Array((report.json().pretty() + "\n").utf8))
             try reportFile.close()
             try nightly?.stage(report: report, started: started, output: output.path)
-            // Output first, then the state: a crash in between re-runs these inputs as new, never
-            // leaves the state claiming documents whose output was lost.
-            try output.publish()
+            // The mark first (with what the state commits), then the state, then the output: a
+            // run killed anywhere in between is completed by the next, never redone.
+            let sections = nightly?.state.pendingSections ?? [:]
+            try FinishedRun(
+                fingerprint: fingerprint, run: nightly?.id, finished: RunHistory.timestamp(Date()), stateBefore: nightly?.state.identity,
+                stateAfter: nightly?.state.identity(with: sections), sections: sections
+            ).save(staging: output.staging)
+            try? FileManager.default.removeItem(atPath: "\(output.staging)/\(RunCheckpoint.file)")
+            Failpoint.hit("finished")
             try nightly?.state.commit()
+            committed = true
+            Failpoint.hit("committed")
+            try output.publish()
             return report
         } catch {
-            // A run that failed (not one that was killed) starts over next time.
-            staged?.abandon()
-            nightly?.recordFailure(error, started: started, output: options.output)
+            // A run that failed (not one that was killed) starts over next time; one whose state
+            // is committed keeps its output for the next run to publish.
+            if !committed {
+                staged?.abandon()
+                nightly?.recordFailure(error, started: started, output: options.output)
+            }
             throw error
         }
     }

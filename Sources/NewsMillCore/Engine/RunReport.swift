@@ -27,6 +27,27 @@ public struct RunReport: Sendable {
     public var ledger: [String: Int] = [:]
     /// Documents a killed run had done when this run resumed it from its checkpoint.
     public var resumedAfter: Int?
+    /// This process only committed and published a run that had finished writing when it was killed.
+    public var completedFinishedRun = false
+
+    /// The counts of a report.json, for a run completed from what a killed process left.
+    public init(recovered json: JSONValue) {
+        jobs = json["jobs"]?.int ?? 1
+        pipeline = json["pipeline"]?.string ?? ""
+        run = json["run"]?.int
+        documentsRead = json["documents"]?["read"]?.int ?? 0
+        written = json["documents"]?["written"]?.int ?? 0
+        func counts(_ value: JSONValue?) -> [String: Int] {
+            guard case .object(let members)? = value else { return [:] }
+            return Dictionary(members.compactMap { key, value in value.int.map { (key, $0) } }) { a, _ in a }
+        }
+        rejectsByCode = counts(json["rejects"])
+        droppedByReason = counts(json["dropped"])
+        dedupStatus = counts(json["dedup"])
+        if case .array(let parts)? = json["output"]?["parts"] { output = OutputSummary(files: parts.compactMap(\.string), records: written) }
+        seconds = json["timing"]?["seconds"]?.double ?? 0
+        textBytes = Int((json["timing"]?["text_mb"]?.double ?? 0) * 1_000_000)
+    }
 
     public init(jobs: Int) {
         self.jobs = jobs

@@ -126,8 +126,11 @@ public final class StateFolder {
     public var pendingSections: [String: Section] { pending }
 
     /// Names the committed data (not the run history): a checkpoint taken over other data is void.
-    public var identity: String {
-        manifest.sections.filter { $0.key != "runs" }.sorted { $0.key < $1.key }
+    public var identity: String { identity(with: [:]) }
+
+    /// The identity the state will have once `sections` are committed.
+    public func identity(with sections: [String: Section]) -> String {
+        manifest.sections.merging(sections) { $1 }.filter { $0.key != "runs" }.sorted { $0.key < $1.key }
             .map { name, section in
                 "\(name):" + section.files.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             }
@@ -154,6 +157,11 @@ public final class StateFolder {
             throw RunFailure("cannot truncate \(file): \(String(cString: strerror(errno)))")
         }
         return fd
+    }
+
+    /// Sections to commit, as a finished run recorded them before it was killed.
+    public func stage(sections: [String: Section]) {
+        pending.merge(sections) { $1 }
     }
 
     /// A stage's new section, committed with the others by `commit()`.
