@@ -28,6 +28,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -54,11 +55,15 @@ let package = Package(
         ),
         .target(
             name: "NewsMill",
-            dependencies: ["NewsMillCore", "ArchiveIO", "NewsMillNER", "CArchive", "CCrypto", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NewsMillCore", "ArchiveIO", "NewsMillNER", "CArchive", "CCrypto", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "NewsMillCLI",
-            dependencies: ["NewsMill", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "NewsMill", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: cpuCheck
         ),
         // Not part of the CLI: the linear-time benchmark of every decoder and stage (Benchmarks/linear-time.sh).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import NewsMill
 
 @main
@@ -99,14 +100,46 @@ struct Run: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress bar and no summary.")
     var quiet = false
 
+    @Option(name: .long, help: "Log lines on stderr: human, or json (one object a line, for journald and log shippers).")
+    var logFormat: LogFormat = .human
+
+    @Option(
+        name: .long,
+        help: "Write the run's outcome here in the Prometheus text format (node_exporter's textfile collector), atomically.")
+    var metricsFile: String?
+
+    @Option(name: .long, help: "The `job` label of the metrics (several pipelines can share one collector folder).")
+    var metricsJob = "newsmill"
+
     func validate() throws {
         guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024") }
         guard checkpointEvery >= 0 && checkpointEvery.isFinite else { throw ValidationError("--checkpoint-every must be 0 or more seconds") }
     }
 
     func run() throws {
+        CLILogHandler.format.withLock { $0 = logFormat }
+        let started = Date()
+        var report: RunReport?
+        var status: Int32 = 0
+        do {
+            report = try execute()
+            status = report!.rejected > 0 ? Status.finishedWithRejects : 0
+        } catch let exit as ExitCode {
+            status = exit.rawValue
+        }
+        if let metricsFile {
+            do {
+                try RunMetrics(job: metricsJob, started: started, ended: Date(), exitStatus: status, report: report).write(to: metricsFile)
+            } catch {
+                Log.error("cannot write the metrics: \(error)")
+            }
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    private func execute() throws -> RunReport {
         let config = try pipeline.load()
-        let showProgress = !quiet && isatty(2) == 1
+        let showProgress = !quiet && isatty(2) == 1 && logFormat == .human
         let bar = ProgressBar()
         var globs: [MemberGlob] = []
         for pattern in rerun {
@@ -115,7 +148,9 @@ struct Run: ParsableCommand {
                 throw ExitCode(Status.failed)
             }
         }
-        var options = RunOptions(inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs, state: state, rerun: globs, checkpointEvery: checkpointEvery)
+        var options = RunOptions(
+            inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs, state: state, rerun: globs, checkpointEvery: checkpointEvery)
+        options.logger = Log.logger
         if showProgress {
             options.onProgress = { @Sendable snapshot in bar.draw(snapshot) }
         }
@@ -128,8 +163,25 @@ struct Run: ParsableCommand {
             throw ExitCode(Status.of(error))
         }
         if showProgress { bar.finish() }
-        if !quiet { Log.info(summary(report)) }
-        if report.rejected > 0 { throw ExitCode(Status.finishedWithRejects) }
+        if !quiet {
+            if logFormat == .json { Log.info("run finished", metadata: summaryFields(report)) } else { Log.info(summary(report)) }
+        }
+        return report
+    }
+
+    /// The summary as fields of one JSON log line.
+    private func summaryFields(_ r: RunReport) -> Logger.Metadata {
+        var fields: Logger.Metadata = [
+            "documents_read": "\(r.documentsRead)", "written": "\(r.written)", "rejected": "\(r.rejected)", "dropped": "\(r.dropped)",
+            "seconds": "\(String(format: "%.2f", r.seconds))", "output": "\(output)",
+        ]
+        if let run = r.run { fields["run"] = "\(run)" }
+        if let resumed = r.resumedAfter { fields["resumed_after_documents"] = "\(resumed)" }
+        if r.completedFinishedRun { fields["completed_finished_run"] = "true" }
+        for (key, value) in r.ledger { fields["inputs_\(key)"] = "\(value)" }
+        for (key, value) in r.dedupStatus { fields["dedup_\(key)"] = "\(value)" }
+        for (key, value) in r.rejectsByCode { fields["rejects_\(key)"] = "\(value)" }
+        return fields
     }
 
     private func summary(_ r: RunReport) -> String {
@@ -231,16 +283,6 @@ struct Schema: ParsableCommand {
     }
 }
 
-enum Log {
-    static func info(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
-
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data(("newsmill: " + message + "\n").utf8))
-    }
-}
-
 /// A one-line progress display on stderr, drawn only on a terminal.
 final class ProgressBar: Sendable {
     func draw(_ p: ProgressSnapshot) {
@@ -299,3 +341,5 @@ struct State: ParsableCommand {
         }
     }
 }
+
+extension LogFormat: ExpressibleByArgument {}

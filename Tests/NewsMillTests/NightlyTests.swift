@@ -159,3 +159,156 @@ import Testing
         #expect(try report(dir, "out")["run"]?.int == 2)
     }
 }
+
+/// Killed runs resume from their checkpoint and finish with the output and state an
+/// uninterrupted run leaves.
+@Suite struct ResumeTests {
+    static func documents() -> [Document] {
+        (0..<10).flatMap { round in
+            EngineInMemoryTests.documents().map { document in
+                var copy = document
+                copy.origin = Origin(archive: nil, member: "\(round)/\(document.origin.member)")
+                return copy
+            }
+        }
+    }
+
+    static func records(_ documents: some Sequence<Document>) -> [String] {
+        documents.map { document in
+            var json = JSONWriter()
+            RecordSerializer.standard.write(document, into: &json)
+            return String(decoding: json.bytes, as: UTF8.self)
+        }
+    }
+
+    @Test func theEngineResumesFromACheckpointInMemory() throws {
+        let dir = TempDir()
+        let stages = EngineInMemoryTests.stages
+        let straight = ArraySink()
+        let reference = try Engine.run(
+            stages: stages, source: ArraySource(Self.documents()), sink: straight, jobs: 2, state: StateFolder(path: dir.file("a")))
+
+        // A run that checkpoints after every batch; what it saved at its second checkpoint is where
+        // the "killed" run stopped. It goes on past it, as a run does until it is killed.
+        let interrupted = ArraySink()
+        var saved: [(progress: EngineProgress, sections: [String: StateFolder.Section], written: Int)] = []
+        do {
+            let state = try StateFolder(path: dir.file("b"))
+            let checkpoints = Checkpoints(every: 0, resume: nil) { progress in
+                saved.append((progress, state.pendingSections, interrupted.documents.count))
+            }
+            _ = try Engine.run(
+                stages: stages, source: ArraySource(Self.documents()), sink: interrupted, jobs: 2, state: state, checkpoints: checkpoints)
+        }
+        #expect(saved.count >= 3)
+        let checkpoint = saved[1]
+        #expect(checkpoint.written == checkpoint.progress.written)
+
+        let state = try StateFolder(path: dir.file("b"))
+        try state.resume(sections: checkpoint.sections)
+        let rest = ArraySink()
+        let resumed = try Engine.run(
+            stages: stages, source: ArraySource(Self.documents()), sink: rest, jobs: 2, state: state,
+            checkpoints: Checkpoints(every: 1e9, resume: checkpoint.progress) { _ in })
+        #expect(Self.records(interrupted.documents.prefix(checkpoint.written)) + Self.records(rest.documents) == Self.records(straight.documents))
+        #expect(resumed.documentsRead == reference.documentsRead && resumed.written == reference.written)
+        #expect(resumed.stageCounts == reference.stageCounts)
+    }
+
+    func drop(_ dir: TempDir) throws {
+        try dir.makeFolder("drop")
+        let members = (0..<700).map { i in
+            ArchiveBuilder.Member("a/\(i).txt", Reprints.text(Reprints.article(seed: UInt64(i % 500), paragraphs: 3)))
+        }
+        try ArchiveBuilder.write(members, format: .tarGz, to: dir.file("drop/night.tar.gz"))
+    }
+
+    func run(_ dir: TempDir, _ name: String, failpoint: String? = nil) throws -> CLIRunner.Result {
+        try CLIRunner.run(
+            ["run", dir.file("drop"), "-o", dir.file("\(name)-out"), "--state", dir.file("\(name)-state"), "-q", "-j", "2",
+             "--checkpoint-every", "0.000001"],
+            environment: failpoint.map { ["NEWSMILL_FAILPOINT": $0] } ?? [:])
+    }
+
+    func sameResult(_ dir: TempDir, _ a: String, _ b: String) throws {
+        for file in ["part-00000.jsonl", "rejects.jsonl", "_SUCCESS"] {
+            #expect(FileManager.default.fileExists(atPath: dir.file("\(b)-out/\(file)")), "\(b): \(file)")
+        }
+        #expect(try dir.read("\(a)-out/part-00000.jsonl") == dir.read("\(b)-out/part-00000.jsonl"), "\(b)")
+        for file in ["exact_dedup.hashes.bin", "near_dedup.documents.bin", "near_dedup.shingles.bin", "near_dedup.links.bin", "ledger.inputs.jsonl"] {
+            #expect(try dir.read("\(a)-state/\(file)") == dir.read("\(b)-state/\(file)"), "\(b): \(file)")
+        }
+        let history = String(decoding: try dir.read("\(b)-state/runs.history.jsonl"), as: UTF8.self)
+        #expect(history.split(separator: "\n").count == 1, "\(b): one run in the history")
+    }
+
+    @Test func aKilledRunResumesAndEndsAsAnUninterruptedOne() throws {
+        let dir = TempDir()
+        try drop(dir)
+        #expect(try run(dir, "straight").status == 0)
+        for failpoint in ["checkpoint-saved:3", "finished", "committed"] {
+            let name = failpoint.replacingOccurrences(of: ":", with: "-")
+            let killed = try run(dir, name, failpoint: failpoint)
+            #expect(killed.status == SIGKILL, "\(failpoint): killed")
+            #expect(!FileManager.default.fileExists(atPath: dir.file("\(name)-out")), "\(failpoint): nothing published yet")
+            let again = try run(dir, name)
+            #expect(again.status == 0, "\(failpoint): \(again.stderr)")
+            try sameResult(dir, "straight", name)
+            if failpoint.hasPrefix("checkpoint") {
+                let report = try JSONParser.parse(dir.read("\(name)-out/report.json"))
+                #expect((report["resumed_after_documents"]?.int ?? 0) > 0)
+                #expect(report["documents"]?["read"]?.int == 700)
+            }
+        }
+    }
+
+    @Test func aFullDiskStopsTheRunWithNothingPublishedAndTheStateAsItWas() throws {
+        let dir = TempDir()
+        try drop(dir)
+        // A file size limit makes writes fail as a full disk does (EFBIG instead of ENOSPC).
+        let full = try CLIRunner.shell(
+            "trap '' XFSZ; ulimit -f 64; exec \"$NEWSMILL\" run \(dir.file("drop")) -o \(dir.file("out")) --state \(dir.file("state")) -q")
+        #expect(full.status == 74, "\(full.stderr)")
+        #expect(full.stderr.contains("cannot write") && full.stderr.contains(dir.path), "names the path: \(full.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("out")))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") }.isEmpty)
+        let again = try CLIRunner.run(["run", dir.file("drop"), "-o", dir.file("out"), "--state", dir.file("state"), "-q"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let report = try JSONParser.parse(dir.read("out/report.json"))
+        #expect(report["inputs"]?["ledger"]?["new"]?.int == 1, "the failed run took nothing")
+        #expect(report["documents"]?["written"]?.int == 700)
+    }
+
+    @Test func metricsSayHowTheRunEnded() throws {
+        let dir = TempDir()
+        try dir.write("in/a.txt", Articles.rain)
+        let ok = try CLIRunner.run(["run", dir.file("in"), "-o", dir.file("out"), "-q", "--metrics-file", dir.file("m.prom"), "--metrics-job", "wire"])
+        #expect(ok.status == 0)
+        let text = String(decoding: try dir.read("m.prom"), as: UTF8.self)
+        #expect(text.contains("newsmill_last_run_success{job=\"wire\"} 1\n"))
+        #expect(text.contains("newsmill_last_run_documents{job=\"wire\",outcome=\"written\"} 1\n"))
+        #expect(text.contains("# TYPE newsmill_last_success_timestamp_seconds gauge\n"))
+        let success = text.split(separator: "\n").first { $0.hasPrefix("newsmill_last_success_timestamp_seconds") }
+        try dir.write("file", "x")
+        let failed = try CLIRunner.run(["run", dir.file("in"), "-o", dir.file("file/out"), "-q", "--metrics-file", dir.file("m.prom"), "--metrics-job", "wire"])
+        #expect(failed.status == 74)
+        let after = String(decoding: try dir.read("m.prom"), as: UTF8.self)
+        #expect(after.contains("newsmill_last_run_success{job=\"wire\"} 0\n"))
+        #expect(after.contains("newsmill_last_run_exit_status{job=\"wire\"} 74\n"))
+        #expect(after.split(separator: "\n").first { $0.hasPrefix("newsmill_last_success_timestamp_seconds") } == success)
+    }
+
+    @Test func jsonLogLinesAreOneObjectEach() throws {
+        let dir = TempDir()
+        try dir.write("in/a.txt", Articles.rain)
+        let result = try CLIRunner.run(["run", dir.file("in"), "-o", dir.file("out"), "--log-format", "json"])
+        #expect(result.status == 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let value = try JSONParser.parse(Array(line.utf8))
+            #expect(value["level"]?.string != nil && value["message"]?.string != nil && value["time"]?.string != nil)
+        }
+        #expect(lines.contains { $0.contains("\"message\":\"run finished\"") && $0.contains("\"written\":1") })
+    }
+}

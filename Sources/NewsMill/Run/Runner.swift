@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// What `newsmill run` is given besides the pipeline config.
 public struct RunOptions: Sendable {
@@ -15,6 +16,8 @@ public struct RunOptions: Sendable {
     public var checkpointEvery: Double
     /// Called about four times a second with the progress so far (TTY progress bar).
     public var onProgress: (@Sendable (ProgressSnapshot) -> Void)?
+    /// What the run tells its operator on the way (resumes, restarts, checkpoints at debug level).
+    public var logger = Logger(label: "newsmill", factory: { _ in SwiftLogNoOpLogHandler() })
 
     public init(
         inputs: [String], output: String, jobs: Int, state: String? = nil, rerun: [MemberGlob] = [],
@@ -51,7 +54,12 @@ public enum Runner {
             let finished = try FinishedRun.complete(output: output, state: stateFolder) {
                 RunCheckpoint.fingerprint(config: config, plan: unselected, state: nil, rerun: options.rerun)
             }
-            if let finished { return finished }
+            if let finished {
+                options.logger.notice(
+                    "completed a run that had finished writing when it was stopped: state committed, output published",
+                    metadata: ["output": "\(output.path)", "documents": "\(finished.documentsRead)"])
+                return finished
+            }
             // Opened after the completion above: opening cuts the ledger and history files back
             // to their committed lengths, and a finished run's lines are not committed yet.
             if let stateFolder { nightly = try Nightly(state: stateFolder) }
@@ -59,7 +67,16 @@ public enum Runner {
             let checkpointing = options.checkpointEvery > 0
             let fingerprint = RunCheckpoint.fingerprint(config: config, plan: plan, state: nightly?.state, rerun: options.rerun)
             let resume = checkpointing ? RunCheckpoint.load(staging: output.staging, fingerprint: fingerprint) : nil
-            if resume == nil { try output.clearStaging() }
+            if let resume {
+                options.logger.notice(
+                    "resuming a run that was stopped, from its checkpoint",
+                    metadata: ["documents_done": "\(resume.progress.documentsRead)", "saved": "\(resume.saved)"])
+            } else {
+                if FileManager.default.fileExists(atPath: "\(output.staging)/\(RunCheckpoint.file)") {
+                    options.logger.notice("a stopped run's checkpoint is for other inputs, config, state or binary: starting over")
+                }
+                try output.clearStaging()
+            }
             // Without a state folder, dedup keeps its state in the staging folder, so that a
             // killed run can resume it; it goes before the output is published.
             let ownState = "\(output.staging)/.state"
@@ -80,6 +97,8 @@ public enum Runner {
                     sections: state?.pendingSections ?? [:])
                 Failpoint.hit("checkpoint")
                 try checkpoint.save(staging: output.staging)
+                Failpoint.hit("checkpoint-saved")
+                options.logger.debug("checkpoint", metadata: ["documents": "\(progress.documentsRead)", "units": "\(progress.units)"])
             }
             var report = try Engine.run(
                 stages: config.stages, source: ArchiveSource(plan: plan, options: config.input), sink: sink,
