@@ -47,6 +47,7 @@ public enum Runner {
         var nightly: Nightly?
         var staged: OutputDirectory?
         var committed = false
+        var completionChecked = false
         do {
             let output = try OutputDirectory(path: options.output)
             staged = output
@@ -54,6 +55,7 @@ public enum Runner {
             let finished = try FinishedRun.complete(output: output, state: stateFolder) {
                 RunCheckpoint.fingerprint(config: config, plan: unselected, state: nil, rerun: options.rerun)
             }
+            completionChecked = true
             if let finished {
                 options.logger.notice(
                     "completed a run that had finished writing when it was stopped: state committed, output published",
@@ -135,6 +137,11 @@ public enum Runner {
             // is committed keeps its output for the next run to publish.
             if !committed {
                 staged?.abandon()
+                // A run that failed before it knew whether a finished run awaits completion must not
+                // open the ledger: opening cuts the files back to their committed lengths.
+                if nightly == nil, let stateFolder, staged == nil || completionChecked {
+                    nightly = try? Nightly(state: stateFolder)
+                }
                 nightly?.recordFailure(error, started: started, output: options.output)
             }
             throw error
