@@ -28,12 +28,19 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
             name: "CArchive",
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
+        ),
+        // OpenSSL's SHA-256: the input ledger's content hashes, the same digests sha256sum prints.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
         ),
         // The libarchive layer: news archives and the NER model's packs are both read through it.
         .target(name: "ArchiveIO", dependencies: ["CArchive"]),
@@ -48,11 +55,15 @@ let package = Package(
         ),
         .target(
             name: "NewsMill",
-            dependencies: ["NewsMillCore", "ArchiveIO", "NewsMillNER", "CArchive", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NewsMillCore", "ArchiveIO", "NewsMillNER", "CArchive", "CCrypto", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "NewsMillCLI",
-            dependencies: ["NewsMill", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "NewsMill", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: cpuCheck
         ),
         // Not part of the CLI: the linear-time benchmark of every decoder and stage (Benchmarks/linear-time.sh).

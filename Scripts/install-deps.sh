@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages NewsMill builds against (Debian/Ubuntu): libarchive-dev for the
-# archive layer, pkg-config to find it. Does nothing when they are already there.
+# archive layer, libssl-dev for SHA-256 (the input ledger), pkg-config to find them. Does nothing when they are already there.
 set -euo pipefail
 missing=()
-for pkg in libarchive-dev pkg-config; do
+for pkg in libarchive-dev libssl-dev pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -6,6 +6,9 @@ import Glibc
 public final class ArchiveHandle {
     public enum Source {
         case file(String)
+        /// A file whose bytes `observer` sees as libarchive reads them (the input ledger hashes
+        /// an archive while it is read, instead of reading it twice).
+        case observedFile(String, any FileReadObserver)
         /// A nested archive streamed straight out of its parent's current member.
         case parent(ArchiveHandle)
         /// A nested archive that needs seeking (zip, 7z): its bytes are held in memory.
@@ -26,6 +29,7 @@ public final class ArchiveHandle {
     }()
     private var memoryCopy: UnsafeMutableRawBufferPointer?
     private var streamContext: Unmanaged<ParentStream>?
+    private var fileContext: Unmanaged<ObservedFile>?
 
     /// Opens an archive of any format libarchive reads; `raw` opens a single compressed file
     /// (feed.jsonl.gz) as an archive of one entry.
@@ -43,6 +47,24 @@ public final class ArchiveHandle {
         switch source {
         case .file(let path):
             status = archive_read_open_filename(archive, path, 256 * 1024)
+        case .observedFile(let path, let observer):
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw ArchiveFailure(message: "cannot open \(path): \(String(cString: strerror(errno)))")
+            }
+            let context = Unmanaged.passRetained(ObservedFile(descriptor: fd, observer: observer))
+            fileContext = context
+            archive_read_set_callback_data(archive, context.toOpaque())
+            archive_read_set_read_callback(archive) { archive, clientData, buffer in
+                Unmanaged<ObservedFile>.fromOpaque(clientData!).takeUnretainedValue().read(archive, into: buffer!)
+            }
+            archive_read_set_skip_callback(archive) { archive, clientData, request in
+                Unmanaged<ObservedFile>.fromOpaque(clientData!).takeUnretainedValue().skip(archive, request)
+            }
+            archive_read_set_seek_callback(archive) { archive, clientData, offset, whence in
+                Unmanaged<ObservedFile>.fromOpaque(clientData!).takeUnretainedValue().seek(archive, offset, whence)
+            }
+            status = archive_read_open1(archive)
         case .memory(let bytes):
             let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
             bytes.withUnsafeBytes { copy.copyMemory(from: $0) }
@@ -68,6 +90,7 @@ public final class ArchiveHandle {
         archive_read_free(archive)
         memoryCopy?.deallocate()
         streamContext?.release()
+        fileContext?.release()
     }
 
     public var errorString: String? {
@@ -129,6 +152,75 @@ public struct ArchiveFailure: Error, Sendable {
 
     public init(message: String) {
         self.message = message
+    }
+}
+
+/// Sees the bytes of a file as an archive reads them.
+public protocol FileReadObserver: AnyObject {
+    /// `bytes` were read from the file at `offset`.
+    func didRead(_ bytes: UnsafeRawBufferPointer, at offset: Int64)
+    /// Whether a skip forward from `offset` should read the bytes through rather than seek
+    /// past them (an observer hashing the file in order wants them).
+    func wantsBytes(at offset: Int64) -> Bool
+}
+
+/// libarchive's client callbacks over a file descriptor, as `archive_read_open_filename` does
+/// them (reads of 256 KiB, skips and seeks), with every byte read shown to the observer.
+private final class ObservedFile {
+    let descriptor: Int32
+    let observer: any FileReadObserver
+    let buffer: UnsafeMutableRawPointer
+    static let size = 256 * 1024
+    private var position: Int64 = 0
+
+    init(descriptor: Int32, observer: any FileReadObserver) {
+        self.descriptor = descriptor
+        self.observer = observer
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.size, alignment: 16)
+    }
+
+    deinit {
+        buffer.deallocate()
+        close(descriptor)
+    }
+
+    func read(_ archive: OpaquePointer?, into out: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
+        out.pointee = UnsafeRawPointer(buffer)
+        let n = readSome(Self.size)
+        return n < 0 ? Int(ARCHIVE_FATAL) : n
+    }
+
+    func skip(_ archive: OpaquePointer?, _ request: Int64) -> Int64 {
+        guard observer.wantsBytes(at: position) else {
+            let target = lseek(descriptor, off_t(request), SEEK_CUR)
+            guard target >= 0 else { return 0 }  // libarchive then reads the bytes through instead
+            defer { position = Int64(target) }
+            return Int64(target) - position
+        }
+        var skipped: Int64 = 0
+        while skipped < request {
+            let n = readSome(Int(min(Int64(Self.size), request - skipped)))
+            guard n > 0 else { break }
+            skipped += Int64(n)
+        }
+        return skipped
+    }
+
+    func seek(_ archive: OpaquePointer?, _ offset: Int64, _ whence: Int32) -> Int64 {
+        let target = lseek(descriptor, off_t(offset), whence)
+        guard target >= 0 else { return Int64(ARCHIVE_FATAL) }
+        position = Int64(target)
+        return position
+    }
+
+    private func readSome(_ count: Int) -> Int {
+        var n: Int
+        repeat { n = Glibc.read(descriptor, buffer, count) } while n < 0 && errno == EINTR
+        if n > 0 {
+            observer.didRead(UnsafeRawBufferPointer(start: buffer, count: n), at: position)
+            position += Int64(n)
+        }
+        return n
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import NewsMill
 
 @main
@@ -7,7 +8,7 @@ struct Newsmill: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsmill",
         abstract: "Turn archives of news articles into clean, deduplicated JSON Lines.",
-        subcommands: [Run.self, Validate.self, Inspect.self, State.self, Schema.self],
+        subcommands: [Run.self, Validate.self, Inspect.self, State.self, Runs.self, Schema.self],
         defaultSubcommand: nil)
 
     static func main() {
@@ -31,6 +32,18 @@ struct Newsmill: ParsableCommand {
 enum Status {
     static let finishedWithRejects: Int32 = 3
     static let failed: Int32 = 1
+    /// Writing the output or the state failed (disk full, I/O error): EX_IOERR.
+    static let writeFailed: Int32 = 74
+    /// Another run holds the state or output folder: EX_TEMPFAIL, try again later.
+    static let busy: Int32 = 75
+
+    static func of(_ failure: RunFailure) -> Int32 {
+        switch failure.kind {
+        case .failed: return failed
+        case .writeFailed: return writeFailed
+        case .busy: return busy
+        }
+    }
 }
 
 struct PipelineOption: ParsableArguments {
@@ -56,7 +69,8 @@ struct Run: ParsableCommand {
         abstract: "Run a pipeline over archives, folders and files.",
         discussion: """
             Exit status: 0 when every input became a document, 3 when the run finished but rejected \
-            something (see rejects.jsonl), 1 when the run failed (bad config, output not writable).
+            something (see rejects.jsonl), 1 when the run failed (bad config or input), 74 when writing \
+            the output or the state failed (disk full), 75 when another run holds the state or output folder.
             """)
 
     @Argument(help: "Archives, folders or files to read (default: corpus).")
@@ -73,18 +87,70 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "State folder kept across runs: dedup remembers what earlier runs saw (overrides the config's state:).")
     var state: String?
 
+    @Option(
+        name: .long, parsing: .singleValue,
+        help: "With a state folder: take again the inputs matching this glob although the ledger has them (repeatable; '**' takes all).")
+    var rerun: [String] = []
+
+    @Option(
+        name: .long,
+        help: "Seconds of work between checkpoints: the same command resumes a killed run from the last one (0: none, a killed run starts over).")
+    var checkpointEvery = 5.0
+
     @Flag(name: .shortAndLong, help: "No progress bar and no summary.")
     var quiet = false
 
+    @Option(name: .long, help: "Log lines on stderr: human, or json (one object a line, for journald and log shippers).")
+    var logFormat: LogFormat = .human
+
+    @Option(
+        name: .long,
+        help: "Write the run's outcome here in the Prometheus text format (node_exporter's textfile collector), atomically.")
+    var metricsFile: String?
+
+    @Option(name: .long, help: "The `job` label of the metrics (several pipelines can share one collector folder).")
+    var metricsJob = "newsmill"
+
     func validate() throws {
         guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024") }
+        guard checkpointEvery >= 0 && checkpointEvery.isFinite else { throw ValidationError("--checkpoint-every must be 0 or more seconds") }
     }
 
     func run() throws {
+        CLILogHandler.format.withLock { $0 = logFormat }
+        let started = Date()
+        var report: RunReport?
+        var status: Int32 = 0
+        do {
+            report = try execute()
+            status = report!.rejected > 0 ? Status.finishedWithRejects : 0
+        } catch let exit as ExitCode {
+            status = exit.rawValue
+        }
+        if let metricsFile {
+            do {
+                try RunMetrics(job: metricsJob, started: started, ended: Date(), exitStatus: status, report: report).write(to: metricsFile)
+            } catch {
+                Log.error("cannot write the metrics: \(error)")
+            }
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    private func execute() throws -> RunReport {
         let config = try pipeline.load()
-        let showProgress = !quiet && isatty(2) == 1
+        let showProgress = !quiet && isatty(2) == 1 && logFormat == .human
         let bar = ProgressBar()
-        var options = RunOptions(inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs, state: state)
+        var globs: [MemberGlob] = []
+        for pattern in rerun {
+            do { globs.append(try MemberGlob(pattern)) } catch {
+                Log.error("--rerun \(pattern): \(error.message)")
+                throw ExitCode(Status.failed)
+            }
+        }
+        var options = RunOptions(
+            inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs, state: state, rerun: globs, checkpointEvery: checkpointEvery)
+        options.logger = Log.logger
         if showProgress {
             options.onProgress = { @Sendable snapshot in bar.draw(snapshot) }
         }
@@ -94,11 +160,28 @@ struct Run: ParsableCommand {
         } catch {
             if showProgress { bar.finish() }
             Log.error("run failed: \(error)")
-            throw ExitCode(Status.failed)
+            throw ExitCode(Status.of(error))
         }
         if showProgress { bar.finish() }
-        if !quiet { Log.info(summary(report)) }
-        if report.rejected > 0 { throw ExitCode(Status.finishedWithRejects) }
+        if !quiet {
+            if logFormat == .json { Log.info("run finished", metadata: summaryFields(report)) } else { Log.info(summary(report)) }
+        }
+        return report
+    }
+
+    /// The summary as fields of one JSON log line.
+    private func summaryFields(_ r: RunReport) -> Logger.Metadata {
+        var fields: Logger.Metadata = [
+            "documents_read": "\(r.documentsRead)", "written": "\(r.written)", "rejected": "\(r.rejected)", "dropped": "\(r.dropped)",
+            "seconds": "\(String(format: "%.2f", r.seconds))", "output": "\(output)",
+        ]
+        if let run = r.run { fields["run"] = "\(run)" }
+        if let resumed = r.resumedAfter { fields["resumed_after_documents"] = "\(resumed)" }
+        if r.completedFinishedRun { fields["completed_finished_run"] = "true" }
+        for (key, value) in r.ledger { fields["inputs_\(key)"] = "\(value)" }
+        for (key, value) in r.dedupStatus { fields["dedup_\(key)"] = "\(value)" }
+        for (key, value) in r.rejectsByCode { fields["rejects_\(key)"] = "\(value)" }
+        return fields
     }
 
     private func summary(_ r: RunReport) -> String {
@@ -107,6 +190,19 @@ struct Run: ParsableCommand {
                 + " in \(String(format: "%.2f", r.seconds)) s (\(Int(Double(r.documentsRead) / max(r.seconds, 1e-9))) docs/s, "
                 + "\(String(format: "%.1f", Double(r.textBytes) / 1e6 / max(r.seconds, 1e-9))) MB/s of text)"
         ]
+        if r.completedFinishedRun {
+            return "completed a run that had finished writing when it was stopped: "
+                + "\(r.documentsRead) read, \(r.written) written, \(r.rejected) rejected; output: \(output)/"
+        }
+        if let resumed = r.resumedAfter {
+            lines.append("resumed from a checkpoint after \(resumed) documents of a run that did not finish")
+        }
+        if !r.ledger.isEmpty {
+            let l = r.ledger
+            lines.append(
+                "inputs (run \(r.run ?? 0)): \(l["new", default: 0]) new, \(l["changed", default: 0]) changed, \(l["forced", default: 0]) rerun;"
+                    + " skipped \(l["unchanged", default: 0]) unchanged, \(l["renamed", default: 0]) renamed")
+        }
         if !r.dedupStatus.isEmpty {
             lines.append("dedup: " + r.dedupStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }
@@ -187,16 +283,6 @@ struct Schema: ParsableCommand {
     }
 }
 
-enum Log {
-    static func info(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
-
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data(("newsmill: " + message + "\n").utf8))
-    }
-}
-
 /// A one-line progress display on stderr, drawn only on a terminal.
 final class ProgressBar: Sendable {
     func draw(_ p: ProgressSnapshot) {
@@ -255,3 +341,5 @@ struct State: ParsableCommand {
         }
     }
 }
+
+extension LogFormat: ExpressibleByArgument {}

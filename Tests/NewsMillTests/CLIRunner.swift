@@ -31,12 +31,23 @@ enum CLIRunner {
         var description: String { "the newsmill executable is not built next to the tests: run `swift build` first" }
     }
 
-    static func run(_ arguments: [String], cwd: String = packageRoot) throws -> Result {
+    static func run(_ arguments: [String], cwd: String = packageRoot, environment: [String: String] = [:]) throws -> Result {
         try requireExecutable()
+        return try launch(executable, arguments, cwd: cwd, environment: environment)
+    }
+
+    /// A bash script with `$NEWSMILL` set to the executable (resource limits, signals).
+    static func shell(_ script: String) throws -> Result {
+        try requireExecutable()
+        return try launch("/bin/bash", ["-c", script], cwd: packageRoot, environment: ["NEWSMILL": executable])
+    }
+
+    private static func launch(_ program: String, _ arguments: [String], cwd: String, environment: [String: String]) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -6,6 +6,8 @@ public struct InputPlan: Sendable {
     public struct File: Sendable, Equatable {
         public var path: String
         public var size: Int64
+        /// Modification time, nanoseconds since 1970 (the input ledger compares it).
+        public var modified: Int64 = 0
         /// The folder input the file was found in; nil for a file named by itself.
         public var root: String?
         /// What `input.include`/`exclude` patterns see: the path under `root`, or the file name.
@@ -31,12 +33,14 @@ public struct InputPlan: Sendable {
             let target =
                 (try? fm.destinationOfSymbolicLink(atPath: path)).map { _ in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
                 ?? path
-            guard let attributes = try? fm.attributesOfItem(atPath: target) else {
+            var info = stat()
+            guard stat(target, &info) == 0 else {
                 problems.append(Reject(Origin(archive: nil, member: path), .inputUnreadable, "cannot read the file's attributes"))
                 return
             }
-            guard (attributes[.type] as? FileAttributeType) == .typeRegular else { return }
-            files.append(File(path: path, size: (attributes[.size] as? NSNumber)?.int64Value ?? 0, root: root, relative: relative))
+            guard info.st_mode & S_IFMT == S_IFREG else { return }
+            let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            files.append(File(path: path, size: Int64(info.st_size), modified: modified, root: root, relative: relative))
         }
         for input in inputs {
             var isDirectory: ObjCBool = false

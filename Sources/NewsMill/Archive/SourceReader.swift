@@ -175,18 +175,25 @@ final class SourceReader {
             }
             defer { close(fd) }
             let join = join(format, path: file.relative, index: file.root.flatMap { folderMetadata[$0] })
+            let digest = InputDigest(path: file.path)
+            var offset: Int64 = 0
             consume(origin: origin, format: format, declaredSize: file.size, join: join) { out throws(ArchiveFailure) in
                 let n = Glibc.read(fd, out.baseAddress, out.count)
                 if n < 0 { throw ArchiveFailure(message: String(cString: strerror(errno))) }
+                digest.didRead(UnsafeRawBufferPointer(rebasing: out[..<n]), at: offset)
+                offset += Int64(n)
                 return n
             }
+            stats.digests[file.path] = digest.finish()
         case .archive, .compressed:
             let handle: ArchiveHandle
+            let digest = InputDigest(path: file.path)
+            defer { stats.digests[file.path] = digest.finish() }
             do {
                 if case .compressed = kind {
-                    handle = try ArchiveHandle(source: .file(file.path), raw: true)
+                    handle = try ArchiveHandle(source: .observedFile(file.path, digest), raw: true)
                 } else {
-                    handle = try ArchiveHandle(source: .file(file.path), raw: false)
+                    handle = try ArchiveHandle(source: .observedFile(file.path, digest), raw: false)
                 }
             } catch {
                 emit(.reject(Reject(origin, .archiveCorrupt, "\(file.path): \(error.message)")))

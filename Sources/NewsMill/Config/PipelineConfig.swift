@@ -59,6 +59,8 @@ public struct OutputOptions: Sendable, Equatable {
 /// A parsed, validated pipeline config (Pipelines/*.yaml).
 public struct PipelineConfig: Sendable {
     public var file: String
+    /// The YAML as read: a checkpoint made under another config is not resumed.
+    public var text = ""
     public var input = InputOptions()
     public var output = OutputOptions()
     public var stages: [any Stage] = []
@@ -84,6 +86,7 @@ public struct PipelineConfig: Sendable {
             throw ConfigError(file: file, line: nil, keyPath: "", message: "not valid YAML: \(error)")
         }
         var config = PipelineConfig(file: file)
+        config.text = yaml
         let top = try ConfigSection(file: file, path: "", node: root)
         try top.allowOnly(["version", "input", "stages", "output", "state"])
         if top.node("state") != nil {

@@ -20,6 +20,7 @@ public enum Engine {
     }
 
     private struct BatchResult: Sendable {
+        var units: Int
         var outcomes: [Outcome]
         var textBytes: Int
         var repairs: DecodeRepairs
@@ -31,11 +32,12 @@ public enum Engine {
     static let batchBytes = 1 << 20
 
     /// `state`: where sequencers keep what they saw across runs (restored before the first
-    /// document, persisted after the last; committing it is the caller's). `onProgress` is
-    /// called about four times a second.
+    /// document, persisted after the last and at each checkpoint; committing it is the caller's).
+    /// `checkpoints`: progress saved every few seconds, and where a resumed run starts.
+    /// `onProgress` is called about four times a second.
     public static func run<Source: DocumentSource>(
         stages: [any Stage], source: Source, sink: any DocumentSink, jobs: Int, state: StateFolder? = nil,
-        onProgress: (@Sendable (ProgressSnapshot) -> Void)? = nil
+        checkpoints: Checkpoints? = nil, onProgress: (@Sendable (ProgressSnapshot) -> Void)? = nil
     ) throws(RunFailure) -> RunReport {
         let started = DispatchTime.now()
         let jobs = max(1, jobs)
@@ -52,6 +54,16 @@ public enum Engine {
         if let state {
             for (_, sequencer) in sequencers { try sequencer.restore(from: state) }
         }
+        var report = RunReport(jobs: jobs)
+        report.stageTimings = stages.map { RunReport.StageTiming(name: $0.name, seconds: 0) }
+        report.stageCounts = stages.map { _ in StageCounts() }
+        if let resume = checkpoints?.resume, !resume.apply(to: &report) {
+            throw RunFailure("the checkpoint was saved by a run with other stages")
+        }
+        // A resumed run reads its input again from the start (the units are cut in a fixed
+        // order), but decodes only what the checkpoint does not hold.
+        let skip = checkpoints?.resume?.units ?? 0
+        progress.addDocuments(report.documentsRead)
 
         // Reader
         let readerDone = DispatchGroup()
@@ -68,7 +80,12 @@ public enum Engine {
                 pending = []
                 pendingBytes = 0
             }
+            var skipped = 0
             readStats.value = source.read(progress: progress) { unit in
+                if skipped < skip {
+                    skipped += 1
+                    return
+                }
                 pending.append(unit)
                 pendingBytes += source.approximateBytes(of: unit)
                 if pending.count >= batchUnits || pendingBytes >= batchBytes { send() }
@@ -103,10 +120,9 @@ public enum Engine {
         defer { ticker?.cancel() }
 
         // Writer, on this thread, in input order
-        var report = RunReport(jobs: jobs)
-        report.stageTimings = stages.map { RunReport.StageTiming(name: $0.name, seconds: 0) }
-        report.stageCounts = stages.map { _ in StageCounts() }
         var failure: RunFailure?
+        var unitsDone = skip
+        var clock = checkpoints.map { CheckpointClock(every: $0.every) }
         var sequence = 0
         while let result = results.take(sequence) {
             sequence += 1
@@ -144,6 +160,13 @@ public enum Engine {
                     }
                 }
                 progress.addDocuments(result.outcomes.count)
+                unitsDone += result.units
+                if let checkpoints, clock?.due() == true {
+                    if let state {
+                        for (_, sequencer) in sequencers { try sequencer.persist(to: state) }
+                    }
+                    try checkpoints.save(EngineProgress(units: unitsDone, report: report))
+                }
             } catch {
                 failure = error
             }
@@ -193,7 +216,7 @@ public enum Engine {
                 }
             }
         }
-        return BatchResult(outcomes: outcomes, textBytes: textBytes, repairs: repairs, stageNanoseconds: nanos, stageCounts: counts)
+        return BatchResult(units: units.count, outcomes: outcomes, textBytes: textBytes, repairs: repairs, stageNanoseconds: nanos, stageCounts: counts)
     }
 
     private static func elapsed(since start: DispatchTime) -> Double {

@@ -22,6 +22,32 @@ public struct RunReport: Sendable {
     public var stageTimings: [StageTiming] = []
     /// What each stage counted, in stage order (parallel to `stageTimings`).
     public var stageCounts: [StageCounts] = []
+    /// With a state folder: the run's id there, and the input ledger's decisions by kind.
+    public var run: Int?
+    public var ledger: [String: Int] = [:]
+    /// Documents a killed run had done when this run resumed it from its checkpoint.
+    public var resumedAfter: Int?
+    /// This process only committed and published a run that had finished writing when it was killed.
+    public var completedFinishedRun = false
+
+    /// The counts of a report.json, for a run completed from what a killed process left.
+    public init(recovered json: JSONValue) {
+        jobs = json["jobs"]?.int ?? 1
+        pipeline = json["pipeline"]?.string ?? ""
+        run = json["run"]?.int
+        documentsRead = json["documents"]?["read"]?.int ?? 0
+        written = json["documents"]?["written"]?.int ?? 0
+        func counts(_ value: JSONValue?) -> [String: Int] {
+            guard case .object(let members)? = value else { return [:] }
+            return Dictionary(members.compactMap { key, value in value.int.map { (key, $0) } }) { a, _ in a }
+        }
+        rejectsByCode = counts(json["rejects"])
+        droppedByReason = counts(json["dropped"])
+        dedupStatus = counts(json["dedup"])
+        if case .array(let parts)? = json["output"]?["parts"] { output = OutputSummary(files: parts.compactMap(\.string), records: written) }
+        seconds = json["timing"]?["seconds"]?.double ?? 0
+        textBytes = Int((json["timing"]?["text_mb"]?.double ?? 0) * 1_000_000)
+    }
 
     public init(jobs: Int) {
         self.jobs = jobs
@@ -46,12 +72,14 @@ public struct RunReport: Sendable {
             ("skipped", counts(read.skipped)),
             ("bytes", .number(String(read.bytesRead))),
         ]
+        if !ledger.isEmpty { inputs.append(("ledger", counts(ledger))) }
         if read.metadataRows + read.metadataUnmatched > 0 {
             inputs.append(
                 ("metadata", counts(["rows": read.metadataRows, "joined": read.metadataJoined, "unmatched": read.metadataUnmatched])))
         }
-        return .object([
-            ("schema", .number("1")),
+        var run: [(key: String, value: JSONValue)] = self.run.map { [("run", .number(String($0)))] } ?? []
+        if let resumedAfter { run.append(("resumed_after_documents", .number(String(resumedAfter)))) }
+        return .object([("schema", .number("1"))] + run + [
             ("pipeline", .string(pipeline)),
             ("jobs", .number(String(jobs))),
             ("inputs", .object(inputs)),
@@ -98,7 +126,7 @@ public struct RunReport: Sendable {
 
 /// Documents decoded as UTF-8 with bad bytes repaired, counted as they are decoded (before any
 /// stage may reject or drop them), so no repair goes uncounted.
-public struct DecodeRepairs: Sendable, Equatable {
+public struct DecodeRepairs: Codable, Sendable, Equatable {
     public var documents = 0
     public var bytes = 0
     /// Of those, documents with a legacy run decoded in its charset.

@@ -64,6 +64,8 @@ public struct ReadStats: Sendable, Equatable {
     public var metadataRows = 0
     public var metadataJoined = 0
     public var metadataUnmatched = 0
+    /// SHA-256 (hex) of each input file the source read, by path: the input ledger's content hash.
+    public var digests: [String: String] = [:]
 
     public init() {}
 }

@@ -11,7 +11,22 @@ public final class FileSink {
     public init(path: String) throws(RunFailure) {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw RunFailure("cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw RunFailure.write("create", path, errno: errno) }
+        buffer.reserveCapacity(Self.flushSize * 2)
+    }
+
+    /// Goes on writing a file a killed run left, from the `length` a checkpoint recorded (what the
+    /// run wrote after it is cut off).
+    public init(path: String, resumingAt length: Int) throws(RunFailure) {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw RunFailure.write("open", path, errno: errno) }
+        guard ftruncate(fd, off_t(length)) == 0, lseek(fd, off_t(length), SEEK_SET) == off_t(length) else {
+            let code = errno
+            Glibc.close(fd)
+            throw RunFailure.write("resume", path, errno: code)
+        }
+        bytesWritten = length
         buffer.reserveCapacity(Self.flushSize * 2)
     }
 
@@ -23,17 +38,23 @@ public final class FileSink {
 
     public func flush() throws(RunFailure) {
         if let code = buffer.withUnsafeBytes({ POSIXFile.writeAll(fd, $0) }) {
-            throw RunFailure("cannot write \(path): \(String(cString: strerror(code)))")
+            throw RunFailure.write("write", path, errno: code)
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes and syncs to disk: what is written so far survives a crash (a checkpoint).
+    public func sync() throws(RunFailure) {
+        try flush()
+        if fsync(fd) != 0 && errno != EINVAL { throw RunFailure.write("sync", path, errno: errno) }
     }
 
     /// Flushes, syncs to disk and closes: a published output is complete even after a crash.
     public func close() throws(RunFailure) {
         try flush()
         if fsync(fd) != 0 && errno != EINVAL {
-            throw RunFailure("cannot sync \(path): \(String(cString: strerror(errno)))")
+            throw RunFailure.write("sync", path, errno: errno)
         }
-        if Glibc.close(fd) != 0 { throw RunFailure("cannot close \(path): \(String(cString: strerror(errno)))") }
+        if Glibc.close(fd) != 0 { throw RunFailure.write("close", path, errno: errno) }
     }
 }

@@ -12,6 +12,31 @@ public final class JSONLinesSink: DocumentSink {
         self.serializer = serializer
     }
 
+    /// Where the sink is, every byte before it on disk: what a checkpoint records.
+    public struct Position: Codable, Sendable, Equatable {
+        var parts: PartWriter.Position
+        var rejects: Int
+
+        /// The files the position needs, with the bytes each must hold at least.
+        public var lengths: [String: Int] {
+            var lengths = ["rejects.jsonl": rejects]
+            if let last = parts.parts.last { lengths[last] = parts.length }
+            return lengths
+        }
+    }
+
+    public func position() throws(RunFailure) -> Position {
+        try rejects.sync()
+        return Position(parts: try parts.position(), rejects: rejects.bytesWritten)
+    }
+
+    /// A sink going on from a checkpoint's position in the folder a killed run left.
+    public init(directory: String, partMaxRecords: Int, serializer: RecordSerializer, resumingAt position: Position) throws(RunFailure) {
+        parts = try PartWriter(directory: directory, maxRecords: partMaxRecords, resumingAt: position.parts)
+        rejects = try FileSink(path: "\(directory)/rejects.jsonl", resumingAt: position.rejects)
+        self.serializer = serializer
+    }
+
     public func write(_ document: Document) throws(RunFailure) {
         json.reset()
         serializer.write(document, into: &json)

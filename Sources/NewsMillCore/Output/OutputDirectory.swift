@@ -3,11 +3,13 @@ import Glibc
 
 /// A run writes into a hidden staging folder next to the output and publishes it with one
 /// rename, so readers never see a half-written output and a crashed run leaves the previous
-/// one in place.
+/// one in place. One run at a time writes an output: it holds an exclusive lock on a hidden
+/// file beside it (`.NAME.lock`), which the kernel releases when the process ends, however it ends.
 public final class OutputDirectory {
     public let path: String
     public let staging: String
     private let fm = FileManager.default
+    private var lockDescriptor: Int32 = -1
 
     public init(path: String) throws(RunFailure) {
         let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
@@ -15,7 +17,7 @@ public final class OutputDirectory {
         let url = URL(fileURLWithPath: trimmed)
         let parent = url.deletingLastPathComponent().path
         let name = url.lastPathComponent
-        staging = "\(parent)/.\(name).partial-\(getpid())"
+        staging = "\(parent)/.\(name).partial"
 
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: trimmed, isDirectory: &isDirectory) {
@@ -29,26 +31,40 @@ public final class OutputDirectory {
         do {
             try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
         } catch {
-            throw RunFailure("cannot create \(parent): \(error.localizedDescription)")
+            throw RunFailure("cannot create \(parent): \(error.localizedDescription)", kind: .writeFailed)
         }
-        removeAbandonedStaging(parent: parent, name: name)
+        let lockPath = "\(parent)/.\(name).lock"
+        lockDescriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard lockDescriptor >= 0 else { throw RunFailure.write("create", lockPath, errno: errno) }
+        if flock(lockDescriptor, LOCK_EX | LOCK_NB) != 0 {
+            throw RunFailure("output folder \(trimmed) is being written by another newsmill run", kind: .busy)
+        }
+        // Holding the lock, a staging folder here belongs to a run that is gone: kept for the run
+        // to resume from its checkpoint (or `clearStaging`). One that died between moving the old
+        // output aside and publishing the new gets the old one back.
+        if !fm.fileExists(atPath: trimmed) && fm.fileExists(atPath: "\(staging).previous") {
+            _ = rename("\(staging).previous", trimmed)
+        }
+        try? fm.removeItem(atPath: "\(staging).previous")
+        do {
+            try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        } catch {
+            throw RunFailure("cannot create the output folder next to \(trimmed): \(error.localizedDescription)", kind: .writeFailed)
+        }
+    }
+
+    /// Starts the staging folder afresh: what a killed run left there is not resumed.
+    public func clearStaging() throws(RunFailure) {
         try? fm.removeItem(atPath: staging)
         do {
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
         } catch {
-            throw RunFailure("cannot create the output folder next to \(trimmed): \(error.localizedDescription)")
+            throw RunFailure("cannot create the output folder next to \(path): \(error.localizedDescription)", kind: .writeFailed)
         }
     }
 
-    /// Staging folders of runs whose process is gone.
-    private func removeAbandonedStaging(parent: String, name: String) {
-        let prefix = ".\(name).partial-"
-        for entry in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix(prefix) {
-            guard let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid() else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH {
-                try? fm.removeItem(atPath: "\(parent)/\(entry)")
-            }
-        }
+    deinit {
+        if lockDescriptor >= 0 { close(lockDescriptor) }
     }
 
     public func publish() throws(RunFailure) {
@@ -56,20 +72,16 @@ public final class OutputDirectory {
             // Move the previous output aside, publish, then drop it: at no point is a partial
             // output visible under the final name.
             let previous = "\(staging).previous"
-            guard rename(path, previous) == 0 else {
-                throw RunFailure("cannot replace \(path): \(String(cString: strerror(errno)))")
-            }
+            guard rename(path, previous) == 0 else { throw RunFailure.write("replace", path, errno: errno) }
             guard rename(staging, path) == 0 else {
-                let reason = String(cString: strerror(errno))
+                let code = errno
                 _ = rename(previous, path)
-                throw RunFailure("cannot publish \(path): \(reason)")
+                throw RunFailure.write("publish", path, errno: code)
             }
             try? fm.removeItem(atPath: previous)
             return
         }
-        guard rename(staging, path) == 0 else {
-            throw RunFailure("cannot publish \(path): \(String(cString: strerror(errno)))")
-        }
+        guard rename(staging, path) == 0 else { throw RunFailure.write("publish", path, errno: errno) }
     }
 
     public func abandon() {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// JSON Lines part files (part-00000.jsonl, …), a new one every `maxRecords` records, so
 /// downstream tools can read them in parallel. Rotation depends on record count alone, which
 /// keeps the files identical whatever the thread count.
@@ -13,6 +15,36 @@ final class PartWriter {
     init(directory: String, maxRecords: Int) {
         self.directory = directory
         self.maxRecords = maxRecords
+    }
+
+    /// Where the writer is, durable on disk: a resumed run starts here.
+    struct Position: Codable, Sendable, Equatable {
+        var parts: [String]
+        var recordsInPart: Int
+        var records: Int
+        var bytes: Int
+        /// Bytes of the last part.
+        var length: Int
+    }
+
+    func position() throws(RunFailure) -> Position {
+        try current?.sync()
+        return Position(parts: parts, recordsInPart: recordsInPart, records: records, bytes: bytes, length: current?.bytesWritten ?? 0)
+    }
+
+    /// A writer going on from `position`; parts a killed run started after it are removed.
+    init(directory: String, maxRecords: Int, resumingAt position: Position) throws(RunFailure) {
+        self.directory = directory
+        self.maxRecords = maxRecords
+        parts = position.parts
+        recordsInPart = position.recordsInPart
+        records = position.records
+        bytes = position.bytes
+        if let last = parts.last { current = try FileSink(path: "\(directory)/\(last)", resumingAt: position.length) }
+        let kept = Set(parts)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix("part-") && !kept.contains(name) {
+            unlink("\(directory)/\(name)")
+        }
     }
 
     func write(_ line: [UInt8]) throws(RunFailure) {

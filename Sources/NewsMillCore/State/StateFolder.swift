@@ -58,7 +58,7 @@ public final class StateFolder {
             guard lockDescriptor >= 0 else { throw RunFailure("cannot open \(path)/lock: \(String(cString: strerror(errno)))") }
             if flock(lockDescriptor, LOCK_EX | LOCK_NB) != 0 {
                 close(lockDescriptor)
-                throw RunFailure("state folder \(path) is in use by another newsmill run")
+                throw RunFailure("state folder \(path) is in use by another newsmill run", kind: .busy)
             }
         }
         let manifestPath = "\(path)/state.json"
@@ -105,7 +105,37 @@ public final class StateFolder {
     public var runs: Int { manifest.runs }
     public var sections: [String: Section] { manifest.sections }
 
-    public func section(_ name: String) -> Section? { manifest.sections[name] }
+    public func section(_ name: String) -> Section? { resumed[name] ?? manifest.sections[name] }
+
+    /// Sections a killed run had made durable at its last checkpoint: the run resuming it reads
+    /// the data files up to these lengths instead of the committed ones.
+    private var resumed: [String: Section] = [:]
+
+    public func resume(sections: [String: Section]) throws(RunFailure) {
+        for (name, section) in sections {
+            for (file, length) in section.files {
+                guard let size = Self.size(of: filePath(file)), size >= length else {
+                    throw RunFailure("the checkpoint's \(file) (section \(name)) is shorter than it recorded")
+                }
+            }
+        }
+        resumed = sections
+    }
+
+    /// Sections staged since the last commit (what a checkpoint records).
+    public var pendingSections: [String: Section] { pending }
+
+    /// Names the committed data (not the run history): a checkpoint taken over other data is void.
+    public var identity: String { identity(with: [:]) }
+
+    /// The identity the state will have once `sections` are committed.
+    public func identity(with sections: [String: Section]) -> String {
+        manifest.sections.merging(sections) { $1 }.filter { $0.key != "runs" }.sorted { $0.key < $1.key }
+            .map { name, section in
+                "\(name):" + section.files.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            }
+            .joined(separator: ";")
+    }
 
     public func filePath(_ name: String) -> String { "\(path)/\(name)" }
 
@@ -113,6 +143,13 @@ public final class StateFolder {
     /// killed run appended are dropped). Returns the descriptor.
     public func openData(_ name: String, committed: UInt64) throws(RunFailure) -> Int32 {
         let file = filePath(name)
+        if lockDescriptor < 0 {
+            // Read only: a run may be appending to the file right now.
+            let fd = open(file, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 || committed > 0 else { return open("/dev/null", O_RDONLY | O_CLOEXEC) }
+            guard fd >= 0 else { throw RunFailure("cannot open \(file): \(String(cString: strerror(errno)))") }
+            return fd
+        }
         let fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw RunFailure("cannot open \(file): \(String(cString: strerror(errno)))") }
         guard ftruncate(fd, off_t(committed)) == 0 else {
@@ -122,17 +159,23 @@ public final class StateFolder {
         return fd
     }
 
+    /// Sections to commit, as a finished run recorded them before it was killed.
+    public func stage(sections: [String: Section]) {
+        pending.merge(sections) { $1 }
+    }
+
     /// A stage's new section, committed with the others by `commit()`.
     public func stage(_ name: String, section: Section) {
         pending[name] = section
     }
 
     /// Writes the manifest for this run: a temporary file, fsync, rename, fsync of the folder.
-    public func commit() throws(RunFailure) {
+    /// `only`: commit just these staged sections, not counting a run (a failed run's history line).
+    public func commit(only: Set<String>? = nil) throws(RunFailure) {
         guard lockDescriptor >= 0 else { throw RunFailure("state folder \(path) was opened for reading") }
         var next = manifest
-        for (name, section) in pending { next.sections[name] = section }
-        next.runs += 1
+        for (name, section) in pending where only?.contains(name) ?? true { next.sections[name] = section }
+        if only == nil { next.runs += 1 }
         next.updated = ISO8601DateFormatter().string(from: Date())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -165,7 +208,7 @@ public final class StateFolder {
 public enum StateIO {
     public static func append(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: UInt64, file: String) throws(RunFailure) {
         if let code = POSIXFile.writeAll(fd, bytes, at: offset) {
-            throw RunFailure("cannot write \(file): \(String(cString: strerror(code)))")
+            throw RunFailure.write("write", file, errno: code)
         }
     }
 
@@ -182,7 +225,7 @@ public enum StateIO {
     }
 
     public static func sync(_ fd: Int32, file: String) throws(RunFailure) {
-        if fsync(fd) != 0 && errno != EINVAL { throw RunFailure("cannot sync \(file): \(String(cString: strerror(errno)))") }
+        if fsync(fd) != 0 && errno != EINVAL { throw RunFailure.write("sync", file, errno: errno) }
     }
 }
 
@@ -213,6 +256,12 @@ public final class StateAppender {
     public func append<T>(_ value: T) {
         withUnsafeBytes(of: value) { buffer.append(contentsOf: $0) }
         length += UInt64(MemoryLayout<T>.size)
+        flushIfLarge()
+    }
+
+    public func append(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        length += UInt64(bytes.count)
         flushIfLarge()
     }
 

@@ -230,7 +230,7 @@ final class NearDedupSequencer: Sequencer {
     func persist(to state: StateFolder) throws(RunFailure) {
         guard let files else { return }
         store.flush()
-        if store.failed { throw RunFailure("cannot write \(state.path)/near_dedup.shingles.bin (disk full?)") }
+        if store.failed { throw RunFailure("cannot write \(state.path)/near_dedup.shingles.bin (disk full?)", kind: .writeFailed) }
         try files.documents.sync()
         try files.bands.sync()
         try files.links.sync()
