@@ -94,7 +94,9 @@ struct Run: ParsableCommand {
 
     @Option(
         name: .long,
-        help: "Seconds of work between checkpoints: the same command resumes a killed run from the last one (0: none, a killed run starts over).")
+        help:
+            "Seconds of work between checkpoints: the same command resumes a killed run from the last one (0: none, a killed run starts over)."
+    )
     var checkpointEvery = 5.0
 
     @Flag(name: .shortAndLong, help: "No progress bar and no summary.")
@@ -113,7 +115,9 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024") }
-        guard checkpointEvery >= 0 && checkpointEvery.isFinite else { throw ValidationError("--checkpoint-every must be 0 or more seconds") }
+        guard checkpointEvery >= 0 && checkpointEvery.isFinite else {
+            throw ValidationError("--checkpoint-every must be 0 or more seconds")
+        }
     }
 
     func run() throws {
@@ -149,7 +153,8 @@ struct Run: ParsableCommand {
             }
         }
         var options = RunOptions(
-            inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs, state: state, rerun: globs, checkpointEvery: checkpointEvery)
+            inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs, state: state, rerun: globs,
+            checkpointEvery: checkpointEvery)
         options.logger = Log.logger
         if showProgress {
             options.onProgress = { @Sendable snapshot in bar.draw(snapshot) }

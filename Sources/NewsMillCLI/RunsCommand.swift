@@ -70,7 +70,9 @@ struct Runs: ParsableCommand {
         func run() throws {
             let (ledger, history) = try options.open()
             guard case .object(var members) = history.run(id) else {
-                Log.error("state folder \(options.state) has no run \(id) (runs: \(history.runs.compactMap { $0["run"]?.int }.map(String.init).joined(separator: ", ")))")
+                Log.error(
+                    "state folder \(options.state) has no run \(id) (runs: \(history.runs.compactMap { $0["run"]?.int }.map(String.init).joined(separator: ", ")))"
+                )
                 throw ExitCode(Status.failed)
             }
             let taken = ledger.entries.filter { $0.run == id && $0.how == .taken }

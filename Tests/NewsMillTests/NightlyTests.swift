@@ -99,7 +99,8 @@ import Testing
 
         try ArchiveBuilder.write([.init("c.txt", Articles.library)], format: .tarZst, to: dir.file("drop/3.tar.zst"))
         try FileManager.default.moveItem(atPath: dir.file("drop/2.zip"), toPath: dir.file("drop/2-renamed.zip"))
-        try ArchiveBuilder.write([.init("a.txt", Articles.rain), .init("e.txt", Articles.english)], format: .tarGz, to: dir.file("drop/1.tar.gz"))
+        try ArchiveBuilder.write(
+            [.init("a.txt", Articles.rain), .init("e.txt", Articles.english)], format: .tarGz, to: dir.file("drop/1.tar.gz"))
         let third = try run(dir, "night3")
         #expect(third.status == 0, "\(third.stderr)")
         let ledger = try report(dir, "night3")["inputs"]?["ledger"]
@@ -139,7 +140,9 @@ import Testing
             #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
             let refused = try run(dir, "out")
             #expect(refused.status == 75, "\(refused.stderr)")
-            #expect(refused.stderr.contains("in use by another newsmill run") || refused.stderr.contains("being written by another newsmill run"))
+            #expect(
+                refused.stderr.contains("in use by another newsmill run")
+                    || refused.stderr.contains("being written by another newsmill run"))
             close(fd)
         }
         #expect(try run(dir, "out").status == 0, "a lock whose holder is gone holds nothing")
@@ -210,7 +213,9 @@ import Testing
         let resumed = try Engine.run(
             stages: stages, source: ArraySource(Self.documents()), sink: rest, jobs: 2, state: state,
             checkpoints: Checkpoints(every: 1e9, resume: checkpoint.progress) { _ in })
-        #expect(Self.records(interrupted.documents.prefix(checkpoint.written)) + Self.records(rest.documents) == Self.records(straight.documents))
+        #expect(
+            Self.records(interrupted.documents.prefix(checkpoint.written)) + Self.records(rest.documents)
+                == Self.records(straight.documents))
         #expect(resumed.documentsRead == reference.documentsRead && resumed.written == reference.written)
         #expect(resumed.stageCounts == reference.stageCounts)
     }
@@ -225,8 +230,10 @@ import Testing
 
     func run(_ dir: TempDir, _ name: String, failpoint: String? = nil) throws -> CLIRunner.Result {
         try CLIRunner.run(
-            ["run", dir.file("drop"), "-o", dir.file("\(name)-out"), "--state", dir.file("\(name)-state"), "-q", "-j", "2",
-             "--checkpoint-every", "0.000001"],
+            [
+                "run", dir.file("drop"), "-o", dir.file("\(name)-out"), "--state", dir.file("\(name)-state"), "-q", "-j", "2",
+                "--checkpoint-every", "0.000001",
+            ],
             environment: failpoint.map { ["NEWSMILL_FAILPOINT": $0] } ?? [:])
     }
 
@@ -235,7 +242,9 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: dir.file("\(b)-out/\(file)")), "\(b): \(file)")
         }
         #expect(try dir.read("\(a)-out/part-00000.jsonl") == dir.read("\(b)-out/part-00000.jsonl"), "\(b)")
-        for file in ["exact_dedup.hashes.bin", "near_dedup.documents.bin", "near_dedup.shingles.bin", "near_dedup.links.bin", "ledger.inputs.jsonl"] {
+        for file in [
+            "exact_dedup.hashes.bin", "near_dedup.documents.bin", "near_dedup.shingles.bin", "near_dedup.links.bin", "ledger.inputs.jsonl",
+        ] {
             #expect(try dir.read("\(a)-state/\(file)") == dir.read("\(b)-state/\(file)"), "\(b): \(file)")
         }
         let history = String(decoding: try dir.read("\(b)-state/runs.history.jsonl"), as: UTF8.self)
@@ -282,7 +291,9 @@ import Testing
     @Test func metricsSayHowTheRunEnded() throws {
         let dir = TempDir()
         try dir.write("in/a.txt", Articles.rain)
-        let ok = try CLIRunner.run(["run", dir.file("in"), "-o", dir.file("out"), "-q", "--metrics-file", dir.file("m.prom"), "--metrics-job", "wire"])
+        let ok = try CLIRunner.run([
+            "run", dir.file("in"), "-o", dir.file("out"), "-q", "--metrics-file", dir.file("m.prom"), "--metrics-job", "wire",
+        ])
         #expect(ok.status == 0)
         let text = String(decoding: try dir.read("m.prom"), as: UTF8.self)
         #expect(text.contains("newsmill_last_run_success{job=\"wire\"} 1\n"))
@@ -290,7 +301,9 @@ import Testing
         #expect(text.contains("# TYPE newsmill_last_success_timestamp_seconds gauge\n"))
         let success = text.split(separator: "\n").first { $0.hasPrefix("newsmill_last_success_timestamp_seconds") }
         try dir.write("file", "x")
-        let failed = try CLIRunner.run(["run", dir.file("in"), "-o", dir.file("file/out"), "-q", "--metrics-file", dir.file("m.prom"), "--metrics-job", "wire"])
+        let failed = try CLIRunner.run([
+            "run", dir.file("in"), "-o", dir.file("file/out"), "-q", "--metrics-file", dir.file("m.prom"), "--metrics-job", "wire",
+        ])
         #expect(failed.status == 74)
         let after = String(decoding: try dir.read("m.prom"), as: UTF8.self)
         #expect(after.contains("newsmill_last_run_success{job=\"wire\"} 0\n"))

@@ -56,7 +56,9 @@ struct RunCheckpoint: Codable {
         let sink = try FileSink(path: temporary)
         try sink.write(Array(data))
         try sink.close()
-        guard rename(temporary, "\(staging)/\(Self.file)") == 0 else { throw RunFailure.write("replace", "\(staging)/\(Self.file)", errno: errno) }
+        guard rename(temporary, "\(staging)/\(Self.file)") == 0 else {
+            throw RunFailure.write("replace", "\(staging)/\(Self.file)", errno: errno)
+        }
     }
 }
 
@@ -86,7 +88,9 @@ struct FinishedRun: Codable {
         let sink = try FileSink(path: temporary)
         try sink.write(Array(data) + [0x0A])
         try sink.close()
-        guard rename(temporary, "\(staging)/\(Self.file)") == 0 else { throw RunFailure.write("replace", "\(staging)/\(Self.file)", errno: errno) }
+        guard rename(temporary, "\(staging)/\(Self.file)") == 0 else {
+            throw RunFailure.write("replace", "\(staging)/\(Self.file)", errno: errno)
+        }
     }
 
     static func load(staging: String) -> FinishedRun? {

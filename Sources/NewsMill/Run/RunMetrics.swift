@@ -30,7 +30,8 @@ public struct RunMetrics {
         gauge("newsmill_last_run_end_timestamp_seconds", "When the last run ended (Unix time).", [([], ended.timeIntervalSince1970)])
         gauge("newsmill_last_run_duration_seconds", "How long the last run took.", [([], ended.timeIntervalSince(started))])
         gauge(
-            "newsmill_last_run_exit_status", "Exit status of the last run: 0 ok, 3 finished with rejects, 1 failed, 74 write failed, 75 busy.",
+            "newsmill_last_run_exit_status",
+            "Exit status of the last run: 0 ok, 3 finished with rejects, 1 failed, 74 write failed, 75 busy.",
             [([], Double(exitStatus))])
         gauge("newsmill_last_run_success", "1 when the last run finished (exit status 0 or 3), else 0.", [([], succeeded ? 1 : 0)])
         if let success = succeeded ? ended.timeIntervalSince1970 : previousSuccess {
@@ -51,7 +52,9 @@ public struct RunMetrics {
                 report.dedupStatus.sorted { $0.key < $1.key }.map { ([("status", $0.key)], Double($0.value)) })
             var inputs = report.ledger.sorted { $0.key < $1.key }.map { ([("status", $0.key)], Double($0.value)) }
             if inputs.isEmpty { inputs = [([("status", "new")], Double(report.read.files))] }
-            gauge("newsmill_last_run_inputs", "Input files of the last run: new, changed and rerun were read; unchanged and renamed skipped.", inputs)
+            gauge(
+                "newsmill_last_run_inputs", "Input files of the last run: new, changed and rerun were read; unchanged and renamed skipped.",
+                inputs)
             gauge("newsmill_last_run_read_bytes", "Bytes of input files the last run read.", [([], Double(report.read.bytesRead))])
             gauge(
                 "newsmill_last_run_resumed", "1 when the last run resumed a killed run from its checkpoint.",

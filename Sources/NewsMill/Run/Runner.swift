@@ -197,7 +197,8 @@ final class Nightly {
     func stage(report: RunReport, started: Date, output: String) throws(RunFailure) {
         for (file, absolute, decision) in decisions {
             func fact(_ sha256: String, run: Int, how: InputLedger.Entry.How) {
-                ledger.record(InputLedger.Entry(path: absolute, size: file.size, modified: file.modified, sha256: sha256, run: run, how: how))
+                ledger.record(
+                    InputLedger.Entry(path: absolute, size: file.size, modified: file.modified, sha256: sha256, run: run, how: how))
             }
             switch decision {
             case .new(let sha256), .changed(let sha256):
@@ -216,7 +217,8 @@ final class Nightly {
             }
         }
         try ledger.stage(in: state)
-        history.record(historyLine(status: report.rejected > 0 ? "rejects" : "ok", message: nil, report: report, started: started, output: output))
+        history.record(
+            historyLine(status: report.rejected > 0 ? "rejects" : "ok", message: nil, report: report, started: started, output: output))
         try history.stage(in: state)
     }
 

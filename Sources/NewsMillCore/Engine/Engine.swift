@@ -216,7 +216,8 @@ public enum Engine {
                 }
             }
         }
-        return BatchResult(units: units.count, outcomes: outcomes, textBytes: textBytes, repairs: repairs, stageNanoseconds: nanos, stageCounts: counts)
+        return BatchResult(
+            units: units.count, outcomes: outcomes, textBytes: textBytes, repairs: repairs, stageNanoseconds: nanos, stageCounts: counts)
     }
 
     private static func elapsed(since start: DispatchTime) -> Double {

@@ -15,6 +15,10 @@ public enum Failpoint {
 
     public static func hit(_ name: String) {
         guard let armed, armed.name == name else { return }
-        if passes.withLock({ $0 += 1; return $0 }) >= armed.count { kill(getpid(), SIGKILL) }
+        if passes.withLock({
+            $0 += 1; return $0
+        }) >= armed.count {
+            kill(getpid(), SIGKILL)
+        }
     }
 }

@@ -44,7 +44,9 @@ public struct RunReport: Sendable {
         rejectsByCode = counts(json["rejects"])
         droppedByReason = counts(json["dropped"])
         dedupStatus = counts(json["dedup"])
-        if case .array(let parts)? = json["output"]?["parts"] { output = OutputSummary(files: parts.compactMap(\.string), records: written) }
+        if case .array(let parts)? = json["output"]?["parts"] {
+            output = OutputSummary(files: parts.compactMap(\.string), records: written)
+        }
         seconds = json["timing"]?["seconds"]?.double ?? 0
         textBytes = Int((json["timing"]?["text_mb"]?.double ?? 0) * 1_000_000)
     }
@@ -79,43 +81,44 @@ public struct RunReport: Sendable {
         }
         var run: [(key: String, value: JSONValue)] = self.run.map { [("run", .number(String($0)))] } ?? []
         if let resumedAfter { run.append(("resumed_after_documents", .number(String(resumedAfter)))) }
-        return .object([("schema", .number("1"))] + run + [
-            ("pipeline", .string(pipeline)),
-            ("jobs", .number(String(jobs))),
-            ("inputs", .object(inputs)),
-            (
-                "documents",
-                .object([
-                    ("read", .number(String(documentsRead))),
-                    ("written", .number(String(written))),
-                    ("rejected", .number(String(rejected))),
-                    ("dropped", .number(String(dropped))),
-                ])
-            ),
-            ("rejects", counts(rejectsByCode)),
-            ("dropped", counts(droppedByReason)),
-            ("dedup", counts(dedupStatus)),
-            ("decoding", repairs.json()),
-            ("stages", .object(zip(stageTimings, stageCounts).filter { !$1.values.isEmpty }.map { ($0.name, counts($1.values)) })),
-            (
-                "output",
-                .object([
-                    ("parts", .array(output.files.map { .string($0) })),
-                    ("records", .number(String(written))),
-                    ("bytes", .number(String(output.bytes))),
-                ])
-            ),
-            (
-                "timing",
-                .object([
-                    ("seconds", number(seconds)),
-                    ("documents_per_second", number(seconds > 0 ? Double(documentsRead) / seconds : 0)),
-                    ("text_mb", number(mb)),
-                    ("text_mb_per_second", number(seconds > 0 ? mb / seconds : 0)),
-                    ("stages", .object(stageTimings.map { ($0.name, number($0.seconds)) })),
-                ])
-            ),
-        ])
+        return .object(
+            [("schema", .number("1"))] + run + [
+                ("pipeline", .string(pipeline)),
+                ("jobs", .number(String(jobs))),
+                ("inputs", .object(inputs)),
+                (
+                    "documents",
+                    .object([
+                        ("read", .number(String(documentsRead))),
+                        ("written", .number(String(written))),
+                        ("rejected", .number(String(rejected))),
+                        ("dropped", .number(String(dropped))),
+                    ])
+                ),
+                ("rejects", counts(rejectsByCode)),
+                ("dropped", counts(droppedByReason)),
+                ("dedup", counts(dedupStatus)),
+                ("decoding", repairs.json()),
+                ("stages", .object(zip(stageTimings, stageCounts).filter { !$1.values.isEmpty }.map { ($0.name, counts($1.values)) })),
+                (
+                    "output",
+                    .object([
+                        ("parts", .array(output.files.map { .string($0) })),
+                        ("records", .number(String(written))),
+                        ("bytes", .number(String(output.bytes))),
+                    ])
+                ),
+                (
+                    "timing",
+                    .object([
+                        ("seconds", number(seconds)),
+                        ("documents_per_second", number(seconds > 0 ? Double(documentsRead) / seconds : 0)),
+                        ("text_mb", number(mb)),
+                        ("text_mb_per_second", number(seconds > 0 ? mb / seconds : 0)),
+                        ("stages", .object(stageTimings.map { ($0.name, number($0.seconds)) })),
+                    ])
+                ),
+            ])
     }
 
     private func format3(_ value: Double) -> String {

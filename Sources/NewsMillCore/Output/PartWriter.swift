@@ -42,7 +42,8 @@ final class PartWriter {
         bytes = position.bytes
         if let last = parts.last { current = try FileSink(path: "\(directory)/\(last)", resumingAt: position.length) }
         let kept = Set(parts)
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix("part-") && !kept.contains(name) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        where name.hasPrefix("part-") && !kept.contains(name) {
             unlink("\(directory)/\(name)")
         }
     }

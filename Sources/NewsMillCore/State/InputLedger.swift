@@ -135,6 +135,7 @@ public final class InputLedger {
     /// Stages the ledger's section for the state's next commit.
     public func stage(in state: StateFolder) throws(RunFailure) {
         try lines.appender.sync()
-        state.stage("ledger", section: StateFolder.Section(files: [Self.file: lines.appender.length], documents: entries.count, parameters: [:]))
+        state.stage(
+            "ledger", section: StateFolder.Section(files: [Self.file: lines.appender.length], documents: entries.count, parameters: [:]))
     }
 }
