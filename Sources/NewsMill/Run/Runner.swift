@@ -31,7 +31,9 @@ public enum Runner {
         if let statePath { state = try StateFolder(path: statePath) }
         let output = try OutputDirectory(path: options.output)
         do {
-            let sink = try JSONLinesSink(directory: output.staging, partMaxRecords: config.output.partMaxRecords, serializer: .standard)
+            let sink = try JSONLinesSink(
+                directory: output.staging, partMaxRecords: config.output.partMaxRecords, compression: config.output.compression,
+                threads: options.jobs, serializer: .standard)
             var report = try Engine.run(
                 stages: config.stages, source: ArchiveSource(plan: plan, options: config.input), sink: sink,
                 jobs: options.jobs, state: state, onProgress: options.onProgress)
