@@ -66,9 +66,18 @@ import Testing
         ("stages: [near_dedup, exact_dedup]", "stages[1]: 'exact_dedup' writes dedup after 'near_dedup' read it"),
         ("stages: [numbers, dates]", "stages[1]: 'dates' writes dates after 'numbers' read it"),
         ("output: {compression: lz4}\nstages: [stats]", "output.compression: 'lz4' is not allowed; expected one of: none, zstd, gzip"),
-        ("output: {compression: zstd, compression_level: 20}\nstages: [stats]", "output.compression_level: 20 is out of range; allowed: 1...19"),
-        ("output: {compression: gzip, compression_level: 0}\nstages: [stats]", "output.compression_level: 0 is out of range; allowed: 1...9"),
-        ("output: {compression: zstd, compression_level: max}\nstages: [stats]", "output.compression_level: expected an integer in 1...19, got 'max'"),
+        (
+            "output: {compression: zstd, compression_level: 20}\nstages: [stats]",
+            "output.compression_level: 20 is out of range; allowed: 1...19"
+        ),
+        (
+            "output: {compression: gzip, compression_level: 0}\nstages: [stats]",
+            "output.compression_level: 0 is out of range; allowed: 1...9"
+        ),
+        (
+            "output: {compression: zstd, compression_level: max}\nstages: [stats]",
+            "output.compression_level: expected an integer in 1...19, got 'max'"
+        ),
         (
             "output: {compression_level: 3}\nstages: [stats]",
             "test.yaml:1: output.compression_level: only for compressed parts; set compression to zstd or gzip, or leave the level out"

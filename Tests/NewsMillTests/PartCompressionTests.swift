@@ -114,7 +114,8 @@ import Testing
         let lines = Self.lines(700)
         let frameBytes = 8192
         let plain = try Self.writeStraight(lines, in: dir, folder: "plain", compression: .none, maxRecords: 300, frameBytes: frameBytes)
-        let packed = try Self.writeStraight(lines, in: dir, folder: "packed", compression: compression, maxRecords: 300, frameBytes: frameBytes)
+        let packed = try Self.writeStraight(
+            lines, in: dir, folder: "packed", compression: compression, maxRecords: 300, frameBytes: frameBytes)
         let ext = compression.codec.fileExtension
         #expect(packed.writer.parts == ["part-00000\(ext)", "part-00001\(ext)", "part-00002\(ext)"])
         #expect(packed.writer.records == 700)
@@ -148,8 +149,10 @@ import Testing
         let dir = TempDir()
         let lines = Self.lines(300)
         for compression in Self.codecs.dropFirst() {
-            let a = try Self.writeStraight(lines, in: dir, folder: "a-\(compression.codec)", compression: compression, maxRecords: 1000, frameBytes: 4096)
-            let b = try Self.writeStraight(lines, in: dir, folder: "b-\(compression.codec)", compression: compression, maxRecords: 1000, frameBytes: 4096)
+            let a = try Self.writeStraight(
+                lines, in: dir, folder: "a-\(compression.codec)", compression: compression, maxRecords: 1000, frameBytes: 4096)
+            let b = try Self.writeStraight(
+                lines, in: dir, folder: "b-\(compression.codec)", compression: compression, maxRecords: 1000, frameBytes: 4096)
             #expect(a.files == b.files)
         }
         let gzip = try dir.read("a-gzip/part-00000.jsonl.gz")
@@ -163,8 +166,12 @@ import Testing
         let dir = TempDir()
         let lines = Self.lines(200)
         for codec in [PartCompression.Codec.zstd, .gzip] {
-            let low = try Self.writeStraight(lines, in: dir, folder: "\(codec)-low", compression: PartCompression(codec: codec, level: 1), maxRecords: 1000, frameBytes: 1 << 20)
-            let high = try Self.writeStraight(lines, in: dir, folder: "\(codec)-high", compression: PartCompression(codec: codec, level: 9), maxRecords: 1000, frameBytes: 1 << 20)
+            let low = try Self.writeStraight(
+                lines, in: dir, folder: "\(codec)-low", compression: PartCompression(codec: codec, level: 1), maxRecords: 1000,
+                frameBytes: 1 << 20)
+            let high = try Self.writeStraight(
+                lines, in: dir, folder: "\(codec)-high", compression: PartCompression(codec: codec, level: 9), maxRecords: 1000,
+                frameBytes: 1 << 20)
             let name = "part-00000\(codec.fileExtension)"
             #expect(low.files[name] != high.files[name])
             #expect(try Self.frames(low.files[name]!, codec) == Self.frames(high.files[name]!, codec))
@@ -179,7 +186,8 @@ import Testing
         let dir = TempDir()
         let lines = Self.lines(600)
         let frameBytes = 8192
-        let straight = try Self.writeStraight(lines, in: dir, folder: "straight", compression: compression, maxRecords: 200, frameBytes: frameBytes)
+        let straight = try Self.writeStraight(
+            lines, in: dir, folder: "straight", compression: compression, maxRecords: 200, frameBytes: frameBytes)
 
         try dir.makeFolder("resumed")
         let folder = dir.file("resumed")
@@ -244,7 +252,8 @@ import Testing
             }
         }
         try dir.makeFolder("straight")
-        let straight = try JSONLinesSink(directory: dir.file("straight"), partMaxRecords: 120, compression: compression, serializer: serializer)
+        let straight = try JSONLinesSink(
+            directory: dir.file("straight"), partMaxRecords: 120, compression: compression, serializer: serializer)
         try feed(straight, 0..<400)
         let straightSummary = try straight.close()
 

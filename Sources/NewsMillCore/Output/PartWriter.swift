@@ -73,7 +73,8 @@ public final class PartWriter {
     ) throws(RunFailure) {
         guard position.compression == compression else {
             throw RunFailure(
-                "cannot resume the part files: they were written with compression \(position.compression), this run asks for \(compression)")
+                "cannot resume the part files: they were written with compression \(position.compression), this run asks for \(compression)"
+            )
         }
         self.init(directory: directory, maxRecords: maxRecords, compression: compression, threads: threads, frameBytes: frameBytes)
         if let current = position.current {
