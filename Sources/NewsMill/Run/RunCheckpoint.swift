@@ -52,13 +52,7 @@ struct RunCheckpoint: Codable {
         encoder.outputFormatting = [.sortedKeys]
         let data: Data
         do { data = try encoder.encode(self) } catch { throw RunFailure("cannot encode the checkpoint: \(error)") }
-        let temporary = "\(staging)/.\(Self.file).tmp"
-        let sink = try FileSink(path: temporary)
-        try sink.write(Array(data))
-        try sink.close()
-        guard rename(temporary, "\(staging)/\(Self.file)") == 0 else {
-            throw RunFailure.write("replace", "\(staging)/\(Self.file)", errno: errno)
-        }
+        try FileSink.replace("\(staging)/\(Self.file)", with: Array(data))
     }
 }
 
@@ -84,13 +78,7 @@ struct FinishedRun: Codable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data: Data
         do { data = try encoder.encode(self) } catch { throw RunFailure("cannot encode \(Self.file): \(error)") }
-        let temporary = "\(staging)/.\(Self.file).tmp"
-        let sink = try FileSink(path: temporary)
-        try sink.write(Array(data) + [0x0A])
-        try sink.close()
-        guard rename(temporary, "\(staging)/\(Self.file)") == 0 else {
-            throw RunFailure.write("replace", "\(staging)/\(Self.file)", errno: errno)
-        }
+        try FileSink.replace("\(staging)/\(Self.file)", with: Array(data) + [0x0A])
     }
 
     static func load(staging: String) -> FinishedRun? {

@@ -74,15 +74,7 @@ public struct RunMetrics {
     /// Writes the file atomically; the last success time of an earlier file is kept when this run failed.
     public func write(to path: String) throws(RunFailure) {
         let previous = (try? String(contentsOfFile: path, encoding: .utf8)).flatMap(Self.lastSuccess(in:))
-        let temporary = "\(path).tmp-\(getpid())"
-        let sink = try FileSink(path: temporary)
-        try sink.write(Array(text(previousSuccess: previous).utf8))
-        try sink.close()
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw RunFailure.write("replace", path, errno: code)
-        }
+        try FileSink.replace(path, with: Array(text(previousSuccess: previous).utf8))
     }
 
     static func lastSuccess(in text: String) -> Double? {

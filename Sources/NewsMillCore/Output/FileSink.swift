@@ -57,4 +57,31 @@ public final class FileSink {
         }
         if Glibc.close(fd) != 0 { throw RunFailure.write("close", path, errno: errno) }
     }
+
+    /// Replaces `path` with `bytes` so that readers see the old file or the new one, never a part:
+    /// a hidden temporary file beside it, synced, renamed over it, and the folder synced.
+    public static func replace(_ path: String, with bytes: [UInt8]) throws(RunFailure) {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temporary = "\(folder)/.\(name).tmp-\(getpid())"
+        let sink = try FileSink(path: temporary)
+        do {
+            try sink.write(bytes)
+            try sink.close()
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw RunFailure.write("replace", path, errno: code)
+        }
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if descriptor >= 0 {
+            _ = fsync(descriptor)
+            Glibc.close(descriptor)
+        }
+    }
 }

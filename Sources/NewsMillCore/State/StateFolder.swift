@@ -181,18 +181,7 @@ public final class StateFolder {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data: Data
         do { data = try encoder.encode(next) } catch { throw RunFailure("cannot encode the state manifest: \(error)") }
-        let temporary = "\(path)/.state.json.tmp"
-        let sink = try FileSink(path: temporary)
-        try sink.write(Array(data) + [0x0A])
-        try sink.close()
-        guard rename(temporary, "\(path)/state.json") == 0 else {
-            throw RunFailure("cannot replace \(path)/state.json: \(String(cString: strerror(errno)))")
-        }
-        let folder = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folder >= 0 {
-            _ = fsync(folder)
-            close(folder)
-        }
+        try FileSink.replace("\(path)/state.json", with: Array(data) + [0x0A])
         manifest = next
         pending = [:]
     }
