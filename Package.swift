@@ -42,11 +42,15 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // Part files' compression (output.compression): independent zstd frames or gzip members.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The libarchive layer: news archives and the NER model's packs are both read through it.
         .target(name: "ArchiveIO", dependencies: ["CArchive"]),
         // The engine and what it moves: documents, stages, sources and sinks, records, state. No
-        // libarchive and no YAML: what runs a pipeline in memory needs neither.
-        .target(name: "NewsMillCore"),
+        // libarchive and no YAML: what runs a pipeline in memory needs neither. libzstd and zlib
+        // compress the part files.
+        .target(name: "NewsMillCore", dependencies: ["CZstd", "CZlib"]),
         // The slovnet NER model run in Swift: the only code that needs -O in debug and the CPU flags.
         .target(
             name: "NewsMillNER",
@@ -72,7 +76,7 @@ let package = Package(
             dependencies: ["NewsMill"],
             path: "Benchmarks/StageBench"
         ),
-        .testTarget(name: "NewsMillTests", dependencies: ["NewsMill", "NewsMillCore", "NewsMillNER", "ArchiveIO", "CArchive"], exclude: ["Fixtures"]),
+        .testTarget(name: "NewsMillTests", dependencies: ["NewsMill", "NewsMillCore", "NewsMillNER", "ArchiveIO", "CArchive", "CZstd", "CZlib"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

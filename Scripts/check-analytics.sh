@@ -3,9 +3,12 @@
 #
 # Usage: Scripts/check-analytics.sh          (after `swift build`; NEWSMILL=/path/to/newsmill to override)
 #
-# It makes a throwaway virtualenv, installs duckdb and pandas, runs newsmill on corpus/ into a
-# temp folder `out`, runs the queries below from the folder holding `out`, prints their results
-# and checks them against out/report.json. Last line: `analytics: N passed, M failed`.
+# It makes a throwaway virtualenv, installs duckdb, pandas and zstandard (pandas' reader of .zst),
+# runs newsmill on corpus/ into a temp folder `out`, runs the queries below from the folder holding
+# `out`, prints their results and checks them against out/report.json. Then it runs again with
+# `output.compression: zstd` and `gzip` (into `out-zstd`, `out-gzip`) and reads the compressed parts
+# the same way, checking that they hold the same rows and that files of several frames are read
+# whole. Last line: `analytics: N passed, M failed`.
 #
 # ---- Query text for docs/output.md (out = the folder given to `newsmill run -o`) -----------------
 #
@@ -42,6 +45,15 @@
 #   flat = pd.json_normalize(df.to_dict('records'))      # columns: source.archive, dedup.status, stats.words, ...
 #   flat.loc[flat['dedup.status'] == 'exact', ['title', 'source.archive', 'source.member', 'dedup.of']]
 #
+# Compressed parts (output.compression: zstd or gzip) are read by the same calls, the compression
+# told by the file name:
+#
+#   SELECT dedup.status AS status, count(*) AS docs
+#   FROM read_json_auto('out/part-*.jsonl.zst')          -- or 'out/part-*.jsonl.gz'
+#   GROUP BY ALL ORDER BY docs DESC;
+#
+#   df = pd.concat((pd.read_json(p, lines=True) for p in sorted(glob('out/part-*.jsonl.zst'))), ignore_index=True)
+#
 # ---------------------------------------------------------------------------------------------------
 set -euo pipefail
 
@@ -57,14 +69,14 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/newsmill-analytics.XXXXXX")"
 cleanup() { rm -rf "$WORK"; }
 trap cleanup EXIT
 
-echo "== virtualenv (duckdb, pandas) in $WORK/venv"
+echo "== virtualenv (duckdb, pandas, zstandard) in $WORK/venv"
 if ! python3 -m venv "$WORK/venv" 2>/dev/null; then
     echo "python3 -m venv failed; installing python3-venv" >&2
     rm -rf "$WORK/venv"
     apt-get install -y python3-venv >/dev/null
     python3 -m venv "$WORK/venv"
 fi
-"$WORK/venv/bin/python" -m pip install --quiet --disable-pip-version-check duckdb pandas
+"$WORK/venv/bin/python" -m pip install --quiet --disable-pip-version-check duckdb pandas zstandard
 
 echo "== newsmill run corpus -o $WORK/out"
 status=0
@@ -74,6 +86,18 @@ if [[ $status -ne 0 && $status -ne 3 ]]; then
     echo "check-analytics: newsmill failed with exit status $status" >&2
     exit 1
 fi
+for codec in zstd gzip; do
+    # The default pipeline with its output compressed.
+    sed "s/^output:\$/output:\n  compression: $codec/" "$ROOT/Pipelines/default.yaml" >"$WORK/$codec.yaml"
+    grep -q "^  compression: $codec\$" "$WORK/$codec.yaml" || { echo "check-analytics: no output section in Pipelines/default.yaml" >&2; exit 1; }
+    echo "== newsmill run corpus --pipeline $codec.yaml -o $WORK/out-$codec"
+    status=0
+    (cd "$ROOT" && "$NEWSMILL" run corpus --pipeline "$WORK/$codec.yaml" -o "$WORK/out-$codec" -q) || status=$?
+    if [[ $status -ne 0 && $status -ne 3 ]]; then
+        echo "check-analytics: newsmill ($codec) failed with exit status $status" >&2
+        exit 1
+    fi
+done
 
 cd "$WORK"
 "$WORK/venv/bin/python" - <<'PY'
@@ -194,6 +218,33 @@ check("pandas: json_normalize gives flat columns",
 pairs = exact[['source.archive', 'source.member']].astype(object)
 pairs = pairs.where(pairs.notna(), None).itertuples(index=False, name=None)
 check("pandas: exact duplicates equal DuckDB's", sorted(pairs, key=str) == sorted(((r[1], r[2]) for r in exact_rows), key=str))
+
+# ---- compressed parts: the same rows through the same readers ----
+for codec, ext in (("zstd", "zst"), ("gzip", "gz")):
+    print(f"\n== {codec}: out-{codec}/part-*.jsonl.{ext}")
+    packed = json.load(open(f"out-{codec}/report.json", encoding="utf-8"))["output"]
+    print({k: packed[k] for k in ("parts", "bytes", "compression", "compressed_bytes")})
+    check(f"{codec}: report names .jsonl.{ext} parts and their compressed bytes",
+          packed["compression"] == codec and packed["parts"] and all(p.endswith(f".jsonl.{ext}") for p in packed["parts"])
+          and packed["bytes"] == report["output"]["bytes"] and 0 < packed["compressed_bytes"] < packed["bytes"],
+          f"output={packed}")
+    sql = STATUS_SQL.replace("out/part-*.jsonl", f"out-{codec}/part-*.jsonl.{ext}")
+    duckdb.sql(sql).show()
+    check(f"duckdb: {codec} parts give the plain output's rows by dedup.status",
+          duckdb.sql(sql).fetchall() == rows, f"duckdb={duckdb.sql(sql).fetchall()} plain={rows}")
+    packed_df = pd.concat((pd.read_json(p, lines=True) for p in sorted(glob(f"out-{codec}/part-*.jsonl.{ext}"))), ignore_index=True)
+    check(f"pandas: {codec} parts give the plain output's rows", len(packed_df) == len(df) == written
+          and packed_df['id'].tolist() == df['id'].tolist(), f"rows={len(packed_df)} plain={len(df)}")
+    # A part larger than a frame (4 MiB uncompressed) is frames back to back; two copies of this
+    # small part in one file are the same thing, and readers must take every frame, not the first.
+    with open(f"twice.jsonl.{ext}", "wb") as twice:
+        for _ in range(2):
+            for p in sorted(glob(f"out-{codec}/part-*.jsonl.{ext}")):
+                twice.write(open(p, "rb").read())
+    n_duckdb = duckdb.sql(f"SELECT count(*) FROM read_json_auto('twice.jsonl.{ext}')").fetchall()[0][0]
+    n_pandas = len(pd.read_json(f"twice.jsonl.{ext}", lines=True))
+    check(f"{codec}: frames back to back are read whole by duckdb and pandas", n_duckdb == n_pandas == 2 * written,
+          f"duckdb={n_duckdb} pandas={n_pandas} expected={2 * written}")
 
 print(f"\nanalytics: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

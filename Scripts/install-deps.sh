@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages NewsMill builds against (Debian/Ubuntu): libarchive-dev for the
-# archive layer, libssl-dev for SHA-256 (the input ledger), pkg-config to find them. Does nothing when they are already there.
+# archive layer, libssl-dev for SHA-256 (the input ledger), libzstd-dev and zlib1g-dev for compressed
+# part files, pkg-config to find them. Does nothing when they are already there.
 set -euo pipefail
 missing=()
-for pkg in libarchive-dev libssl-dev pkg-config; do
+for pkg in libarchive-dev libssl-dev libzstd-dev zlib1g-dev pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -225,7 +225,12 @@ struct Run: ParsableCommand {
                 "rejects: " + r.rejectsByCode.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
                     + " (see \(output)/rejects.jsonl)")
         }
-        lines.append("output: \(output)/ (\(r.parts.count) part file\(r.parts.count == 1 ? "" : "s"), report.json, rejects.jsonl)")
+        var parts = "\(r.parts.count) part file\(r.parts.count == 1 ? "" : "s")"
+        if r.output.compression.codec != .none {
+            let mb = { (bytes: Int) in String(format: "%.1f", Double(bytes) / 1e6) }
+            parts += ", \(r.output.compression.codec.rawValue): \(mb(r.output.bytes)) MB → \(mb(r.output.compressedBytes)) MB"
+        }
+        lines.append("output: \(output)/ (\(parts), report.json, rejects.jsonl)")
         return lines.joined(separator: "\n")
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import NewsMillCore
+
 /// The command line as a user meets it: exit statuses, messages, subcommands.
 @Suite struct CLITests {
     @Test func cleanRunExitsZeroAndRejectsExitThree() throws {
@@ -137,5 +139,72 @@ import Testing
         #expect(documents["written"]! >= 60)
         let part = String(decoding: try dir.read("out/part-00000.jsonl"), as: UTF8.self)
         #expect(part.contains("Николаса Мадуро"), "Cyrillic is written as UTF-8, not escaped")
+    }
+
+    /// Compressed parts hold exactly the plain parts' bytes, for any --jobs: two dumps of 6 MB of
+    /// records make two parts of two 4 MiB frames or more; a reject goes to the plain rejects.jsonl.
+    @Test func compressedPartsDecompressToThePlainParts() throws {
+        let dir = TempDir()
+        let paragraphs = [Articles.rain, Articles.bridge, Articles.library, Articles.english]
+        for dump in 0..<2 {
+            var lines: [String] = []
+            for n in 0..<1200 {
+                let text = (0..<12).map { paragraphs[($0 + n) % 4] }.joined(separator: "\n") + "\nВыпуск \(dump)-\(n)."
+                var json = JSONWriter()
+                json.beginObject()
+                json.key("title"); json.string("Заметка \(n)")
+                json.key("text"); json.string(text)
+                json.endObject()
+                lines.append(String(decoding: json.bytes, as: UTF8.self))
+            }
+            lines.insert("{not json", at: 600)
+            try dir.write("in/dump\(dump).jsonl", lines.joined(separator: "\n") + "\n")
+        }
+        func run(_ name: String, compression: String, jobs: Int) throws -> (report: [String: Any], parts: [[UInt8]]) {
+            try dir.write("\(name).yaml", "stages: [exact_dedup]\noutput: {part_max_records: 1500, compression: \(compression)}\n")
+            let result = try CLIRunner.run([
+                "run", dir.file("in"), "--pipeline", dir.file("\(name).yaml"), "-o", dir.file(name), "-j", "\(jobs)",
+            ])
+            #expect(result.status == 3, "\(result.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(try dir.read("\(name)/report.json"))) as! [String: Any]
+            let output = report["output"] as! [String: Any]
+            let codec = PartCompression.Codec(rawValue: compression)!
+            var parts: [[UInt8]] = []
+            var onDisk = 0
+            for part in output["parts"] as! [String] {
+                #expect(part.hasSuffix(codec.fileExtension))
+                let bytes = try dir.read("\(name)/\(part)")
+                onDisk += bytes.count
+                let frames = try PartCompressionTests.frames(bytes, codec)
+                if codec != .none {
+                    #expect(frames.count >= 2)
+                    #expect(frames.dropLast().allSatisfy { $0.count >= PartWriter.defaultFrameBytes })
+                }
+                parts.append(frames.reduce(into: []) { $0 += $1 })
+            }
+            #expect(output["compression"] as? String == compression)
+            #expect(output["compressed_bytes"] as? Int == onDisk)
+            #expect(output["bytes"] as? Int == parts.reduce(0) { $0 + $1.count })
+            if codec != .none {
+                #expect(onDisk * 3 < parts.reduce(0) { $0 + $1.count })
+                #expect(result.stderr.contains("\(compression): "), "\(result.stderr)")
+            }
+            #expect(String(decoding: try dir.read("\(name)/rejects.jsonl"), as: UTF8.self).contains("json_invalid"))
+            return (report, parts)
+        }
+        let plain = try run("plain", compression: "none", jobs: 2)
+        #expect(plain.parts.count == 2)
+        for compression in ["zstd", "gzip"] {
+            for jobs in [1, 2] {
+                let packed = try run("\(compression)-j\(jobs)", compression: compression, jobs: jobs)
+                #expect(packed.parts.count == plain.parts.count)
+                // Compared by hash: a failing == over megabytes makes the test library's diff take forever.
+                let hash = { (bytes: [UInt8]) in bytes.withUnsafeBytes { Hash128.murmur3($0) } }
+                #expect(packed.parts.map(hash) == plain.parts.map(hash), "\(compression) -j \(jobs)")
+                #expect(try dir.read("\(compression)-j\(jobs)/rejects.jsonl") == dir.read("plain/rejects.jsonl"))
+            }
+        }
+        #expect(try dir.read("zstd-j1/part-00000.jsonl.zst") == dir.read("zstd-j2/part-00000.jsonl.zst"))
+        #expect(try dir.read("gzip-j1/part-00001.jsonl.gz") == dir.read("gzip-j2/part-00001.jsonl.gz"))
     }
 }

@@ -65,6 +65,23 @@ import Testing
         ("stages: [quotes, entities]", "stages[1]: 'entities' writes entities after 'quotes' read it; list 'entities' before 'quotes'"),
         ("stages: [near_dedup, exact_dedup]", "stages[1]: 'exact_dedup' writes dedup after 'near_dedup' read it"),
         ("stages: [numbers, dates]", "stages[1]: 'dates' writes dates after 'numbers' read it"),
+        ("output: {compression: lz4}\nstages: [stats]", "output.compression: 'lz4' is not allowed; expected one of: none, zstd, gzip"),
+        (
+            "output: {compression: zstd, compression_level: 20}\nstages: [stats]",
+            "output.compression_level: 20 is out of range; allowed: 1...19"
+        ),
+        (
+            "output: {compression: gzip, compression_level: 0}\nstages: [stats]",
+            "output.compression_level: 0 is out of range; allowed: 1...9"
+        ),
+        (
+            "output: {compression: zstd, compression_level: max}\nstages: [stats]",
+            "output.compression_level: expected an integer in 1...19, got 'max'"
+        ),
+        (
+            "output: {compression_level: 3}\nstages: [stats]",
+            "test.yaml:1: output.compression_level: only for compressed parts; set compression to zstd or gzip, or leave the level out"
+        ),
     ])
     func configErrorsAreSpecific(yaml: String, expected: String) {
         let e = error(yaml)
@@ -89,5 +106,17 @@ import Testing
         #expect(config.input.csvDelimiter == UInt8(ascii: ";"))
         #expect(config.output.partMaxRecords == 10)
         #expect((config.stages[1] as? ExactDedupStage)?.mode == .drop)
+        #expect(config.output.compression == .none)
+    }
+
+    @Test func compressionTakesItsLevelOrTheCodecsDefault() throws {
+        func compression(_ output: String) throws -> PartCompression {
+            try PipelineConfig.parse(yaml: "stages: [stats]\noutput: \(output)", file: "t.yaml").output.compression
+        }
+        #expect(try compression("{compression: none}") == .none)
+        #expect(try compression("{compression: zstd}") == PartCompression(codec: .zstd, level: 3))
+        #expect(try compression("{compression: gzip}") == PartCompression(codec: .gzip, level: 6))
+        #expect(try compression("{compression: zstd, compression_level: 19}") == PartCompression(codec: .zstd, level: 19))
+        #expect(try compression("{compression: gzip, compression_level: 1}") == PartCompression(codec: .gzip, level: 1))
     }
 }

@@ -53,6 +53,7 @@ public struct MetadataOptions: Sendable, Equatable {
 
 public struct OutputOptions: Sendable, Equatable {
     public var partMaxRecords = 100_000
+    public var compression = PartCompression.none
     public init() {}
 }
 
@@ -134,8 +135,15 @@ public struct PipelineConfig: Sendable {
         }
 
         let output = try top.section("output")
-        try output.allowOnly(["part_max_records"])
+        try output.allowOnly(["part_max_records", "compression", "compression_level"])
         config.output.partMaxRecords = try output.int("part_max_records", default: config.output.partMaxRecords, range: 1...Int(Int32.max))
+        let codec = PartCompression.Codec(
+            rawValue: try output.choice("compression", default: "none", allowed: PartCompression.Codec.allCases.map(\.rawValue)))!
+        if codec == .none && output.node("compression_level") != nil {
+            throw output.error("compression_level", "only for compressed parts; set compression to zstd or gzip, or leave the level out")
+        }
+        config.output.compression = PartCompression(
+            codec: codec, level: try output.int("compression_level", default: codec.defaultLevel, range: codec.levels))
 
         config.stages = try parseStages(top: top, file: file)
         return config

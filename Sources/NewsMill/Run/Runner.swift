@@ -89,9 +89,12 @@ public enum Runner {
             let sink: JSONLinesSink
             if let resume {
                 sink = try JSONLinesSink(
-                    directory: output.staging, partMaxRecords: config.output.partMaxRecords, serializer: .standard, resumingAt: resume.sink)
+                    directory: output.staging, partMaxRecords: config.output.partMaxRecords, compression: config.output.compression,
+                    threads: options.jobs, serializer: .standard, resumingAt: resume.sink)
             } else {
-                sink = try JSONLinesSink(directory: output.staging, partMaxRecords: config.output.partMaxRecords, serializer: .standard)
+                sink = try JSONLinesSink(
+                    directory: output.staging, partMaxRecords: config.output.partMaxRecords, compression: config.output.compression,
+                    threads: options.jobs, serializer: .standard)
             }
             let checkpoints = Checkpoints(every: options.checkpointEvery, resume: resume?.progress) { [state] progress throws(RunFailure) in
                 let checkpoint = RunCheckpoint(

@@ -79,6 +79,16 @@ public struct RunReport: Sendable {
             inputs.append(
                 ("metadata", counts(["rows": read.metadataRows, "joined": read.metadataJoined, "unmatched": read.metadataUnmatched])))
         }
+        var files: [(String, JSONValue)] = [
+            ("parts", .array(output.files.map { .string($0) })),
+            ("records", .number(String(written))),
+            ("bytes", .number(String(output.bytes))),
+            ("compression", .string(output.compression.codec.rawValue)),
+        ]
+        if output.compression.codec != .none {
+            files.append(("compression_level", .number(String(output.compression.level))))
+        }
+        files.append(("compressed_bytes", .number(String(output.compressedBytes))))
         var run: [(key: String, value: JSONValue)] = self.run.map { [("run", .number(String($0)))] } ?? []
         if let resumedAfter { run.append(("resumed_after_documents", .number(String(resumedAfter)))) }
         return .object(
@@ -100,14 +110,7 @@ public struct RunReport: Sendable {
                 ("dedup", counts(dedupStatus)),
                 ("decoding", repairs.json()),
                 ("stages", .object(zip(stageTimings, stageCounts).filter { !$1.values.isEmpty }.map { ($0.name, counts($1.values)) })),
-                (
-                    "output",
-                    .object([
-                        ("parts", .array(output.files.map { .string($0) })),
-                        ("records", .number(String(written))),
-                        ("bytes", .number(String(output.bytes))),
-                    ])
-                ),
+                ("output", .object(files)),
                 (
                     "timing",
                     .object([

@@ -11,12 +11,20 @@ public struct OutputSummary: Sendable, Equatable {
     /// Files written, in order (part files for JSON Lines).
     public var files: [String]
     public var records: Int
+    /// Uncompressed bytes of the records.
     public var bytes: Int
+    public var compression: PartCompression
+    /// The files' bytes on disk (`bytes` when not compressed).
+    public var compressedBytes: Int
 
-    public init(files: [String] = [], records: Int, bytes: Int = 0) {
+    public init(
+        files: [String] = [], records: Int, bytes: Int = 0, compression: PartCompression = .none, compressedBytes: Int? = nil
+    ) {
         self.files = files
         self.records = records
         self.bytes = bytes
+        self.compression = compression
+        self.compressedBytes = compressedBytes ?? bytes
     }
 }
 

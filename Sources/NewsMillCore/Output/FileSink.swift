@@ -5,6 +5,7 @@ public final class FileSink {
     public let path: String
     private let fd: Int32
     private var buffer: [UInt8] = []
+    /// The file's length once everything is flushed.
     public private(set) var bytesWritten = 0
     private static let flushSize = 1 << 20
 
@@ -21,6 +22,12 @@ public final class FileSink {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw RunFailure.write("open", path, errno: errno) }
+        var info = stat()
+        let size = fstat(fd, &info) == 0 ? Int(info.st_size) : -1
+        guard size >= length else {
+            Glibc.close(fd)
+            throw RunFailure("cannot resume \(path): it holds \(size) bytes, fewer than the \(length) it had at the checkpoint")
+        }
         guard ftruncate(fd, off_t(length)) == 0, lseek(fd, off_t(length), SEEK_SET) == off_t(length) else {
             let code = errno
             Glibc.close(fd)
@@ -31,16 +38,25 @@ public final class FileSink {
     }
 
     public func write(_ bytes: [UInt8]) throws(RunFailure) {
-        buffer.append(contentsOf: bytes)
         bytesWritten += bytes.count
+        // A large block (a compressed frame) goes to the file as it is rather than through the buffer.
+        if buffer.isEmpty && bytes.count >= Self.flushSize {
+            try writeOut(bytes)
+            return
+        }
+        buffer.append(contentsOf: bytes)
         if buffer.count >= Self.flushSize { try flush() }
     }
 
     public func flush() throws(RunFailure) {
-        if let code = buffer.withUnsafeBytes({ POSIXFile.writeAll(fd, $0) }) {
+        try writeOut(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeOut(_ bytes: [UInt8]) throws(RunFailure) {
+        if let code = bytes.withUnsafeBytes({ POSIXFile.writeAll(fd, $0) }) {
             throw RunFailure.write("write", path, errno: code)
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes and syncs to disk: what is written so far survives a crash (a checkpoint).
@@ -78,10 +94,6 @@ public final class FileSink {
             unlink(temporary)
             throw RunFailure.write("replace", path, errno: code)
         }
-        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if descriptor >= 0 {
-            _ = fsync(descriptor)
-            Glibc.close(descriptor)
-        }
+        _ = POSIXFile.syncDirectory(folder)
     }
 }

@@ -1,39 +1,42 @@
-/// The run's output files in a folder: JSON Lines part files (`part-NNNNN.jsonl`) and
-/// `rejects.jsonl`.
+import Foundation
+
+/// The run's output files in a folder: JSON Lines part files (`part-NNNNN.jsonl`, or
+/// `.jsonl.zst`/`.jsonl.gz` when compressed) and `rejects.jsonl`, always plain.
 public final class JSONLinesSink: DocumentSink {
+    /// Where both files are: a checkpoint at a record boundary (see `PartWriter.Position`).
+    public struct Position: Codable, Sendable, Equatable {
+        public var parts: PartWriter.Position
+        /// rejects.jsonl's length, synced: whole lines.
+        public var rejectsLength: Int
+
+        /// The files the position needs, with the bytes each must hold at least.
+        public var lengths: [String: Int] { parts.lengths.merging(["rejects.jsonl": rejectsLength]) { $1 } }
+    }
+
     private let parts: PartWriter
     private let rejects: FileSink
     private let serializer: RecordSerializer
     private var json = JSONWriter(capacity: 1 << 16)
 
-    public init(directory: String, partMaxRecords: Int, serializer: RecordSerializer) throws(RunFailure) {
-        parts = PartWriter(directory: directory, maxRecords: partMaxRecords)
+    /// `threads`: how many compress the part files' frames.
+    public init(
+        directory: String, partMaxRecords: Int, compression: PartCompression = .none, threads: Int = 1,
+        serializer: RecordSerializer
+    ) throws(RunFailure) {
+        parts = PartWriter(directory: directory, maxRecords: partMaxRecords, compression: compression, threads: threads)
         rejects = try FileSink(path: "\(directory)/rejects.jsonl")
         self.serializer = serializer
     }
 
-    /// Where the sink is, every byte before it on disk: what a checkpoint records.
-    public struct Position: Codable, Sendable, Equatable {
-        var parts: PartWriter.Position
-        var rejects: Int
-
-        /// The files the position needs, with the bytes each must hold at least.
-        public var lengths: [String: Int] {
-            var lengths = ["rejects.jsonl": rejects]
-            if let last = parts.parts.last { lengths[last] = parts.length }
-            return lengths
-        }
-    }
-
-    public func position() throws(RunFailure) -> Position {
-        try rejects.sync()
-        return Position(parts: try parts.position(), rejects: rejects.bytesWritten)
-    }
-
-    /// A sink going on from a checkpoint's position in the folder a killed run left.
-    public init(directory: String, partMaxRecords: Int, serializer: RecordSerializer, resumingAt position: Position) throws(RunFailure) {
-        parts = try PartWriter(directory: directory, maxRecords: partMaxRecords, resumingAt: position.parts)
-        rejects = try FileSink(path: "\(directory)/rejects.jsonl", resumingAt: position.rejects)
+    /// Goes on from `position` in the same folder, to the same bytes as a sink that never stopped.
+    public init(
+        directory: String, partMaxRecords: Int, compression: PartCompression = .none, threads: Int = 1,
+        serializer: RecordSerializer, resumingAt position: Position
+    ) throws(RunFailure) {
+        parts = try PartWriter(
+            directory: directory, maxRecords: partMaxRecords, compression: compression, threads: threads,
+            resumingAt: position.parts)
+        rejects = try FileSink(path: "\(directory)/rejects.jsonl", resumingAt: position.rejectsLength)
         self.serializer = serializer
     }
 
@@ -49,9 +52,19 @@ public final class JSONLinesSink: DocumentSink {
         try rejects.write(json.bytes)
     }
 
+    /// Syncs both files. Rejects first: the parts' position then syncs the folder, which makes
+    /// both files' names durable.
+    public func position() throws(RunFailure) -> Position {
+        try rejects.sync()
+        let rejectsLength = rejects.bytesWritten
+        return Position(parts: try parts.position(), rejectsLength: rejectsLength)
+    }
+
     public func close() throws(RunFailure) -> OutputSummary {
         try parts.close()
         try rejects.close()
-        return OutputSummary(files: parts.parts, records: parts.records, bytes: parts.bytes)
+        return OutputSummary(
+            files: parts.parts, records: parts.records, bytes: parts.bytes, compression: parts.compression,
+            compressedBytes: parts.compressedBytes)
     }
 }

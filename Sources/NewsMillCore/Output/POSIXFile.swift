@@ -21,4 +21,13 @@ public enum POSIXFile {
         }
         return nil
     }
+
+    /// Syncs a folder, which makes the names of the files created in it durable (a file's own
+    /// fsync covers its data, not its entry); the errno of a failure, nil when synced.
+    public static func syncDirectory(_ path: String) -> Int32? {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return errno }
+        defer { close(fd) }
+        return fsync(fd) == 0 || errno == EINVAL ? nil : errno
+    }
 }
