@@ -8,7 +8,7 @@ struct Newsmill: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsmill",
         abstract: "Turn archives of news articles into clean, deduplicated JSON Lines.",
-        subcommands: [Run.self, Validate.self, Inspect.self, State.self, Runs.self, Schema.self],
+        subcommands: [Run.self, Validate.self, Inspect.self, State.self, Runs.self, Schema.self, Shard.self, Slurm.self],
         defaultSubcommand: nil)
 
     static func main() {
@@ -99,6 +99,11 @@ struct Run: ParsableCommand {
     )
     var checkpointEvery = 5.0
 
+    @Option(
+        name: .long,
+        help: "Run in phases as separate processes over N shards of the input (the phases a Slurm run uses; docs/cluster.md). Same output.")
+    var shards: Int?
+
     @Flag(name: .shortAndLong, help: "No progress bar and no summary.")
     var quiet = false
 
@@ -115,6 +120,7 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 && jobs <= 1024 else { throw ValidationError("--jobs must be between 1 and 1024") }
+        if let shards, shards < 1 || shards > 100_000 { throw ValidationError("--shards must be between 1 and 100000") }
         guard checkpointEvery >= 0 && checkpointEvery.isFinite else {
             throw ValidationError("--checkpoint-every must be 0 or more seconds")
         }
@@ -161,7 +167,11 @@ struct Run: ParsableCommand {
         }
         let report: RunReport
         do {
-            report = try Runner.run(config: config, options: options)
+            if let shards {
+                report = try ShardedRun.runLocally(config: config, options: options, shards: shards)
+            } else {
+                report = try Runner.run(config: config, options: options)
+            }
         } catch {
             if showProgress { bar.finish() }
             Log.error("run failed: \(error)")

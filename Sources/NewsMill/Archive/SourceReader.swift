@@ -41,6 +41,30 @@ final class SourceReader {
         stats.bytesRead = done
     }
 
+    /// A sharded run's map task: the plan's files at `visits` (indexes into `plan.files`), with
+    /// `beforeVisit` told each visit first. Folder tables are read for the whole plan (their rows
+    /// counted when `countFolderMetadata`, by one task of the run); a visit for which `keepsStats`
+    /// is false reads as usual but leaves the counts as they were, since another task counts
+    /// that file.
+    func read(
+        _ plan: InputPlan, visits: [Int], countFolderMetadata: Bool, keepsStats: (Int) -> Bool, beforeVisit: (Int) -> Void
+    ) {
+        if let metadata = options.metadata {
+            readFolderMetadata(plan, options: metadata)
+            if !countFolderMetadata { stats.metadataRows = 0 }
+        }
+        var done: Int64 = 0
+        for (visit, index) in visits.enumerated() {
+            let before = stats
+            beforeVisit(visit)
+            stats.files += 1
+            readFile(plan.files[index])
+            if keepsStats(visit) { done += plan.files[index].size } else { stats = before }
+            progress.setBytes(done)
+        }
+        stats.bytesRead = done
+    }
+
     /// Whether a text found a row of `input.metadata`; `off` when the config asks for none.
     private enum Join {
         case off, missing, row(MetadataIndex.Row)

@@ -22,6 +22,8 @@ public enum Engine {
     private struct BatchResult: Sendable {
         var units: Int
         var outcomes: [Outcome]
+        /// Where each unit's outcomes end in `outcomes`.
+        var unitEnds: [Int]
         var textBytes: Int
         var repairs: DecodeRepairs
         var stageNanoseconds: [UInt64]
@@ -133,7 +135,12 @@ public enum Engine {
             for (i, nanos) in result.stageNanoseconds.enumerated() { report.stageTimings[i].seconds += Double(nanos) / 1e9 }
             for (i, counts) in result.stageCounts.enumerated() { report.stageCounts[i].merge(counts) }
             do throws(RunFailure) {
-                for outcome in result.outcomes {
+                var nextUnitEnd = 0
+                for (position, outcome) in result.outcomes.enumerated() {
+                    while result.unitEnds[nextUnitEnd] == position {
+                        try sink.endUnit()
+                        nextUnitEnd += 1
+                    }
                     report.documentsRead += 1
                     switch outcome {
                     case .reject(let reject):
@@ -158,6 +165,10 @@ public enum Engine {
                             try sink.write(Reject(document.origin, code, message))
                         }
                     }
+                }
+                while nextUnitEnd < result.unitEnds.count {
+                    try sink.endUnit()
+                    nextUnitEnd += 1
                 }
                 progress.addDocuments(result.outcomes.count)
                 unitsDone += result.units
@@ -190,6 +201,8 @@ public enum Engine {
     private static func process<Source: DocumentSource>(_ units: [Source.Unit], source: Source, stages: [any Stage]) -> BatchResult {
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(units.count)
+        var unitEnds: [Int] = []
+        unitEnds.reserveCapacity(units.count)
         var nanos = [UInt64](repeating: 0, count: stages.count)
         var counts = [StageCounts](repeating: StageCounts(), count: stages.count)
         var textBytes = 0
@@ -215,9 +228,10 @@ public enum Engine {
                 case .reject(let code, let message): outcomes.append(.reject(Reject(document.origin, code, message)))
                 }
             }
+            unitEnds.append(outcomes.count)
         }
         return BatchResult(
-            units: units.count, outcomes: outcomes, textBytes: textBytes, repairs: repairs, stageNanoseconds: nanos, stageCounts: counts)
+            units: units.count, outcomes: outcomes, unitEnds: unitEnds, textBytes: textBytes, repairs: repairs, stageNanoseconds: nanos, stageCounts: counts)
     }
 
     private static func elapsed(since start: DispatchTime) -> Double {

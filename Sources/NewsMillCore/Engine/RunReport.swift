@@ -3,6 +3,11 @@ public struct RunReport: Sendable {
     public struct StageTiming: Sendable {
         public var name: String
         public var seconds: Double
+
+        public init(name: String, seconds: Double) {
+            self.name = name
+            self.seconds = seconds
+        }
     }
 
     /// The pipeline config's path (set by whoever ran it).
@@ -138,6 +143,8 @@ public struct DecodeRepairs: Codable, Sendable, Equatable {
     /// Of those, documents with a legacy run decoded in its charset.
     public var mixedCharset = 0
 
+    public init() {}
+
     mutating func add(_ document: Document) {
         guard document.invalidBytes > 0 else { return }
         documents += 1
@@ -153,7 +160,7 @@ public struct DecodeRepairs: Codable, Sendable, Equatable {
         ])
     }
 
-    mutating func merge(_ other: DecodeRepairs) {
+    public mutating func merge(_ other: DecodeRepairs) {
         documents += other.documents
         bytes += other.bytes
         mixedCharset += other.mixedCharset

@@ -2,8 +2,15 @@
 public protocol DocumentSink: AnyObject {
     func write(_ document: Document) throws(RunFailure)
     func write(_ reject: Reject) throws(RunFailure)
+    /// After the records of each unit the source emitted (none when all of them were dropped): a
+    /// sharded run's map task marks units so that slices of one archive can be merged back in order.
+    func endUnit() throws(RunFailure)
     /// After the last record: makes everything durable and says what was written.
     func close() throws(RunFailure) -> OutputSummary
+}
+
+extension DocumentSink {
+    public func endUnit() throws(RunFailure) {}
 }
 
 /// What a sink wrote, for the report (`output`).

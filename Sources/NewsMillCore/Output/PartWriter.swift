@@ -49,6 +49,7 @@ public final class PartWriter {
 
     let directory: String
     let maxRecords: Int
+    let firstPart: Int
     public let compression: PartCompression
     private let frameBytes: Int
     private let compressor: FrameCompressor?
@@ -65,10 +66,12 @@ public final class PartWriter {
     /// Uncompressed bytes written.
     public private(set) var bytes = 0
 
+    /// `firstPart`: the number of the first part file (a sharded run's write task writes one part).
     public init(
         directory: String, maxRecords: Int, compression: PartCompression = .none, threads: Int = 1,
-        frameBytes: Int = defaultFrameBytes
+        frameBytes: Int = defaultFrameBytes, firstPart: Int = 0
     ) {
+        self.firstPart = firstPart
         self.directory = directory
         self.maxRecords = maxRecords
         self.compression = compression
@@ -122,7 +125,7 @@ public final class PartWriter {
     public func write(_ line: [UInt8]) throws(RunFailure) {
         if file == nil || recordsInPart >= maxRecords {
             try finishPart()
-            let name = "part-\(String(parts.count).leftPadded(to: 5))\(compression.codec.fileExtension)"
+            let name = "part-\(String(firstPart + parts.count).leftPadded(to: 5))\(compression.codec.fileExtension)"
             file = try FileSink(path: "\(directory)/\(name)")
             parts.append(name)
             recordsInPart = 0
@@ -198,7 +201,7 @@ public final class PartWriter {
 }
 
 extension String {
-    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+    public func leftPadded(to width: Int, with pad: Character = "0") -> String {
         count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }

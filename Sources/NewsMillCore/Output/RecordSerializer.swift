@@ -17,6 +17,24 @@ public struct RecordSerializer: Sendable {
     }
 
     public func write(_ document: Document, into json: inout JSONWriter) {
+        var slots: [Int] = []
+        write(document, into: &json, leavingOut: [], slots: &slots)
+    }
+
+    /// The blocks of `fields`, in the order the record has them.
+    public func blocks(of fields: Set<Field>) -> [RecordBlock] {
+        (afterSource + afterTitle + atEnd).filter { fields.contains($0.field) }
+    }
+
+    /// The record without the blocks of `fields`: where each would go is appended to `slots`
+    /// instead (a byte offset in `json`). A sharded run's map task writes records so, and the
+    /// write task puts in the blocks the sequence task wrote (`patch(_:block:)`).
+    public func write(_ document: Document, into json: inout JSONWriter, leavingOut fields: Set<Field>, slots: inout [Int]) {
+        func write(_ blocks: [RecordBlock]) {
+            for block in blocks {
+                if fields.contains(block.field) { slots.append(json.bytes.count) } else { block.write(document, &json) }
+            }
+        }
         json.beginObject()
         json.key("schema"); json.int(Self.schemaVersion)
         json.key("id"); json.string(document.id)
@@ -44,10 +62,10 @@ public struct RecordSerializer: Sendable {
             json.key("mixed_charset"); json.string(mixed.rawValue)
         }
         json.endObject()
-        for block in afterSource { block.write(document, &json) }
+        write(afterSource)
         json.key("url"); json.string(document.url)
         json.key("title"); json.string(document.title)
-        for block in afterTitle { block.write(document, &json) }
+        write(afterTitle)
         json.key("published"); json.string(document.published)
         json.key("text"); json.string(document.text)
         if !document.meta.isEmpty {
@@ -58,9 +76,20 @@ public struct RecordSerializer: Sendable {
             }
             json.endObject()
         }
-        for block in atEnd { block.write(document, &json) }
+        write(atEnd)
         json.endObject()
         json.newline()
+    }
+
+    /// A block's bytes as they go into a record that has keys before it (a leading comma).
+    public static func patch(_ document: Document, block: RecordBlock) -> [UInt8] {
+        var json = JSONWriter(capacity: 256)
+        json.beginObject()
+        json.key("_")
+        json.null()
+        let start = json.bytes.count
+        block.write(document, &json)
+        return Array(json.bytes[start...])
     }
 
     public static func write(_ reject: Reject, into json: inout JSONWriter) {

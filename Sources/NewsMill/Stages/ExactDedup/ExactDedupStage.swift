@@ -103,3 +103,15 @@ extension ExactDedupSequencer {
 enum ContentHashKey: DocumentKey {
     typealias Value = Hash128
 }
+
+extension ExactDedupStage: ShardableStage {
+    public func writeSketch(of document: Document, into bytes: inout ByteWriter) {
+        let hash = document[ContentHashKey.self] ?? Hash128.murmur3(document.text)
+        bytes.append(hash.high)
+        bytes.append(hash.low)
+    }
+
+    public func readSketch(from bytes: inout ByteReader, into document: inout Document) throws(RunFailure) {
+        document[ContentHashKey.self] = Hash128(high: try bytes.read(), low: try bytes.read())
+    }
+}

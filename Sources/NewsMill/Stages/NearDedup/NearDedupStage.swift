@@ -263,3 +263,22 @@ final class NearDedupSequencer: Sequencer {
         if ra < rb { parent[Int(rb)] = ra } else { parent[Int(ra)] = rb }
     }
 }
+
+extension NearDedupStage: ShardableStage {
+    /// The text's hash goes too: without exact_dedup before it, the sequencer hashes the text it
+    /// no longer has.
+    public func writeSketch(of document: Document, into bytes: inout ByteWriter) {
+        let hash = document[ContentHashKey.self] ?? Hash128.murmur3(document.text)
+        bytes.append(hash.high)
+        bytes.append(hash.low)
+        let sketch = document[NearSketch.self] ?? NearSketch(shingles: Shingles.hashes(of: document.text, size: shingleSize), bands: [])
+        bytes.append(sketch.shingles)
+        bytes.append(sketch.bands)
+    }
+
+    public func readSketch(from bytes: inout ByteReader, into document: inout Document) throws(RunFailure) {
+        let hash = Hash128(high: try bytes.read(), low: try bytes.read())
+        if document[ContentHashKey.self] == nil { document[ContentHashKey.self] = hash }
+        document[NearSketch.self] = NearSketch(shingles: try bytes.readUInt32s(), bands: try bytes.readUInt32s())
+    }
+}

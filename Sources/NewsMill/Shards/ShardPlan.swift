@@ -1,0 +1,160 @@
+import Foundation
+
+/// A sharded run's fixed division of the input plan: which inputs, or which slices of a big input,
+/// each of N map tasks reads. Slice `j` of `k` of an input takes its units (members, chunks of dump
+/// rows) `j`, `j + k`, `j + 2k`, …: no unit count is needed beforehand, and the sequence task takes
+/// the slices' units back round-robin, which is the input's own order.
+public struct ShardPlan: Codable, Sendable, Equatable {
+    public struct Piece: Codable, Sendable, Equatable {
+        /// Index into the plan's files.
+        public var file: Int
+        public var slice: Int
+        public var slices: Int
+    }
+
+    public var shards: Int
+    /// Per shard, its pieces in the order of the whole plan.
+    public var pieces: [[Piece]]
+
+    /// Inputs larger than a shard's share are cut into slices of about one share each (never more
+    /// slices than shards); pieces are then dealt to shards in order, each to the shard its middle
+    /// byte falls in, so shards are about even in bytes and each holds a run of consecutive pieces.
+    public init(files sizes: [Int64], shards: Int) {
+        precondition(shards >= 1)
+        self.shards = shards
+        pieces = Array(repeating: [], count: shards)
+        let total = max(sizes.reduce(0, +), 1)
+        var before: Int64 = 0
+        for (file, size) in sizes.enumerated() {
+            var slices = Int(min(Int64(shards), max(1, (size * Int64(shards) + total / 2) / total)))
+            // Each slice of an input goes to a shard of its own: fewer slices where rounding
+            // would put two in one shard.
+            var owners = Self.owners(before: before, size: size, slices: slices, shards: shards, total: total)
+            while slices > 1 && Set(owners).count < slices {
+                slices -= 1
+                owners = Self.owners(before: before, size: size, slices: slices, shards: shards, total: total)
+            }
+            for (slice, owner) in owners.enumerated() {
+                pieces[owner].append(Piece(file: file, slice: slice, slices: slices))
+            }
+            before += size
+        }
+    }
+
+    private static func owners(before: Int64, size: Int64, slices: Int, shards: Int, total: Int64) -> [Int] {
+        (0..<slices).map { slice in
+            let middle = before + size * (2 * Int64(slice) + 1) / (2 * Int64(slices))
+            return Int(min(Int64(shards - 1), middle * Int64(shards) / total))
+        }
+    }
+}
+
+/// Everything the tasks of a sharded run need, in the run folder (`run.json`), so that a cluster
+/// node needs only the binary and the model files: the config's text, the input plan (after the
+/// input ledger chose what is new), the division into shards and the output and state paths.
+public struct ShardedRunSpec: Codable, Sendable {
+    public struct File: Codable, Sendable, Equatable {
+        public var path: String
+        public var size: Int64
+        public var modified: Int64
+        public var root: String?
+        public var relative: String
+    }
+
+    public struct Problem: Codable, Sendable, Equatable {
+        public var input: String
+        public var code: String
+        public var message: String
+    }
+
+    public var format = "newsmill-sharded-run"
+    public var version = 1
+    public var configFile: String
+    public var configText: String
+    public var output: String
+    public var state: String?
+    public var rerun: [String]
+    public var jobsPerTask: Int
+    public var compression: PartCompression
+    public var started: String
+    public var files: [File]
+    public var problems: [Problem]
+    public var plan: ShardPlan
+
+    var inputPlan: InputPlan {
+        InputPlan(
+            files: files.map { InputPlan.File(path: $0.path, size: $0.size, modified: $0.modified, root: $0.root, relative: $0.relative) },
+            problems: problems.map {
+                Reject(Origin(archive: nil, member: $0.input), RejectCode(rawValue: $0.code) ?? .inputUnreadable, $0.message)
+            })
+    }
+
+    init(config: PipelineConfig, options: RunOptions, plan: InputPlan, shards: Int, started: Date) {
+        configFile = config.file
+        configText = config.text
+        output = InputPlan.absolute(options.output)
+        state = (options.state ?? config.state).map(InputPlan.absolute)
+        rerun = options.rerun.map(\.pattern)
+        jobsPerTask = options.jobs
+        compression = config.output.compression
+        self.started = RunHistory.timestamp(started)
+        files = plan.files.map { File(path: $0.path, size: $0.size, modified: $0.modified, root: $0.root, relative: $0.relative) }
+        problems = plan.problems.map { Problem(input: $0.origin.member, code: $0.code.rawValue, message: $0.message) }
+        self.plan = ShardPlan(files: plan.files.map(\.size), shards: shards)
+    }
+
+    func config() throws(RunFailure) -> PipelineConfig {
+        do { return try PipelineConfig.parse(yaml: configText, file: configFile) } catch {
+            throw RunFailure("the run folder's config does not load here: \(error)")
+        }
+    }
+}
+
+/// The run folder of a sharded run, `.NAME.run` beside the output: the spec, each task's results
+/// (written under a temporary name and renamed, so a task run twice leaves one result), and the
+/// Slurm scripts and logs.
+public struct RunFolder: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
+    /// The run folder of the output `output`.
+    public init(output: String) {
+        let url = URL(fileURLWithPath: InputPlan.absolute(output))
+        self.init(path: "\(url.deletingLastPathComponent().path)/.\(url.lastPathComponent).run")
+    }
+
+    public var specFile: String { "\(path)/run.json" }
+    public func shard(_ index: Int) -> String { "\(path)/map/\(Self.number(index))" }
+    public var sequence: String { "\(path)/sequence" }
+    public func written(_ part: Int) -> String { "\(path)/write/\(Self.number(part)).json" }
+    public var logs: String { "\(path)/logs" }
+
+    static func number(_ value: Int) -> String { String(value).leftPadded(to: 5) }
+
+    public func loadSpec() throws(RunFailure) -> ShardedRunSpec {
+        guard let data = FileManager.default.contents(atPath: specFile) else {
+            throw RunFailure("\(path) is not a sharded run's folder: no run.json")
+        }
+        do { return try JSONDecoder().decode(ShardedRunSpec.self, from: data) } catch {
+            throw RunFailure("\(specFile) does not load: \(error)")
+        }
+    }
+
+    func save<T: Encodable>(_ value: T, to file: String) throws(RunFailure) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do { data = try encoder.encode(value) } catch { throw RunFailure("cannot encode \(file): \(error)") }
+        try FileSink.replace(file, with: Array(data) + [0x0A])
+    }
+
+    func load<T: Decodable>(_ type: T.Type, from file: String) throws(RunFailure) -> T {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw RunFailure("\(file) is missing: its task has not finished")
+        }
+        do { return try JSONDecoder().decode(T.self, from: data) } catch { throw RunFailure("\(file) does not load: \(error)") }
+    }
+}
