@@ -51,7 +51,7 @@ enum FinishTask {
         }
         if let nightly, let stateFolder {
             let rerun = spec.rerun.compactMap { try? MemberGlob($0) }
-            let again = nightly.select(spec.inputPlan, rerun: rerun)
+            let again = nightly.select(InputPlan.expand(spec.inputs, excluding: spec.excluded), rerun: rerun)
             guard again.files.map(\.path) == spec.files.map(\.path) else {
                 throw RunFailure("the input ledger in \(stateFolder.path) changed since this sharded run was planned; run it again")
             }

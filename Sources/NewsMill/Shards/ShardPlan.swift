@@ -74,6 +74,10 @@ public struct ShardedRunSpec: Codable, Sendable {
     public var output: String
     public var state: String?
     public var rerun: [String]
+    /// The run's inputs as given, and folders never read: the finish task expands them again for
+    /// the input ledger, which counts the inputs skipped as well as those taken.
+    public var inputs: [String]
+    public var excluded: [String]
     public var jobsPerTask: Int
     public var compression: PartCompression
     public var started: String
@@ -95,6 +99,8 @@ public struct ShardedRunSpec: Codable, Sendable {
         output = InputPlan.absolute(options.output)
         state = (options.state ?? config.state).map(InputPlan.absolute)
         rerun = options.rerun.map(\.pattern)
+        inputs = options.inputs
+        excluded = [options.output] + ((options.state ?? config.state).map { [$0] } ?? [])
         jobsPerTask = options.jobs
         compression = config.output.compression
         self.started = RunHistory.timestamp(started)

@@ -143,7 +143,11 @@ public struct DecodeRepairs: Codable, Sendable, Equatable {
     /// Of those, documents with a legacy run decoded in its charset.
     public var mixedCharset = 0
 
-    public init() {}
+    public init(documents: Int = 0, bytes: Int = 0, mixedCharset: Int = 0) {
+        self.documents = documents
+        self.bytes = bytes
+        self.mixedCharset = mixedCharset
+    }
 
     mutating func add(_ document: Document) {
         guard document.invalidBytes > 0 else { return }
