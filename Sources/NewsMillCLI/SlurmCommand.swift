@@ -82,17 +82,18 @@ struct Slurm: ParsableCommand {
             let runFolder = resolve(folder)
             do {
                 let lines = try SlurmSubmission(folder: runFolder).status()
-                print("PHASE     TASKS  DONE  RUNNING  PENDING  FAILED")
+                print("PHASE     TASKS  DONE  RUNNING      PENDING      FAILED")
                 for line in lines {
                     func list(_ tasks: [String]) -> String {
-                        tasks.isEmpty ? "0" : "\(tasks.count) (\(tasks.prefix(8).joined(separator: ","))\(tasks.count > 8 ? ",…" : ""))"
+                        if line.tasks == 1 || tasks.isEmpty { return String(tasks.count) }
+                        return "\(tasks.count) (\(tasks.prefix(8).joined(separator: ","))\(tasks.count > 8 ? ",…" : ""))"
                     }
                     print(
                         line.phase.padding(toLength: 10, withPad: " ", startingAt: 0)
                             + String(line.tasks).padding(toLength: 7, withPad: " ", startingAt: 0)
                             + String(line.done).padding(toLength: 6, withPad: " ", startingAt: 0)
-                            + list(line.running).padding(toLength: 9, withPad: " ", startingAt: 0)
-                            + list(line.pending).padding(toLength: 9, withPad: " ", startingAt: 0) + list(line.failed))
+                            + list(line.running).padding(toLength: 13, withPad: " ", startingAt: 0)
+                            + list(line.pending).padding(toLength: 13, withPad: " ", startingAt: 0) + list(line.failed))
                 }
                 if lines.allSatisfy({ $0.done == $0.tasks }) { print("done: \(try runFolder.loadSpec().output)") }
             } catch {
@@ -114,7 +115,7 @@ struct Slurm: ParsableCommand {
 
         func run() throws {
             do {
-                let jobs = try SlurmSubmission(folder: resolve(folder)).submitRemaining(
+                let jobs = try SlurmSubmission(folder: resolve(folder)).resubmit(
                     maxArraySize: maxArraySize ?? SlurmSubmission.maxArraySize())
                 if jobs.isEmpty { print("nothing left to do") }
                 for phase in jobs { print("\(phase.phase): \(phase.jobs.joined(separator: " "))") }

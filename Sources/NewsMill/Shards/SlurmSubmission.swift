@@ -105,9 +105,39 @@ public struct SlurmSubmission: Sendable {
 
     /// Submits what is left to do, each phase after the one before; returns the jobs.
     public func submitRemaining(maxArraySize: Int) throws(RunFailure) -> [PhaseJobs] {
-        var previous: [String] = []
+        try submit(try remaining(), after: [], maxArraySize: maxArraySize)
+    }
+
+    /// After a task failed: the first unfinished phase's tasks that are still queued or running
+    /// go on; the others are submitted again, and the later phases, whose jobs wait on a
+    /// dependency that can no longer be satisfied, are cancelled and submitted again after them.
+    public func resubmit(maxArraySize: Int) throws(RunFailure) -> [PhaseJobs] {
+        var left = try remaining()
+        guard let first = left.first else { return [] }
+        let record = (try? folder.load(Submitted.self, from: jobsFile)) ?? Submitted()
+        let queue = Self.queue()
+        var kept: [String] = []
+        var tasks: [Int] = []
+        for task in first.tasks {
+            if let job = queuedJob(first.phase, task: task, record: record, queue: queue) {
+                kept.append(job.name)
+            } else {
+                tasks.append(task)
+            }
+        }
+        let later = Set(left.dropFirst().map(\.phase.rawValue))
+        let stale = record.submissions.flatMap { $0 }.filter { later.contains($0.phase) }.flatMap(\.jobs)
+        if !stale.isEmpty { _ = try? Self.command("scancel", stale) }
+        if tasks.isEmpty { left.removeFirst() } else { left[0].tasks = tasks }
+        return try submit(left, after: kept, maxArraySize: maxArraySize)
+    }
+
+    private func submit(
+        _ phases: [(phase: ShardedRun.Phase, tasks: [Int])], after first: [String], maxArraySize: Int
+    ) throws(RunFailure) -> [PhaseJobs] {
+        var previous = first
         var submitted: [PhaseJobs] = []
-        for (phase, tasks) in try remaining() {
+        for (phase, tasks) in phases {
             var phaseJobs = PhaseJobs(phase: phase.rawValue, jobs: [], offsets: [], indices: [])
             let chunks: [(offset: Int, indices: [Int])]
             if phase == .map || phase == .write {
@@ -147,12 +177,7 @@ public struct SlurmSubmission: Sendable {
         let spec = try folder.loadSpec()
         let left = try remaining()
         let record = (try? folder.load(Submitted.self, from: jobsFile)) ?? Submitted()
-        let queued = (try? Self.command("squeue", ["-h", "-o", "%i %T", "--me"])) ?? ""
-        var states: [String: String] = [:]
-        for line in queued.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            if fields.count == 2 { states[String(fields[0])] = String(fields[1]) }
-        }
+        let queue = Self.queue()
         let sequenceTally = try? folder.load(SequenceTally.self, from: "\(folder.sequence)/\(SequenceTask.tally)")
         var lines: [(String, Int, Int, [String], [String], [String])] = []
         for phase in ShardedRun.Phase.allCases {
@@ -160,31 +185,65 @@ public struct SlurmSubmission: Sendable {
             let notDone = left.first { $0.phase == phase }?.tasks ?? []
             var running: [String] = [], pending: [String] = [], failed: [String] = []
             for task in notDone {
-                // The last submission of this task: its job id as squeue names it.
-                var names: [String] = []
-                for submission in record.submissions {
-                    for jobs in submission where jobs.phase == phase.rawValue {
-                        for (i, job) in jobs.jobs.enumerated() {
-                            if phase == .map || phase == .write {
-                                if jobs.indices[i].contains(task - jobs.offsets[i]) { names = ["\(job)_\(task - jobs.offsets[i])", job] }
-                            } else {
-                                names = [job]
-                            }
-                        }
-                    }
-                }
-                let label = phase == .map || phase == .write ? "\(task)" : phase.rawValue
-                let state = names.lazy.compactMap { name in states[name] ?? states.first { $0.key.hasPrefix(name + "_[") }?.value }.first
-                switch state {
-                case "RUNNING", "COMPLETING": running.append(label)
-                case .some: pending.append(label)
-                case nil: if !names.isEmpty { failed.append(label) } else { pending.append(label) }
+                let label = phase == .map || phase == .write ? "\(task)" : "1"
+                if let job = queuedJob(phase, task: task, record: record, queue: queue) {
+                    if job.state == "RUNNING" || job.state == "COMPLETING" { running.append(label) } else { pending.append(label) }
+                } else if submittedJob(phase, task: task, record: record) != nil {
+                    failed.append(label)
+                } else {
+                    pending.append(label)
                 }
             }
             let tasks = phase == .write ? max(0, min(count, sequenceTally?.parts ?? count)) : count
             lines.append((phase.rawValue, tasks, max(0, tasks - notDone.count), running, pending, failed))
         }
         return lines
+    }
+
+    /// The job (as squeue names it: `ID_INDEX` for an array task) that last ran or runs a task.
+    private func submittedJob(_ phase: ShardedRun.Phase, task: Int, record: Submitted) -> (name: String, array: String)? {
+        var found: (String, String)?
+        for submission in record.submissions {
+            for jobs in submission where jobs.phase == phase.rawValue {
+                for (i, job) in jobs.jobs.enumerated() {
+                    if phase == .map || phase == .write {
+                        if jobs.indices[i].contains(task - jobs.offsets[i]) { found = ("\(job)_\(task - jobs.offsets[i])", job) }
+                    } else {
+                        found = (job, job)
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    /// The task's job when squeue still lists it (pending, running), with its state.
+    private func queuedJob(_ phase: ShardedRun.Phase, task: Int, record: Submitted, queue: [String: String]) -> (
+        name: String, state: String
+    )? {
+        guard let job = submittedJob(phase, task: task, record: record) else { return nil }
+        if let state = queue[job.name] { return (job.name, state) }
+        // A pending array is one line, `ID_[0-7]` (or `ID_[0-3,5]`), until its tasks start.
+        guard job.name != job.array, let index = Int(job.name.split(separator: "_").last ?? "") else { return nil }
+        for (name, state) in queue where name.hasPrefix("\(job.array)_[") {
+            let ranges = name.dropFirst(job.array.count + 2).prefix { $0 != "]" && $0 != "%" }
+            for range in ranges.split(separator: ",") {
+                let bounds = range.split(separator: "-").compactMap { Int($0) }
+                if let low = bounds.first, (low...(bounds.last ?? low)).contains(index) { return (job.name, state) }
+            }
+        }
+        return nil
+    }
+
+    /// squeue's jobs of this user: name (`ID`, `ID_INDEX`, `ID_[RANGES]`) to state.
+    static func queue() -> [String: String] {
+        let output = (try? command("squeue", ["-h", "-o", "%i %T", "--me"])) ?? ""
+        var states: [String: String] = [:]
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2 { states[String(fields[0])] = String(fields[1]) }
+        }
+        return states
     }
 
     /// MaxArraySize from `scontrol show config` (Slurm's default, 1001, when it cannot be read).
