@@ -162,6 +162,7 @@ struct Run: ParsableCommand {
             inputs: inputs.isEmpty ? ["corpus"] : inputs, output: output, jobs: jobs, state: state, rerun: globs,
             checkpointEvery: checkpointEvery)
         options.logger = Log.logger
+        options.quietTasks = quiet
         if showProgress {
             options.onProgress = { @Sendable snapshot in bar.draw(snapshot) }
         }

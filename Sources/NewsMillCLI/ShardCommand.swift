@@ -28,6 +28,9 @@ struct Shard: ParsableCommand {
     @Option(name: .shortAndLong, help: "Worker threads (default: the run's --jobs).")
     var jobs: Int?
 
+    @Flag(name: .shortAndLong, help: "No summary line.")
+    var quiet = false
+
     func run() throws {
         guard let phase = ShardedRun.Phase(rawValue: phase) else {
             throw ValidationError("the phase is one of: \(ShardedRun.Phase.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -39,17 +42,13 @@ struct Shard: ParsableCommand {
             }
             number = id + taskOffset
         }
-        let report: RunReport?
+        let outcome: ShardedRun.TaskOutcome
         do {
-            report = try ShardedRun.runTask(phase, folder: RunFolder(path: runFolder), task: number, jobs: jobs)
+            outcome = try ShardedRun.runTask(phase, folder: RunFolder(path: runFolder), task: number, jobs: jobs)
         } catch {
             Log.error("\(phase.rawValue) task \(number) failed: \(error)")
             throw ExitCode(Status.of(error))
         }
-        if let report {
-            Log.info(
-                "\(report.documentsRead) read: \(report.written) written, \(report.rejected) rejected; output: \(report.parts.count) part files"
-            )
-        }
+        if !quiet { Log.info(outcome.summary) }
     }
 }

@@ -17,6 +17,8 @@ public struct RunOptions: Sendable {
     /// Called about four times a second with the progress so far (TTY progress bar).
     public var onProgress: (@Sendable (ProgressSnapshot) -> Void)?
     /// What the run tells its operator on the way (resumes, restarts, checkpoints at debug level).
+    /// A sharded run's tasks (`--shards`) print no line of their own.
+    public var quietTasks = false
     public var logger = Logger(label: "newsmill", factory: { _ in SwiftLogNoOpLogHandler() })
 
     public init(

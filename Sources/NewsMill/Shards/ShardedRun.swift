@@ -32,16 +32,46 @@ public enum ShardedRun {
         return folder
     }
 
+    /// What a task did, in one line for its log, and the run's report from the finish task.
+    public struct TaskOutcome: Sendable {
+        public var summary: String
+        public var report: RunReport?
+    }
+
     /// Runs one task of one phase (what a Slurm job array task runs).
     @discardableResult
-    public static func runTask(_ phase: Phase, folder: RunFolder, task: Int, jobs: Int? = nil) throws(RunFailure) -> RunReport? {
-        switch phase {
-        case .map: try MapTask.run(folder: folder, task: task, jobs: jobs)
-        case .sequence: try SequenceTask.run(folder: folder)
-        case .write: try WriteTask.run(folder: folder, task: task, jobs: jobs)
-        case .finish: return try FinishTask.run(folder: folder)
+    public static func runTask(_ phase: Phase, folder: RunFolder, task: Int, jobs: Int? = nil) throws(RunFailure) -> TaskOutcome {
+        let started = Date()
+        func memory() -> String {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return "peak RSS \(usage.ru_maxrss / 1024) MB"
         }
-        return nil
+        func seconds() -> String { String(format: "%.2f s", Date().timeIntervalSince(started)) }
+        switch phase {
+        case .map:
+            guard try MapTask.run(folder: folder, task: task, jobs: jobs) else {
+                return TaskOutcome(summary: "map task \(task): done before")
+            }
+            let tally = try folder.load(ShardTally.self, from: "\(folder.shard(task))/\(MapTask.tally)")
+            return TaskOutcome(summary: "map task \(task): \(tally.documentsRead) documents in \(seconds()); \(memory())")
+        case .sequence:
+            guard try SequenceTask.run(folder: folder) else { return TaskOutcome(summary: "sequence: done before") }
+            let tally = try folder.load(SequenceTally.self, from: "\(folder.sequence)/\(SequenceTask.tally)")
+            let rate = Int(Double(tally.documents) / max(tally.seconds, 1e-9))
+            return TaskOutcome(
+                summary: "sequence: \(tally.documents) documents in \(String(format: "%.2f", tally.seconds)) s (\(rate) docs/s), "
+                    + "\(tally.written) to write in \(tally.parts) part files; \(memory())")
+        case .write:
+            let parts = try WriteTask.run(folder: folder, task: task, jobs: jobs)
+            return TaskOutcome(summary: "write task \(task): \(parts) part files in \(seconds()); \(memory())")
+        case .finish:
+            let report = try FinishTask.run(folder: folder)
+            return TaskOutcome(
+                summary:
+                    "finish: \(report.documentsRead) read, \(report.written) written, \(report.rejected) rejected; output \(report.parts.count) part files",
+                report: report)
+        }
     }
 
     /// `newsmill run --shards N`: the phases as separate processes of this binary on this machine,
@@ -51,9 +81,12 @@ public enum ShardedRun {
         let folder = try prepare(config: config, options: options, shards: shards)
         let parallel = max(1, min(shards, options.jobs))
         let threads = max(1, options.jobs / parallel)
-        try runProcesses((0..<shards).map { ["shard", "map", folder.path, "--task", "\($0)", "-j", "\(threads)"] }, parallel: parallel)
-        try runProcesses([["shard", "sequence", folder.path]], parallel: 1)
-        try runProcesses((0..<shards).map { ["shard", "write", folder.path, "--task", "\($0)", "-j", "\(threads)"] }, parallel: parallel)
+        let quiet = options.quietTasks ? ["-q"] : []
+        try runProcesses(
+            (0..<shards).map { ["shard", "map", folder.path, "--task", "\($0)", "-j", "\(threads)"] + quiet }, parallel: parallel)
+        try runProcesses([["shard", "sequence", folder.path] + quiet], parallel: 1)
+        try runProcesses(
+            (0..<shards).map { ["shard", "write", folder.path, "--task", "\($0)", "-j", "\(threads)"] + quiet }, parallel: parallel)
         var report = try FinishTask.run(folder: folder, logger: options.logger)
         report.seconds = Date().timeIntervalSince(started)
         return report

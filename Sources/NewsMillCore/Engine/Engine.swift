@@ -231,7 +231,8 @@ public enum Engine {
             unitEnds.append(outcomes.count)
         }
         return BatchResult(
-            units: units.count, outcomes: outcomes, unitEnds: unitEnds, textBytes: textBytes, repairs: repairs, stageNanoseconds: nanos, stageCounts: counts)
+            units: units.count, outcomes: outcomes, unitEnds: unitEnds, textBytes: textBytes, repairs: repairs, stageNanoseconds: nanos,
+            stageCounts: counts)
     }
 
     private static func elapsed(since start: DispatchTime) -> Double {
