@@ -42,10 +42,12 @@ public enum ShardedRun {
     @discardableResult
     public static func runTask(_ phase: Phase, folder: RunFolder, task: Int, jobs: Int? = nil) throws(RunFailure) -> TaskOutcome {
         let started = Date()
+        // VmHWM, not getrusage: a process started by another keeps its parent's ru_maxrss across exec.
         func memory() -> String {
-            var usage = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &usage)
-            return "peak RSS \(usage.ru_maxrss / 1024) MB"
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+            let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+            return "peak RSS \(kilobytes / 1024) MB"
         }
         func seconds() -> String { String(format: "%.2f s", Date().timeIntervalSince(started)) }
         switch phase {
