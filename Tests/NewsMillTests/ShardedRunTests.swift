@@ -5,30 +5,40 @@ import Testing
 @testable import NewsMillCore
 
 @Suite struct ShardPlanTests {
-    @Test func everyPieceOnceInPlanOrderAndEvenInBytes() {
+    static func loads(_ plan: ShardPlan, _ sizes: [Int64]) -> [Double] {
+        plan.pieces.map { $0.reduce(0) { $0 + Double(sizes[$1.file]) * Double($1.count) / Double($1.modulus) } }
+    }
+
+    @Test func everyUnitOnceInPlanOrderAndEvenInBytes() {
         let sizes: [Int64] = [100, 5_000, 120, 80, 900, 60, 3_000, 10]
         for shards in [1, 2, 3, 4, 7, 20] {
             let plan = ShardPlan(files: sizes, shards: shards)
             let pieces = plan.pieces.flatMap { $0 }
             // Taken in shard order, the pieces are in the order of the plan.
-            #expect(pieces.map { [$0.file, $0.slice] } == pieces.map { [$0.file, $0.slice] }.sorted { $0.lexicographicallyPrecedes($1) })
+            #expect(pieces.map { [$0.file, $0.first] } == pieces.map { [$0.file, $0.first] }.sorted { $0.lexicographicallyPrecedes($1) })
             for file in sizes.indices {
-                let slices = pieces.filter { $0.file == file }
-                #expect(!slices.isEmpty && slices.map(\.slice) == Array(0..<slices[0].slices), "file \(file), \(shards) shards")
-                // A shard never holds two slices of one input.
-                let owners = plan.pieces.indices.filter { shard in plan.pieces[shard].contains { $0.file == file } }
-                #expect(owners.count == slices.count)
+                let shared = pieces.filter { $0.file == file }
+                // Every unit number is taken by exactly one piece, each piece in a shard of its own.
+                for unit in 0..<60 { #expect(shared.filter { $0.takes(unit: unit) }.count == 1, "file \(file), unit \(unit)") }
+                #expect(plan.pieces.filter { $0.contains { $0.file == file } }.count == shared.count)
+            }
+            // Shares are even to a twentieth of the largest input.
+            let share = Double(sizes.reduce(0, +)) / Double(shards)
+            for load in Self.loads(plan, sizes) {
+                #expect(abs(load - share) <= 5_000 / 20 + 1, "\(shards) shards: \(Self.loads(plan, sizes))")
             }
         }
     }
 
-    @Test func aBigInputIsSlicedAndSmallOnesAreNot() {
+    @Test func inputsAreSharedOnlyWhereACutFallsInThem() {
+        // Five equal inputs over four shards: without slices one shard would get two (1.6 shares).
+        let five = ShardPlan(files: [100, 100, 100, 100, 100], shards: 4)
+        #expect(Self.loads(five, [100, 100, 100, 100, 100]) == [125, 125, 125, 125])
         let plan = ShardPlan(files: [10, 1_000, 10], shards: 4)
         #expect(plan.pieces.flatMap { $0 }.filter { $0.file == 1 }.count == 4)
-        #expect(plan.pieces.flatMap { $0 }.filter { $0.file != 1 }.allSatisfy { $0.slices == 1 })
+        #expect(plan.pieces.flatMap { $0 }.filter { $0.file != 1 }.allSatisfy { $0.isWhole })
         // Empty inputs: one piece each, in the first shard; the other shards have nothing to do.
-        let empty = ShardPlan(files: [0, 0], shards: 3)
-        #expect(empty.pieces.map(\.count) == [2, 0, 0])
+        #expect(ShardPlan(files: [0, 0], shards: 3).pieces.map(\.count) == [2, 0, 0])
     }
 }
 
@@ -62,8 +72,11 @@ import Testing
     }
 
     static func same(_ dir: TempDir, _ a: String, _ b: String) throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.file(a)).filter { $0 != "report.json" && $0 != "_SUCCESS" }.sorted()
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file(b)).filter { $0 != "report.json" && $0 != "_SUCCESS" }.sorted() == files)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.file(a)).filter { $0 != "report.json" && $0 != "_SUCCESS" }
+            .sorted()
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir.file(b)).filter { $0 != "report.json" && $0 != "_SUCCESS" }.sorted()
+                == files)
         for file in files { #expect(try dir.read("\(a)/\(file)") == dir.read("\(b)/\(file)"), "\(b)/\(file)") }
         // The report's counts are the same; only times differ.
         func counts(_ name: String) throws -> JSONValue {
@@ -78,7 +91,10 @@ import Testing
     @Test func shardedRunsWriteWhatOneProcessWrites() throws {
         let dir = TempDir()
         try Self.drop(dir)
-        try dir.write("p.yaml", "version: 1\nstages: [normalize, lead, stats, exact_dedup, near_dedup]\noutput:\n  part_max_records: 250\n  compression: zstd\n")
+        try dir.write(
+            "p.yaml",
+            "version: 1\nstages: [normalize, lead, stats, exact_dedup, near_dedup]\noutput:\n  part_max_records: 250\n  compression: zstd\n"
+        )
         let pipeline = ["--pipeline", dir.file("p.yaml")]
         let reference = try Self.run(dir, "ref", pipeline)
         #expect(reference.status == 3, "rejects: \(reference.stderr)")
@@ -93,7 +109,7 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: dir.file(".s\(shards).run/map")))
         }
         let spec = try RunFolder(output: dir.file("s7")).loadSpec()
-        #expect(spec.plan.pieces.flatMap { $0 }.contains { $0.slices > 1 }, "the big archive is split across shards")
+        #expect(spec.plan.pieces.flatMap { $0 }.contains { !$0.isWhole }, "the big archive is shared by shards")
     }
 
     @Test func aShardedNightUsesAndLeavesTheStateAsOneProcessDoes() throws {
@@ -104,7 +120,8 @@ import Testing
             #expect(try Self.run(dir, "sh-\(night)", ["--state", dir.file("sh-state"), "--shards", "3"] + extra).status == 3)
             try Self.same(dir, "ref-\(night)", "sh-\(night)")
             for file in [
-                "exact_dedup.hashes.bin", "near_dedup.documents.bin", "near_dedup.shingles.bin", "near_dedup.bands.bin", "near_dedup.links.bin",
+                "exact_dedup.hashes.bin", "near_dedup.documents.bin", "near_dedup.shingles.bin", "near_dedup.bands.bin",
+                "near_dedup.links.bin",
                 "ledger.inputs.jsonl",
             ] {
                 #expect(try dir.read("ref-state/\(file)") == dir.read("sh-state/\(file)"), "night \(night): \(file)")
@@ -122,7 +139,8 @@ import Testing
         #expect(try Self.run(dir, "ref", []).status == 3)
         let config = try PipelineConfig.load(path: "\(CLIRunner.packageRoot)/Pipelines/default.yaml")
         let folder = try ShardedRun.prepare(
-            config: config, options: RunOptions(inputs: [dir.file("drop"), dir.file("missing.zip")], output: dir.file("out"), jobs: 2), shards: 2)
+            config: config, options: RunOptions(inputs: [dir.file("drop"), dir.file("missing.zip")], output: dir.file("out"), jobs: 2),
+            shards: 2)
         let submission = SlurmSubmission(folder: folder)
         #expect(try submission.remaining().map(\.phase) == [.map, .sequence, .write, .finish])
         #expect(try MapTask.run(folder: folder, task: 0))

@@ -18,8 +18,8 @@ struct SequenceTally: Codable {
     var seconds = 0.0
 }
 
-/// The sequence task: reads the map tasks' sketches in the order of the whole input (slices of
-/// an input taken back unit by unit, round-robin), runs the ordered halves (dedup, against the
+/// The sequence task: reads the map tasks' sketches in the order of the whole input (the slices
+/// of a shared input taken back unit by unit, by their residues), runs the ordered halves (dedup, against the
 /// state folder of earlier runs when there is one), and writes per part file the decisions the
 /// write tasks need: where each record is and the blocks that go into it. It never reads text.
 enum SequenceTask {
@@ -66,9 +66,8 @@ enum SequenceTask {
             let length = try entry.read(UInt32.self)
             let slots = try entry.readUInt32s()
             var document = Document(
-                origin: Origin(archive: hasArchive ? archive : nil, member: member, row: row < 0 ? nil : Int(row)), format: .txt,
+                id: id, origin: Origin(archive: hasArchive ? archive : nil, member: member, row: row < 0 ? nil : Int(row)), format: .txt,
                 sourceBytes: 0, encoding: "", text: "")
-            document.id = id
             for entry2 in stages.sequenced { try entry2.stage.readSketch(from: &entry, into: &document) }
             result.documents += 1
             var verdict = Verdict.keep
@@ -128,17 +127,26 @@ enum SequenceTask {
         }
 
         for _ in 0..<tallies[0].problemUnits { try unit(from: 0) }
-        // Where each input's slices are: (shard, units) by slice.
-        var slicesOf = [[(shard: Int, units: Int)]](repeating: [], count: spec.files.count)
+        // Where each input's pieces are: (shard, piece, units).
+        var piecesOf = [[(shard: Int, piece: ShardPlan.Piece, units: Int)]](repeating: [], count: spec.files.count)
         for shard in 0..<shards {
             for (index, piece) in spec.plan.pieces[shard].enumerated() {
                 guard index < tallies[shard].pieceUnits.count else { throw RunFailure("map task \(shard)'s tally does not match the plan") }
-                slicesOf[piece.file].append((shard, tallies[shard].pieceUnits[index]))
+                piecesOf[piece.file].append((shard, piece, tallies[shard].pieceUnits[index]))
             }
         }
-        for slices in slicesOf where !slices.isEmpty {
-            let total = slices.reduce(0) { $0 + $1.units }
-            for unitIndex in 0..<total { try unit(from: slices[unitIndex % slices.count].shard) }
+        for pieces in piecesOf where !pieces.isEmpty {
+            if pieces.count == 1 {
+                for _ in 0..<pieces[0].units { try unit(from: pieces[0].shard) }
+                continue
+            }
+            // Unit u of a shared input is in the piece whose residues hold u modulo the modulus.
+            var owner = [Int](repeating: 0, count: pieces[0].piece.modulus)
+            for entry in pieces {
+                for residue in entry.piece.first..<entry.piece.first + entry.piece.count { owner[residue] = entry.shard }
+            }
+            let total = pieces.reduce(0) { $0 + $1.units }
+            for unitIndex in 0..<total { try unit(from: owner[unitIndex % owner.count]) }
         }
         for shard in 0..<shards where try streams[shard].next() != nil {
             throw RunFailure("map task \(shard)'s sketches hold more units than its tally counts")

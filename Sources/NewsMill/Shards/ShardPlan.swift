@@ -1,50 +1,73 @@
 import Foundation
 
-/// A sharded run's fixed division of the input plan: which inputs, or which slices of a big input,
-/// each of N map tasks reads. Slice `j` of `k` of an input takes its units (members, chunks of dump
-/// rows) `j`, `j + k`, `j + 2k`, …: no unit count is needed beforehand, and the sequence task takes
-/// the slices' units back round-robin, which is the input's own order.
+/// A sharded run's fixed division of the input plan: which inputs, or which slices of an input,
+/// each of N map tasks reads. The plan's bytes are laid end to end and cut into N equal shares; an
+/// input that a cut falls in is shared by the shards its bytes fall in, in proportion, to a
+/// twentieth: a slice takes the input's units (members, chunks of dump rows) whose number modulo
+/// 20 falls in its range of residues. No unit count is needed beforehand, every slice keeps the
+/// input's order, and the sequence task takes the units back in order by their residues.
 public struct ShardPlan: Codable, Sendable, Equatable {
     public struct Piece: Codable, Sendable, Equatable {
         /// Index into the plan's files.
         public var file: Int
-        public var slice: Int
-        public var slices: Int
+        /// The residues `first ..< first + count` modulo `modulus` of the units this piece takes.
+        public var first: Int
+        public var count: Int
+        public var modulus: Int
+
+        public var isWhole: Bool { count == modulus }
+
+        public func takes(unit: Int) -> Bool {
+            let residue = unit % modulus
+            return residue >= first && residue < first + count
+        }
     }
+
+    /// How finely a shared input is divided between its shards.
+    public static let modulus = 20
 
     public var shards: Int
     /// Per shard, its pieces in the order of the whole plan.
     public var pieces: [[Piece]]
 
-    /// Inputs larger than a shard's share are cut into slices of about one share each (never more
-    /// slices than shards); pieces are then dealt to shards in order, each to the shard its middle
-    /// byte falls in, so shards are about even in bytes and each holds a run of consecutive pieces.
     public init(files sizes: [Int64], shards: Int) {
         precondition(shards >= 1)
         self.shards = shards
         pieces = Array(repeating: [], count: shards)
-        let total = max(sizes.reduce(0, +), 1)
+        let total = sizes.reduce(0, +)
         var before: Int64 = 0
         for (file, size) in sizes.enumerated() {
-            var slices = Int(min(Int64(shards), max(1, (size * Int64(shards) + total / 2) / total)))
-            // Each slice of an input goes to a shard of its own: fewer slices where rounding
-            // would put two in one shard.
-            var owners = Self.owners(before: before, size: size, slices: slices, shards: shards, total: total)
-            while slices > 1 && Set(owners).count < slices {
-                slices -= 1
-                owners = Self.owners(before: before, size: size, slices: slices, shards: shards, total: total)
+            // The shard of byte b is b * shards / total: shares differ by a byte at most.
+            func shard(_ byte: Int64) -> Int { total == 0 ? 0 : Int(min(Int64(shards - 1), byte * Int64(shards) / total)) }
+            guard size > 0, shard(before) != shard(before + size - 1) else {
+                pieces[shard(before)].append(Piece(file: file, first: 0, count: 1, modulus: 1))
+                before += size
+                continue
             }
-            for (slice, owner) in owners.enumerated() {
-                pieces[owner].append(Piece(file: file, slice: slice, slices: slices))
+            // Each shard's part of the input's bytes, in residues (rounded, at least the largest keeps one).
+            var parts: [(shard: Int, count: Int)] = []
+            var start = before
+            for owner in shard(before)...shard(before + size - 1) {
+                let end = owner == shards - 1 ? before + size : ((Int64(owner) + 1) * total + Int64(shards) - 1) / Int64(shards)
+                let bytes = max(0, min(end, before + size) - start)
+                parts.append((owner, Int((bytes * Int64(Self.modulus) + size / 2) / size)))
+                start = end
+            }
+            parts = parts.filter { $0.count > 0 }
+            let assigned = parts.reduce(0) { $0 + $1.count }
+            if let largest = parts.indices.max(by: { parts[$0].count < parts[$1].count }) {
+                parts[largest].count += Self.modulus - assigned
+            }
+            if parts.count <= 1 {
+                pieces[parts.first?.shard ?? shard(before)].append(Piece(file: file, first: 0, count: 1, modulus: 1))
+            } else {
+                var first = 0
+                for part in parts {
+                    pieces[part.shard].append(Piece(file: file, first: first, count: part.count, modulus: Self.modulus))
+                    first += part.count
+                }
             }
             before += size
-        }
-    }
-
-    private static func owners(before: Int64, size: Int64, slices: Int, shards: Int, total: Int64) -> [Int] {
-        (0..<slices).map { slice in
-            let middle = before + size * (2 * Int64(slice) + 1) / (2 * Int64(slices))
-            return Int(min(Int64(shards - 1), middle * Int64(shards) / total))
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One map task's share of a sharded run's input: its pieces of the plan, each a whole input or
-/// a slice of one (every k-th unit), read as `ArchiveSource` reads the whole plan. Shard 0 also
+/// a slice of one (the units whose number modulo `modulus` is in its residues), read as `ArchiveSource` reads the whole plan. Shard 0 also
 /// emits the plan's problems, first, as an unsharded run does. Counts, per piece, the units it
 /// emitted: the sequence task needs them to take slices back in order.
 struct SlicedSource: DocumentSource {
@@ -20,7 +20,7 @@ struct SlicedSource: DocumentSource {
         decoder = MemberDecoder(options: options)
     }
 
-    var totalBytes: Int64 { pieces.reduce(0) { $0 + plan.files[$1.file].size / Int64($1.slices) } }
+    var totalBytes: Int64 { pieces.reduce(0) { $0 + plan.files[$1.file].size * Int64($1.count) / Int64($1.modulus) } }
 
     func read(progress: ProgressCounter, emit: (SourceItem) -> Void) -> ReadStats {
         var counts = [Int](repeating: 0, count: pieces.count)
@@ -35,12 +35,12 @@ struct SlicedSource: DocumentSource {
             let reader = SourceReader(options: options, progress: progress) { item in
                 let piece = pieces[visit]
                 defer { seen += 1 }
-                guard seen % piece.slices == piece.slice else { return }
+                guard piece.takes(unit: seen) else { return }
                 counts[visit] += 1
                 emit(item)
             }
             reader.read(
-                plan, visits: pieces.map(\.file), countFolderMetadata: first, keepsStats: { pieces[$0].slice == 0 },
+                plan, visits: pieces.map(\.file), countFolderMetadata: first, keepsStats: { pieces[$0].first == 0 },
                 beforeVisit: {
                     visit = $0
                     seen = 0

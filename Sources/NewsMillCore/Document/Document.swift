@@ -62,12 +62,8 @@ public struct Document: Sendable {
         title: String? = nil, url: String? = nil, published: String? = nil,
         meta: [(key: String, value: String)] = []
     ) {
-        self.id = DocumentID.make(for: origin)
-        self.origin = origin
-        self.format = format
-        self.sourceBytes = sourceBytes
-        self.encoding = encoding
-        self.text = text
+        self.init(
+            id: DocumentID.make(for: origin), origin: origin, format: format, sourceBytes: sourceBytes, encoding: encoding, text: text)
         self.title = title
         self.url = url
         self.published = published
@@ -75,6 +71,18 @@ public struct Document: Sendable {
         // from elsewhere (the URL, markup in a field) says so.
         self.publishedFrom = published == nil ? nil : format == .html ? .html : .field
         self.meta = meta
+    }
+
+    /// A document whose id is known already (a sharded run's sequence task rebuilds documents
+    /// from their sketches; hashing the origin again would only give the same id).
+    public init(id: String, origin: Origin, format: MemberFormat, sourceBytes: Int, encoding: String, text: String) {
+        self.id = id
+        self.origin = origin
+        self.format = format
+        self.sourceBytes = sourceBytes
+        self.encoding = encoding
+        self.text = text
+        self.meta = []
     }
 }
 

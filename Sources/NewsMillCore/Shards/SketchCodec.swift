@@ -10,25 +10,25 @@ public protocol ShardableStage: Stage {
 public struct ByteWriter {
     public var bytes: [UInt8] = []
 
-    public init() {}
+    @inlinable public init() {}
 
-    public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+    @inlinable public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
 
-    public mutating func append<T: FixedWidthInteger>(_ value: T) {
+    @inlinable public mutating func append<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    public mutating func append(_ values: [UInt32]) {
+    @inlinable public mutating func append(_ values: [UInt32]) {
         append(UInt32(values.count))
         for value in values { append(value) }
     }
 
-    public mutating func append(_ string: String) {
+    @inlinable public mutating func append(_ string: String) {
         append(UInt32(string.utf8.count))
         bytes.append(contentsOf: string.utf8)
     }
 
-    public mutating func append(raw: some Collection<UInt8>) {
+    @inlinable public mutating func append(raw: some Collection<UInt8>) {
         bytes.append(contentsOf: raw)
     }
 }
@@ -37,18 +37,18 @@ public struct ByteWriter {
 /// never a crash.
 public struct ByteReader {
     public let bytes: [UInt8]
-    public private(set) var offset: Int
+    public var offset: Int
 
-    public init(_ bytes: [UInt8], offset: Int = 0) {
+    @inlinable public init(_ bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes
         self.offset = offset
     }
 
-    public var atEnd: Bool { offset >= bytes.count }
+    @inlinable public var atEnd: Bool { offset >= bytes.count }
 
-    static let damaged = RunFailure("a shard file is damaged: it ends inside a record")
+    @usableFromInline static let damaged = RunFailure("a shard file is damaged: it ends inside a record")
 
-    public mutating func read<T: FixedWidthInteger>(_: T.Type = T.self) throws(RunFailure) -> T {
+    @inlinable public mutating func read<T: FixedWidthInteger>(_: T.Type = T.self) throws(RunFailure) -> T {
         let size = MemoryLayout<T>.size
         guard offset + size <= bytes.count else { throw Self.damaged }
         let value = bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
@@ -56,7 +56,7 @@ public struct ByteReader {
         return value
     }
 
-    public mutating func readUInt32s() throws(RunFailure) -> [UInt32] {
+    @inlinable public mutating func readUInt32s() throws(RunFailure) -> [UInt32] {
         let count = Int(try read(UInt32.self))
         guard offset + count * 4 <= bytes.count else { throw Self.damaged }
         var values = [UInt32](repeating: 0, count: count)
@@ -70,14 +70,14 @@ public struct ByteReader {
         return values
     }
 
-    public mutating func readString() throws(RunFailure) -> String {
+    @inlinable public mutating func readString() throws(RunFailure) -> String {
         let count = Int(try read(UInt32.self))
         guard offset + count <= bytes.count else { throw Self.damaged }
         defer { offset += count }
         return String(decoding: bytes[offset..<offset + count], as: UTF8.self)
     }
 
-    public mutating func readBytes(_ count: Int) throws(RunFailure) -> ArraySlice<UInt8> {
+    @inlinable public mutating func readBytes(_ count: Int) throws(RunFailure) -> ArraySlice<UInt8> {
         guard count >= 0, offset + count <= bytes.count else { throw Self.damaged }
         defer { offset += count }
         return bytes[offset..<offset + count]
