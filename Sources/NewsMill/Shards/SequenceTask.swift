@@ -29,11 +29,12 @@ enum SequenceTask {
 
     @discardableResult
     static func run(folder: RunFolder) throws(RunFailure) -> Bool {
-        let started = Date()
         let spec = try folder.loadSpec()
         let done = folder.sequence
         if FileManager.default.fileExists(atPath: "\(done)/\(tally)") { return false }
         let config = try spec.config()
+        // The pass is timed from here: loading the config (the NER model, with `entities`) is not its work.
+        let started = Date()
         let stages = try ShardedStages(config.stages)
         let shards = spec.plan.shards
         var tallies: [ShardTally] = []
