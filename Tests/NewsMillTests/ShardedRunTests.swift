@@ -159,4 +159,23 @@ import Testing
         #expect(try submission.remaining().isEmpty)
         try Self.same(dir, "ref", "out")
     }
+
+    /// The state's new data waits in its files between the sequence and finish tasks; a run that
+    /// opened the state in between cut it off, and finish refuses to commit lengths the files lack.
+    @Test func finishRefusesAStateCutBackInBetween() throws {
+        let dir = TempDir()
+        try Self.drop(dir)
+        try dir.write("p.yaml", "version: 1\nstages: [normalize, exact_dedup, near_dedup]\n")
+        let config = try PipelineConfig.load(path: dir.file("p.yaml"))
+        let folder = try ShardedRun.prepare(
+            config: config, options: RunOptions(inputs: [dir.file("drop")], output: dir.file("out"), jobs: 1, state: dir.file("state")),
+            shards: 2)
+        for task in 0..<2 { try MapTask.run(folder: folder, task: task) }
+        try SequenceTask.run(folder: folder)
+        for task in 0..<2 { try WriteTask.run(folder: folder, task: task) }
+        #expect(truncate(dir.file("state/near_dedup.shingles.bin"), 0) == 0)
+        let error = #expect(throws: RunFailure.self) { try FinishTask.run(folder: folder) }
+        #expect(error?.message.contains("shorter than the sequence task left it") == true)
+        #expect(!FileManager.default.fileExists(atPath: dir.file("out")), "nothing published")
+    }
 }

@@ -44,8 +44,17 @@ enum FinishTask {
 
         var nightly: Nightly?
         if let stateFolder {
+            let again = "remove \(folder.sequence) and run the sequence, write and finish tasks again"
             guard stateFolder.identity == sequence.stateBefore else {
-                throw RunFailure("the state folder \(stateFolder.path) changed since this sharded run's sequence task ran; run it again")
+                throw RunFailure("the state folder \(stateFolder.path) changed since this sharded run's sequence task ran: \(again)")
+            }
+            // Another run that opened the state in between cut its data files back to the committed lengths.
+            for section in sequence.sections.values {
+                for (file, length) in section.files where (StateFolder.size(of: stateFolder.filePath(file)) ?? 0) < length {
+                    throw RunFailure(
+                        "\(stateFolder.filePath(file)) is shorter than the sequence task left it (another run used the state folder): \(again)"
+                    )
+                }
             }
             nightly = try Nightly(state: stateFolder)
         }
