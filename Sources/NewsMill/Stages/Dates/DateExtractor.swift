@@ -3,29 +3,36 @@
 /// ranges as intervals, "2019-03-01/2019-03-03", decades and centuries included ("1990/1999").
 public struct DateMention: Sendable, Equatable {
     public var text: String
-    public var value: String
+    /// nil for a relative date ("вчера") in a document with no publication day.
+    public var value: String?
     public var start: Int
     public var end: Int
+    /// "published" when the value was counted from the publication date: a relative date, or a
+    /// date that names no year.
+    public var anchor: String?
 
-    public init(text: String, value: String, start: Int, end: Int) {
+    public init(text: String, value: String?, start: Int, end: Int, anchor: String? = nil) {
         self.text = text
         self.value = value
         self.start = start
         self.end = end
+        self.anchor = anchor
     }
 }
 
 /// Finds absolute date expressions in Russian text: "23 января 2019 года", "с 1 по 3 марта",
 /// "23.01.2019", "2019-01-23", "в январе 2019 года", "в 2019 году", "2011—2016 годы", "в 1990-х годах",
-/// "в XX веке". Relative ones ("вчера", "в пятницу") have no value without a calendar and are left out.
-/// The span takes in the preposition and the words that frame the date ("в начале", "весной",
+/// "в XX веке"; with `relative`, also those named from the day of writing ("вчера", "в пятницу",
+/// "на прошлой неделе", "три года назад": `RelativeDates`), valued from the publication date. The span takes in the preposition and the words that frame the date ("в начале", "весной",
 /// "в четверг,"), as news annotation does.
 public struct DateExtractor: Sendable {
     /// Year and month of the document's publication, to place dates that name no year.
     public var reference: (year: Int, month: Int)?
+    let relative: RelativeDates?
 
-    public init(published: String? = nil) {
+    public init(published: String? = nil, relative: Bool = true) {
         reference = published.flatMap(Self.yearMonth)
+        self.relative = relative ? RelativeDates(published: published) : nil
     }
 
     public func extract(from text: String) -> [DateMention] {
@@ -39,19 +46,54 @@ public struct DateExtractor: Sendable {
         var parser = Parser(tokens: WordTokens(utf8, words: .letters))
         var mentions: [DateMention] = []
         var offsets = parser.tokens.scalarOffsets
-        for line in parser.tokens.lines where parser.tokens.mayHoldDate(line) {
+        // Relative mentions by index, with where they start (byte, scalar): an absolute date that
+        // frames one ("в четверг, 11 июля") replaces it, and starts before the offsets counted so far.
+        var relatives: [Int: RelativeStart] = [:]
+        for line in parser.tokens.lines {
+            let absolute = parser.tokens.mayHoldDate(line)
+            let relative = relative != nil && RelativeDates.mayHold(parser.tokens.bytes, line)
+            guard absolute || relative else { continue }
             parser.tokens.removeAll()
             parser.tokens.append(line)
             var i = 0
             while i < parser.tokens.count {
-                if parser.isAnchor(i), let match = parser.match(at: i) {
+                if absolute, parser.isAnchor(i), let match = parser.match(at: i) {
                     let tokens = parser.tokens
-                    let start = offsets.offset(ofByte: Int(tokens[match.start].start))
+                    let startByte = Int(tokens[match.start].start)
+                    // The absolute date takes in the relative ones it frames ("в четверг, 11 июля"),
+                    // whose offsets were counted already.
+                    var replaced: RelativeStart?
+                    while let last = relatives[mentions.count - 1], last.endByte > startByte {
+                        replaced = last
+                        relatives[mentions.count - 1] = nil
+                        mentions.removeLast()
+                    }
+                    let start: Int
+                    if let replaced {
+                        start =
+                            startByte >= replaced.byte
+                            ? replaced.scalar + Self.scalars(utf8, from: replaced.byte, to: startByte)
+                            : replaced.scalar - Self.scalars(utf8, from: startByte, to: replaced.byte)
+                    } else {
+                        start = offsets.offset(ofByte: startByte)
+                    }
                     let end = offsets.offset(ofByte: Int(tokens[match.end - 1].end))
+                    let (value, anchored) = format(match.value)
                     mentions.append(
                         DateMention(
-                            text: tokens.text(match.start..<match.end),
-                            value: format(match.value), start: start, end: end))
+                            text: tokens.text(match.start..<match.end), value: value, start: start, end: end,
+                            anchor: anchored ? "published" : nil))
+                    i = match.end
+                } else if relative, let match = self.relative!.match(parser.tokens, at: i) {
+                    let tokens = parser.tokens
+                    let startByte = Int(tokens[match.start].start), endByte = Int(tokens[match.end - 1].end)
+                    let start = offsets.offset(ofByte: startByte)
+                    let end = offsets.offset(ofByte: endByte)
+                    relatives[mentions.count] = RelativeStart(byte: startByte, scalar: start, endByte: endByte)
+                    mentions.append(
+                        DateMention(
+                            text: tokens.text(match.start..<match.end), value: match.value, start: start, end: end,
+                            anchor: match.value == nil ? nil : "published"))
                     i = match.end
                 } else {
                     i += 1
@@ -59,6 +101,19 @@ public struct DateExtractor: Sendable {
             }
         }
         return mentions
+    }
+
+    struct RelativeStart {
+        var byte: Int
+        var scalar: Int
+        var endByte: Int
+    }
+
+    /// Unicode scalars in bytes from..<to (the bytes that are not continuation bytes).
+    static func scalars(_ utf8: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
+        var count = 0
+        for k in from..<to where utf8[k] & 0xC0 != 0x80 { count += 1 }
+        return count
     }
 
     static func yearMonth(_ iso: String) -> (year: Int, month: Int)? {
@@ -71,11 +126,12 @@ public struct DateExtractor: Sendable {
 
     // MARK: Values
 
-    private func format(_ value: DateValue) -> String {
+    /// The ISO value, and whether the publication date supplied part of it.
+    private func format(_ value: DateValue) -> (String, Bool) {
         switch value {
         case .point(var p):
-            place(&p)
-            return p.iso
+            let anchored = place(&p)
+            return (p.iso, anchored)
         case .range(var a, var b):
             if a.month == nil && a.day != nil { a.month = b.month }
             if a.year == nil, let year = b.year, a.month != nil {
@@ -84,21 +140,24 @@ public struct DateExtractor: Sendable {
             if b.year == nil, let year = a.year, b.month != nil {
                 b.year = (b.month ?? 0) < (a.month ?? 1) ? year + 1 : year
             }
-            place(&a); place(&b)
-            return a.iso + "/" + b.iso
+            let first = place(&a), second = place(&b)
+            return (a.iso + "/" + b.iso, first || second)
         }
     }
 
-    /// A month without a year takes the year that puts it nearest the publication month.
-    private func place(_ point: inout DatePoint) {
-        guard point.year == nil, let reference else { return }
+    /// A month without a year takes the year that puts it nearest the publication month. True
+    /// when the publication date gave the year.
+    @discardableResult
+    private func place(_ point: inout DatePoint) -> Bool {
+        guard point.year == nil, let reference else { return false }
         if let relative = point.relativeYear {
             point.year = reference.year + relative
-            return
+            return true
         }
-        guard let month = point.month else { return }
+        guard let month = point.month else { return false }
         let shift = month - reference.month
         point.year = reference.year + (shift > 6 ? -1 : shift < -6 ? 1 : 0)
+        return true
     }
 }
 

@@ -20,7 +20,7 @@ extension RecordBlock {
         schema: #"""
             {
               "dates": {
-                "description": "Present when the dates stage runs: the absolute date expressions of text, in order of start. The span takes in the preposition and framing words (\"в начале 2017 года\", \"В четверг, 11 июля 2019 года\"); the full stop of an abbreviation (\"г.\") stays outside.",
+                "description": "Present when the dates stage runs: the date expressions of text, in order of start: absolute ones, and (with `relative`) those named from the day of writing (\"вчера\", \"в пятницу\", \"на прошлой неделе\", \"три года назад\"). The span takes in the preposition and framing words (\"в начале 2017 года\", \"В четверг, 11 июля 2019 года\"); the full stop of an abbreviation (\"г.\") stays outside.",
                 "type": "array",
                 "items": {
                   "description": "One date expression.",
@@ -32,8 +32,8 @@ extension RecordBlock {
                       "minLength": 1
                     },
                     "value": {
-                      "description": "ISO 8601 value at the precision the expression gives: \"2019-01-23\", \"2019-01\", \"2019\". A missing year is taken from the publication date (the year that puts the month nearest it) when the config allows, else left out: \"--01-23\", \"--01\". Ranges, decades and centuries are intervals: \"2019-03-01/2019-03-03\", \"1990/1999\", \"1901/2000\".",
-                      "type": "string",
+                      "description": "ISO 8601 value at the precision the expression gives: \"2019-01-23\", \"2019-01\", \"2019\". A missing year is taken from the publication date (the year that puts the month nearest it) when the config allows, else left out: \"--01-23\", \"--01\". Ranges, decades, centuries and weeks are intervals: \"2019-03-01/2019-03-03\", \"1990/1999\", \"1901/2000\". A relative date takes its value from the publication day: \"вчера\" is the day before it, \"в пятницу\" the last Friday up to it, \"на прошлой неделе\" the Monday-to-Sunday week before its week; null when the document has no publication day.",
+                      "type": ["string", "null"],
                       "pattern": "^([0-9]{4}|-)(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?(/([0-9]{4}|-)(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?$"
                     },
                     "start": {
@@ -41,9 +41,13 @@ extension RecordBlock {
                     },
                     "end": {
                       "$ref": "#/$defs/end"
+                    },
+                    "anchor": {
+                      "description": "\"published\" when the publication date gave the value or part of it (a relative date, a date without a year); null when the text alone gives it.",
+                      "enum": ["published", null]
                     }
                   },
-                  "required": ["text", "value", "start", "end"],
+                  "required": ["text", "value", "start", "end", "anchor"],
                   "additionalProperties": false
                 }
               }
@@ -59,6 +63,7 @@ extension RecordBlock {
             json.key("value"); json.string(date.value)
             json.key("start"); json.int(date.start)
             json.key("end"); json.int(date.end)
+            json.key("anchor"); json.string(date.anchor)
             json.endObject()
         }
         json.endArray()
