@@ -211,6 +211,31 @@ enum NERFixtures {
         #expect(found.contains { $0.type == .person && $0.text == "Владимир Путин" })
     }
 
+    /// The headline is read too: its mentions go to `title_entities`, offsets into the title;
+    /// those of the text keep pointing into the text.
+    @Test func headlinesHaveTheirOwnEntitiesDatesAndNumbers() throws {
+        let title = "Николас Мадуро встретился с Хуаном Гуайдо в Каракасе 5 мая: 20% мест"
+        var document = Document(
+            origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8",
+            text: "Встреча прошла в Венесуэле.", title: title, published: "2019-05-06")
+        _ = DatesStage().process(&document)
+        _ = NumbersStage().process(&document)
+        _ = try EntitiesStage(modelDirectory: NERFixtures.modelDirectory).process(&document)
+        let scalars = Array(title.unicodeScalars)
+        func slice(_ start: Int, _ end: Int) -> String { String(String.UnicodeScalarView(scalars[start..<end])) }
+        #expect(
+            document.titleEntities?.map { "\($0.type.rawValue) \($0.text)" } == ["PER Николас Мадуро", "PER Хуаном Гуайдо", "LOC Каракасе"])
+        #expect(document.titleDates?.map(\.value) == ["2019-05-05"])
+        #expect(document.titleNumbers?.map(\.text) == ["20%"])
+        for mention in document.titleEntities ?? [] { #expect(slice(mention.start, mention.end) == mention.text) }
+        for mention in document.titleDates ?? [] { #expect(slice(mention.start, mention.end) == mention.text) }
+        #expect(document.entities?.map(\.text) == ["Венесуэле"])
+        var untitled = Document(
+            origin: Origin(archive: nil, member: "b.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8", text: "Текст.")
+        _ = DatesStage().process(&untitled)
+        #expect(untitled.titleDates == [])
+    }
+
     /// The founding article: every person, organisation and location a careful reader must find.
     @Test func seedArticleMustFacts() throws {
         let stage = try EntitiesStage(modelDirectory: NERFixtures.modelDirectory)

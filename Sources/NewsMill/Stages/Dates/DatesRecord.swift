@@ -6,18 +6,29 @@ enum DatesKey: DocumentKey {
     typealias Value = [DateMention]
 }
 
+enum TitleDatesKey: DocumentKey {
+    typealias Value = [DateMention]
+}
+
 extension Document {
     /// Date expressions with offsets into `text` (dates stage).
     public var dates: [DateMention]? {
         get { self[DatesKey.self] }
         set { self[DatesKey.self] = newValue }
     }
+
+    /// Date expressions of `title`, with offsets into it (dates stage).
+    public var titleDates: [DateMention]? {
+        get { self[TitleDatesKey.self] }
+        set { self[TitleDatesKey.self] = newValue }
+    }
 }
 
 extension RecordBlock {
     public static let dates = RecordBlock(
         field: .dates, position: .end,
-        schema: #"""
+        schema: withTitleTwin(
+            #"""
             {
               "dates": {
                 "description": "Present when the dates stage runs: the date expressions of text, in order of start: absolute ones, and (with `relative`) those named from the day of writing (\"вчера\", \"в пятницу\", \"на прошлой неделе\", \"три года назад\"). The span takes in the preposition and framing words (\"в начале 2017 года\", \"В четверг, 11 июля 2019 года\"); the full stop of an abbreviation (\"г.\") stays outside.",
@@ -52,20 +63,22 @@ extension RecordBlock {
                 }
               }
             }
-            """#
+            """#, key: "dates", stage: "dates")
     ) { document, json in
         guard let dates = document.dates else { return }
-        json.key("dates")
-        json.beginArray()
-        for date in dates {
-            json.beginObject()
-            json.key("text"); json.string(date.text)
-            json.key("value"); json.string(date.value)
-            json.key("start"); json.int(date.start)
-            json.key("end"); json.int(date.end)
-            json.key("anchor"); json.string(date.anchor)
-            json.endObject()
+        for (key, mentions) in [("dates", dates), ("title_dates", document.titleDates ?? [])] {
+            json.key(key)
+            json.beginArray()
+            for date in mentions {
+                json.beginObject()
+                json.key("text"); json.string(date.text)
+                json.key("value"); json.string(date.value)
+                json.key("start"); json.int(date.start)
+                json.key("end"); json.int(date.end)
+                json.key("anchor"); json.string(date.anchor)
+                json.endObject()
+            }
+            json.endArray()
         }
-        json.endArray()
     }
 }

@@ -7,7 +7,7 @@ public struct DatesStage: ConfigurableStage {
     public static let stageName = "dates"
     public static let recordBlocks: [RecordBlock] = [.dates]
     public var contract: StageContract {
-        StageContract(reads: yearFromPublished || relative ? [.text, .published] : [.text], writes: [.dates])
+        StageContract(reads: yearFromPublished || relative ? [.text, .title, .published] : [.text, .title], writes: [.dates])
     }
     let yearFromPublished: Bool
     let relative: Bool
@@ -28,6 +28,7 @@ public struct DatesStage: ConfigurableStage {
         var extractor = DateExtractor(published: document.published, relative: relative)
         if !yearFromPublished { extractor.reference = nil }
         document.dates = extractor.extract(from: document.text)
+        document.titleDates = document.title.map { extractor.extract(from: $0) } ?? []
         return .keep
     }
 }

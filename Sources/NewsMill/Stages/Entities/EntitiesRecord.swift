@@ -8,18 +8,29 @@ enum EntitiesKey: DocumentKey {
     typealias Value = [EntityMention]
 }
 
+enum TitleEntitiesKey: DocumentKey {
+    typealias Value = [EntityMention]
+}
+
 extension Document {
     /// Named entities with offsets into `text` (entities stage).
     public var entities: [EntityMention]? {
         get { self[EntitiesKey.self] }
         set { self[EntitiesKey.self] = newValue }
     }
+
+    /// Named entities of `title`, with offsets into it (entities stage).
+    public var titleEntities: [EntityMention]? {
+        get { self[TitleEntitiesKey.self] }
+        set { self[TitleEntitiesKey.self] = newValue }
+    }
 }
 
 extension RecordBlock {
     public static let entities = RecordBlock(
         field: .entities, position: .end,
-        schema: #"""
+        schema: withTitleTwin(
+            #"""
             {
               "entities": {
                 "description": "Present when the entities stage runs: named entities of text (persons, organisations, locations), in order of start, found by the slovnet news NER model run in Swift. Mentions do not overlap, except that a location completing an organisation's name stays as its own mention inside it (ORG \"Национальной ассамблеи Венесуэлы\", LOC \"Венесуэлы\").",
@@ -49,19 +60,21 @@ extension RecordBlock {
                 }
               }
             }
-            """#
+            """#, key: "entities", stage: "entities")
     ) { document, json in
         guard let entities = document.entities else { return }
-        json.key("entities")
-        json.beginArray()
-        for entity in entities {
-            json.beginObject()
-            json.key("type"); json.string(entity.type.rawValue)
-            json.key("text"); json.string(entity.text)
-            json.key("start"); json.int(entity.start)
-            json.key("end"); json.int(entity.end)
-            json.endObject()
+        for (key, mentions) in [("entities", entities), ("title_entities", document.titleEntities ?? [])] {
+            json.key(key)
+            json.beginArray()
+            for entity in mentions {
+                json.beginObject()
+                json.key("type"); json.string(entity.type.rawValue)
+                json.key("text"); json.string(entity.text)
+                json.key("start"); json.int(entity.start)
+                json.key("end"); json.int(entity.end)
+                json.endObject()
+            }
+            json.endArray()
         }
-        json.endArray()
     }
 }

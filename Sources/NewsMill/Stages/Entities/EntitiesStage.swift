@@ -8,7 +8,7 @@ import NewsMillNER
 public struct EntitiesStage: ConfigurableStage {
     public static let stageName = "entities"
     public static let recordBlocks: [RecordBlock] = [.entities]
-    public var contract: StageContract { StageContract(reads: [.text], writes: [.entities]) }
+    public var contract: StageContract { StageContract(reads: [.text, .title], writes: [.entities]) }
     let tagger: EntityTagger
 
     public init(modelDirectory: String) throws(NERModel.Failure) {
@@ -38,6 +38,7 @@ public struct EntitiesStage: ConfigurableStage {
 
     public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
         document.entities = tagger.entities(in: document.text)
+        document.titleEntities = document.title.map { tagger.entities(in: $0) } ?? []
         return .keep
     }
 

@@ -6,18 +6,29 @@ enum NumbersKey: DocumentKey {
     typealias Value = [NumberMention]
 }
 
+enum TitleNumbersKey: DocumentKey {
+    typealias Value = [NumberMention]
+}
+
 extension Document {
     /// Figures: numbers with unit, currency and normalized value (numbers stage).
     public var numbers: [NumberMention]? {
         get { self[NumbersKey.self] }
         set { self[NumbersKey.self] = newValue }
     }
+
+    /// Figures of `title`, with offsets into it (numbers stage).
+    public var titleNumbers: [NumberMention]? {
+        get { self[TitleNumbersKey.self] }
+        set { self[TitleNumbersKey.self] = newValue }
+    }
 }
 
 extension RecordBlock {
     public static let numbers = RecordBlock(
         field: .numbers, position: .end,
-        schema: #"""
+        schema: withTitleTwin(
+            #"""
             {
               "numbers": {
                 "description": "Present when the numbers stage runs: figures in text (counts, amounts, percentages, money, ordinals), in order of start. Dates are left to the dates stage.",
@@ -59,22 +70,24 @@ extension RecordBlock {
                 }
               }
             }
-            """#
+            """#, key: "numbers", stage: "numbers")
     ) { document, json in
         guard let numbers = document.numbers else { return }
-        json.key("numbers")
-        json.beginArray()
-        for number in numbers {
-            json.beginObject()
-            json.key("text"); json.string(number.text)
-            json.key("start"); json.int(number.start)
-            json.key("end"); json.int(number.end)
-            json.key("value"); json.double(number.value)
-            json.key("kind"); json.string(number.kind.rawValue)
-            json.key("unit"); json.string(number.unit)
-            json.key("currency"); json.string(number.currency)
-            json.endObject()
+        for (key, mentions) in [("numbers", numbers), ("title_numbers", document.titleNumbers ?? [])] {
+            json.key(key)
+            json.beginArray()
+            for number in mentions {
+                json.beginObject()
+                json.key("text"); json.string(number.text)
+                json.key("start"); json.int(number.start)
+                json.key("end"); json.int(number.end)
+                json.key("value"); json.double(number.value)
+                json.key("kind"); json.string(number.kind.rawValue)
+                json.key("unit"); json.string(number.unit)
+                json.key("currency"); json.string(number.currency)
+                json.endObject()
+            }
+            json.endArray()
         }
-        json.endArray()
     }
 }

@@ -4,7 +4,7 @@
 public struct NumbersStage: ConfigurableStage {
     public static let stageName = "numbers"
     public static let recordBlocks: [RecordBlock] = [.numbers]
-    public var contract: StageContract { StageContract(reads: [.text, .dates], writes: [.numbers]) }
+    public var contract: StageContract { StageContract(reads: [.text, .title, .dates], writes: [.numbers]) }
     let extractor: NumberExtractor
 
     public init(options: NumberExtractor.Options = NumberExtractor.Options()) {
@@ -26,6 +26,7 @@ public struct NumbersStage: ConfigurableStage {
         // Reaching the limit means the rest of the text was not read: said in report.json.
         if numbers.count >= extractor.options.maxMentions { counts.add("texts_at_max_mentions") }
         document.numbers = numbers
+        document.titleNumbers = document.title.map { extractor.extract(from: $0, skipping: document.titleDates ?? []) } ?? []
         return .keep
     }
 }
