@@ -127,8 +127,17 @@ import Testing
                 #expect(try dir.read("ref-state/\(file)") == dir.read("sh-state/\(file)"), "night \(night): \(file)")
             }
         }
-        let history = String(decoding: try dir.read("sh-state/runs.history.jsonl"), as: UTF8.self)
-        #expect(history.split(separator: "\n").count == 2)
+        // A sharded night that fails is a line of the history too, and leaves the rest of the state alone.
+        let ledger = try dir.read("sh-state/ledger.inputs.jsonl")
+        try dir.write("blocker", "a file where the output's folder should be")
+        let failed = try CLIRunner.run([
+            "run", dir.file("drop"), "-o", dir.file("blocker/out"), "-q", "--state", dir.file("sh-state"), "--shards", "2",
+        ])
+        #expect(failed.status != 0 && failed.status != 3, "\(failed.stderr)")
+        #expect(try dir.read("sh-state/ledger.inputs.jsonl") == ledger)
+        let history = String(decoding: try dir.read("sh-state/runs.history.jsonl"), as: UTF8.self).split(separator: "\n")
+        #expect(history.count == 3)
+        #expect(try JSONParser.parse(Array(history[2].utf8))["status"]?.string == "failed")
         let second = try JSONParser.parse(dir.read("sh-2/report.json"))
         #expect(second["inputs"]?["ledger"]?["forced"]?.int == 1)
     }

@@ -80,16 +80,27 @@ public enum ShardedRun {
     /// as many at a time as `options.jobs` allows, each with its share of the threads.
     public static func runLocally(config: PipelineConfig, options: RunOptions, shards: Int) throws(RunFailure) -> RunReport {
         let started = Date()
-        let folder = try prepare(config: config, options: options, shards: shards)
-        let parallel = max(1, min(shards, options.jobs))
-        let threads = max(1, options.jobs / parallel)
-        let quiet = options.quietTasks ? ["-q"] : []
-        try runProcesses(
-            (0..<shards).map { ["shard", "map", folder.path, "--task", "\($0)", "-j", "\(threads)"] + quiet }, parallel: parallel)
-        try runProcesses([["shard", "sequence", folder.path] + quiet], parallel: 1)
-        try runProcesses(
-            (0..<shards).map { ["shard", "write", folder.path, "--task", "\($0)", "-j", "\(threads)"] + quiet }, parallel: parallel)
-        var report = try FinishTask.run(folder: folder, logger: options.logger)
+        var report: RunReport
+        do {
+            let folder = try prepare(config: config, options: options, shards: shards)
+            let parallel = max(1, min(shards, options.jobs))
+            let threads = max(1, options.jobs / parallel)
+            let quiet = options.quietTasks ? ["-q"] : []
+            try runProcesses(
+                (0..<shards).map { ["shard", "map", folder.path, "--task", "\($0)", "-j", "\(threads)"] + quiet }, parallel: parallel)
+            try runProcesses([["shard", "sequence", folder.path] + quiet], parallel: 1)
+            try runProcesses(
+                (0..<shards).map { ["shard", "write", folder.path, "--task", "\($0)", "-j", "\(threads)"] + quiet }, parallel: parallel)
+            report = try FinishTask.run(folder: folder, logger: options.logger)
+        } catch {
+            // As `newsmill run` does: a failed run is a line of the history, the state otherwise as it was.
+            if error.kind != .busy, let path = options.state ?? config.state, let state = try? StateFolder(path: path),
+                let nightly = try? Nightly(state: state)
+            {
+                nightly.recordFailure(error, started: started, output: options.output)
+            }
+            throw error
+        }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
