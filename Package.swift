@@ -57,9 +57,11 @@ let package = Package(
             dependencies: ["ArchiveIO", "CArchive"],
             swiftSettings: optimization
         ),
+        // Russian morphology: OpenCorpora's dictionary as pymorphy2 compiles it, read from its wheel.
+        .target(name: "RussianMorphology", dependencies: ["ArchiveIO", "NewsMillCore"]),
         .target(
             name: "NewsMill",
-            dependencies: ["NewsMillCore", "ArchiveIO", "NewsMillNER", "CArchive", "CCrypto", .product(name: "Yams", package: "Yams"),
+            dependencies: ["NewsMillCore", "ArchiveIO", "NewsMillNER", "RussianMorphology", "CArchive", "CCrypto", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -76,7 +78,13 @@ let package = Package(
             dependencies: ["NewsMill"],
             path: "Benchmarks/StageBench"
         ),
-        .testTarget(name: "NewsMillTests", dependencies: ["NewsMill", "NewsMillCore", "NewsMillNER", "ArchiveIO", "CArchive", "CZstd", "CZlib"], exclude: ["Fixtures"]),
+        // Not part of the CLI: entity normal forms on given spans, for Scripts/eval/normal-eval.sh.
+        .executableTarget(
+            name: "newsmill-normaleval",
+            dependencies: ["NewsMill", "RussianMorphology", "NewsMillCore"],
+            path: "Benchmarks/NormalEval"
+        ),
+        .testTarget(name: "NewsMillTests", dependencies: ["NewsMill", "NewsMillCore", "NewsMillNER", "RussianMorphology", "ArchiveIO", "CArchive", "CZstd", "CZlib"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

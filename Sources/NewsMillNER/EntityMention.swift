@@ -11,11 +11,15 @@ public struct EntityMention: Sendable, Equatable {
     public var text: String
     public var start: Int
     public var end: Int
+    /// The nominative form, as a news editor writes the name (set by the entities stage from the
+    /// morphological dictionary; nil when it has not run).
+    public var normal: String?
 
-    public init(type: EntityType, text: String, start: Int, end: Int) {
+    public init(type: EntityType, text: String, start: Int, end: Int, normal: String? = nil) {
         self.type = type
         self.text = text
         self.start = start
         self.end = end
+        self.normal = normal
     }
 }

@@ -1,3 +1,4 @@
+import ArchiveIO
 import Foundation
 
 /// The slovnet news NER model (word + shape embeddings, a stack of 1-d convolutions with ReLU and
@@ -10,6 +11,10 @@ import Foundation
 public final class NERModel: Sendable {
     public struct Failure: Error, Sendable {
         public var message: String
+
+        public init(message: String) {
+            self.message = message
+        }
     }
 
     /// One convolution (kernel 2·padding+1, "same" length) followed by ReLU and batch norm,

@@ -53,9 +53,14 @@ extension RecordBlock {
                     },
                     "end": {
                       "$ref": "#/$defs/end"
+                    },
+                    "normal": {
+                      "description": "The name in the nominative, as a news editor writes it: \"Николаса Мадуро\" → \"Николас Мадуро\", \"Национальной ассамблеи Венесуэлы\" → \"Национальная ассамблея Венесуэлы\", \"в Нижнем Новгороде\" → \"Нижний Новгород\". Abbreviations, foreign and quoted names stay as written; words after an organisation's or place's head noun too. From OpenCorpora's dictionary.",
+                      "type": "string",
+                      "minLength": 1
                     }
                   },
-                  "required": ["type", "text", "start", "end"],
+                  "required": ["type", "text", "start", "end", "normal"],
                   "additionalProperties": false
                 }
               }
@@ -72,6 +77,7 @@ extension RecordBlock {
                 json.key("text"); json.string(entity.text)
                 json.key("start"); json.int(entity.start)
                 json.key("end"); json.int(entity.end)
+                json.key("normal"); json.string(entity.normal ?? entity.text)
                 json.endObject()
             }
             json.endArray()

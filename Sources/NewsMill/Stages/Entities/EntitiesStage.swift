@@ -1,18 +1,26 @@
 import Foundation
 import NewsMillNER
+import RussianMorphology
 
 /// Sets `entities`: persons, organisations and locations found by the slovnet news NER model,
-/// run in Swift. The model files come from the natasha wheel (Scripts/install-models.sh); they
-/// are looked for in `models:` when the config names a folder, else in $NEWSMILL_MODELS, ./models
-/// and a models folder beside the executable's checkout.
+/// run in Swift, each with its nominative `normal` form from OpenCorpora's dictionary. The model
+/// files come from the natasha wheel and the pymorphy2-dicts-ru wheel (Scripts/install-models.sh);
+/// they are looked for in `models:` when the config names a folder, else in $NEWSMILL_MODELS,
+/// ./models and a models folder beside the executable's checkout.
 public struct EntitiesStage: ConfigurableStage {
     public static let stageName = "entities"
     public static let recordBlocks: [RecordBlock] = [.entities]
     public var contract: StageContract { StageContract(reads: [.text, .title], writes: [.entities]) }
     let tagger: EntityTagger
+    let normalForms: EntityNormalForms
 
     public init(modelDirectory: String) throws(NERModel.Failure) {
         tagger = EntityTagger(model: try Self.loadModel(modelDirectory))
+        do {
+            normalForms = EntityNormalForms(normalizer: NameNormalizer(dictionary: try Self.loadDictionary(modelDirectory)))
+        } catch {
+            throw NERModel.Failure(message: error.message)
+        }
     }
 
     public init(options: ConfigSection) throws(ConfigError) {
@@ -23,27 +31,33 @@ public struct EntitiesStage: ConfigurableStage {
             throw options.error(
                 "models",
                 """
-                the entities stage needs the slovnet NER model files \(NERModel.nerFile) and \(NERModel.navecFile), \
-                not found in \(candidates.joined(separator: ", ")); run Scripts/install-models.sh (it fetches them \
-                from the natasha 1.6.0 wheel with pip into models/), or name their folder with `models:` or \
-                NEWSMILL_MODELS, or remove `entities` from the stages
+                the entities stage needs the slovnet NER model files \(NERModel.nerFile) and \(NERModel.navecFile) \
+                and the dictionary \(RussianDictionary.wheelFile), not found in \(candidates.joined(separator: ", ")); \
+                run Scripts/install-models.sh (it fetches them from the natasha 1.6.0 and pymorphy2-dicts-ru wheels \
+                with pip into models/), or name their folder with `models:` or NEWSMILL_MODELS, or remove \
+                `entities` from the stages
                 """)
         }
         do {
             try self.init(modelDirectory: directory)
         } catch {
-            throw options.error("models", "cannot load the NER model: \(error.message); run Scripts/install-models.sh to fetch it again")
+            throw options.error(
+                "models", "cannot load the NER model or dictionary: \(error.message); run Scripts/install-models.sh to fetch them again")
         }
     }
 
     public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
-        document.entities = tagger.entities(in: document.text)
-        document.titleEntities = document.title.map { tagger.entities(in: $0) } ?? []
+        var entities = tagger.entities(in: document.text)
+        normalForms.annotate(&entities, in: document.text)
+        document.entities = entities
+        var titleEntities = document.title.map { tagger.entities(in: $0) } ?? []
+        if let title = document.title { normalForms.annotate(&titleEntities, in: title) }
+        document.titleEntities = titleEntities
         return .keep
     }
 
     static func holdsModel(_ directory: String) -> Bool {
-        [NERModel.nerFile, NERModel.navecFile].allSatisfy {
+        [NERModel.nerFile, NERModel.navecFile, RussianDictionary.wheelFile].allSatisfy {
             FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent($0))
         }
     }
@@ -87,6 +101,26 @@ public struct EntitiesStage: ConfigurableStage {
             models[key] = model
             return model
         }
+    }
+
+    private static let dictionaries = DictionaryCache()
+
+    private final class DictionaryCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var dictionaries: [String: RussianDictionary] = [:]
+
+        func dictionary(_ key: String) throws(RussianDictionary.Failure) -> RussianDictionary {
+            lock.lock()
+            defer { lock.unlock() }
+            if let dictionary = dictionaries[key] { return dictionary }
+            let dictionary = try RussianDictionary(wheel: (key as NSString).appendingPathComponent(RussianDictionary.wheelFile))
+            dictionaries[key] = dictionary
+            return dictionary
+        }
+    }
+
+    static func loadDictionary(_ directory: String) throws(RussianDictionary.Failure) -> RussianDictionary {
+        try dictionaries.dictionary((directory as NSString).standardizingPath)
     }
 
     static func loadModel(_ directory: String) throws(NERModel.Failure) -> NERModel {

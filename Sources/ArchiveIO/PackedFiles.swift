@@ -1,15 +1,15 @@
-import ArchiveIO
 import CArchive
 
-/// Reads the members of a model pack (an uncompressed tar, as slovnet and navec ship them) and
-/// gunzips its vocabularies, through the same libarchive layer that reads news archives.
-enum PackedFiles {
-    struct Failure: Error, Sendable {
-        var message: String
+/// Reads the members of a model pack (an uncompressed tar, as slovnet and navec ship them; a
+/// wheel, as the morphological dictionary comes) and gunzips its vocabularies, through the same
+/// libarchive layer that reads news archives.
+public enum PackedFiles {
+    public struct Failure: Error, Sendable {
+        public var message: String
     }
 
     /// Every regular member of the archive at `path`, by name.
-    static func members(of path: String) throws(Failure) -> [String: [UInt8]] {
+    public static func members(of path: String) throws(Failure) -> [String: [UInt8]] {
         do {
             return try readAll(ArchiveHandle(source: .file(path), raw: false))
         } catch let failure as ArchiveFailure {
@@ -22,7 +22,7 @@ enum PackedFiles {
     }
 
     /// The content of gzip-compressed bytes.
-    static func gunzip(_ bytes: [UInt8], name: String) throws(Failure) -> [UInt8] {
+    public static func gunzip(_ bytes: [UInt8], name: String) throws(Failure) -> [UInt8] {
         do {
             let archive = try ArchiveHandle(source: .memory(bytes), raw: true)
             guard let content = try readAll(archive).values.first else {

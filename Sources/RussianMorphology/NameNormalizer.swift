@@ -1,0 +1,497 @@
+/// The nominative form of a named-entity mention, as a news editor writes it: "Николаса Мадуро" →
+/// "Николас Мадуро", "Национальной ассамблеи Венесуэлы" → "Национальная ассамблея Венесуэлы",
+/// "в Нижнем Новгороде" → "Нижний Новгород". Abbreviations, Latin words, numbers and quoted names
+/// stay as written.
+///
+/// A person's name is a run of words in one case and gender (first name, patronymic, surname), so
+/// every word goes to the nominative. An organisation or place is a noun phrase: its leading
+/// adjectives and head noun go to the nominative and agree with the head, and what follows the
+/// head (genitive dependents, "Совета Федерации", "ассамблеи Венесуэлы") stays as it is: the
+/// position of the head does the work natasha needs a syntax parser for.
+public struct NameNormalizer: Sendable {
+    public enum Kind: Sendable {
+        case person, organisation, location
+    }
+
+    public let dictionary: RussianDictionary
+    private let g: Tags
+
+    public init(dictionary: RussianDictionary) {
+        self.dictionary = dictionary
+        g = Tags(dictionary.grammemes)
+    }
+
+    /// The grammemes the normalizer reasons with.
+    struct Tags: Sendable {
+        let nomn, gent, datv, accs, ablt, loct, voct, gen2, loc2: Grammemes
+        let masc, femn, neut, msf, sing, plur: Grammemes
+        let noun, adjf, prtf, name, surn, patr, fixd, abbr, anim, pltm, geox, orgn, verb, past: Grammemes
+        let cases: [Grammemes]
+
+        init(_ n: GrammemeNames) {
+            nomn = n["nomn"]
+            gent = n["gent"]
+            datv = n["datv"]
+            accs = n["accs"]
+            ablt = n["ablt"]
+            loct = n["loct"]
+            voct = n["voct"]
+            gen2 = n["gen2"]
+            loc2 = n["loc2"]
+            masc = n["masc"]
+            femn = n["femn"]
+            neut = n["neut"]
+            msf = n["ms-f"]
+            sing = n["sing"]
+            plur = n["plur"]
+            noun = n["NOUN"]
+            adjf = n["ADJF"]
+            prtf = n["PRTF"]
+            name = n["Name"]
+            surn = n["Surn"]
+            patr = n["Patr"]
+            fixd = n["Fixd"]
+            abbr = n["Abbr"]
+            anim = n["anim"]
+            pltm = n["Pltm"]
+            geox = n["Geox"]
+            orgn = n["Orgn"]
+            verb = n["VERB"]
+            past = n["past"]
+            cases = [nomn, gent, datv, accs, ablt, loct]
+        }
+
+        func caseOf(_ tag: Grammemes) -> Grammemes {
+            if tag.contains(gen2) { return gent }
+            if tag.contains(loc2) { return loct }
+            return cases.first { tag.contains($0) } ?? .none
+        }
+    }
+
+    /// What the words around a mention say about its case: a preposition before it ("у", "к",
+    /// "с", "о") or a noun it stands in apposition to ("министра Лаврова").
+    public struct Context: Sendable {
+        public var before: String?
+        /// The word after it: a verb in the past tense gives a person's gender ("заявила").
+        public var after: String?
+
+        public init(before: String? = nil, after: String? = nil) {
+            self.before = before
+            self.after = after
+        }
+
+        /// The words next to `text[start..<end]` (Unicode scalar offsets), across spaces only.
+        public init(around start: Int, _ end: Int, in text: [Unicode.Scalar]) {
+            var b = min(start, text.count)
+            while b > 0 && text[b - 1].properties.isWhitespace { b -= 1 }
+            var a = b
+            while a > 0 && b - a < 32 && text[a - 1].properties.isAlphabetic { a -= 1 }
+            before = a < b ? String(String.UnicodeScalarView(text[a..<b])) : nil
+            var c = max(0, end)
+            while c < text.count && text[c].properties.isWhitespace { c += 1 }
+            var d = c
+            while d < text.count && d - c < 32 && text[d].properties.isAlphabetic { d += 1 }
+            after = c < d ? String(String.UnicodeScalarView(text[c..<d])) : nil
+        }
+    }
+
+    public func normal(of mention: String, kind: Kind, context: Context = Context()) -> String {
+        var words = NameWords(mention)
+        guard !words.items.isEmpty else { return mention }
+        let hint = caseHint(context.before)
+        switch kind {
+        case .person:
+            // A past-tense verb right after a name agrees with it when the name is its subject,
+            // not when the name hangs on a noun before it ("администрация Трампа подтвердила").
+            let dependent =
+                context.before.map { before in dictionary.parses(of: before).first.map { $0.tag.contains(g.noun) && !$0.predicted } ?? false
+                } ?? false
+            normalizePerson(&words, hint: hint, gender: dependent ? nil : genderHint(context.after))
+        case .organisation: normalizePhrase(&words, hint: hint, proper: g.orgn)
+        case .location: normalizePhrase(&words, hint: hint, proper: g.geox)
+        }
+        return words.joined()
+    }
+
+    /// The readings of a word worth inflecting: none for abbreviations, Latin words, numbers and
+    /// words inside quotes.
+    private func readings(_ word: NameWords.Word) -> [WordParse]? {
+        guard word.isInflectable else { return nil }
+        let parses = dictionary.parses(of: word.text)
+        return parses.isEmpty ? nil : parses
+    }
+
+    // MARK: persons
+
+    /// One way to read a word of a person's name: its case and gender, and its nominative.
+    private struct NameReading {
+        let grammaticalCase: Grammemes
+        /// Empty for words of either gender (indeclinable names, "Саша").
+        let gender: Grammemes
+        let nominative: String
+        /// 3: the dictionary knows it as a name, 2: as another noun, 1: a guess; one more for the
+        /// word's usual reading.
+        let weight: Int
+    }
+
+    private func normalizePerson(_ words: inout NameWords, hint: [Grammemes], gender genderHint: Grammemes?) {
+        let indices = words.items.indices.filter { words.items[$0].isInflectable }
+        guard !indices.isEmpty else { return }
+        let readings = indices.map { nameReadings(words.items[$0].text) }
+        // The case and gender that most words can have (name readings weigh most); on a tie, the
+        // context's case and gender, then a woman's nominative when two words say so ("Алина
+        // Загитова"), else a man: most people in the news are, and "Роберта Кеннеди", "Медведева"
+        // are far more often his genitive than her nominative.
+        let feminineWords = readings.filter { options in
+            options.contains { $0.gender == g.femn && $0.grammaticalCase == g.nomn }
+        }.count
+        let genderOrder =
+            genderHint.map { [$0, $0 == g.masc ? g.femn : g.masc] } ?? (feminineWords >= 2 ? [g.femn, g.masc] : [g.masc, g.femn])
+        var best: (score: Int, rank: Int, grammatical: Grammemes, gender: Grammemes)?
+        let caseOrder = hint + g.cases.filter { c in !hint.contains(c) }
+        for (caseRank, grammaticalCase) in caseOrder.enumerated() {
+            for (genderRank, gender) in genderOrder.enumerated() {
+                // The verb after a name agrees with it only when the name is its subject: "Медведева
+                // заявила" is her nominative; "Дональда Трампа подтвердила" says nothing of him.
+                if let genderHint, grammaticalCase == g.nomn, gender != genderHint { continue }
+                let score =
+                    readings.reduce(0) { sum, options in
+                        sum + (options.filter { matches($0, grammaticalCase, gender) }.map(\.weight).max() ?? 0)
+                    } + (genderHint != nil && grammaticalCase == g.nomn ? 2 : 0)
+                let rank =
+                    (hint.contains(grammaticalCase) ? 0 : 100) + (genderHint != nil && grammaticalCase == g.nomn ? 0 : 50) + genderRank * 10
+                    + caseRank
+                if best == nil || score > best!.score || (score == best!.score && rank < best!.rank) {
+                    best = (score, rank, grammaticalCase, gender)
+                }
+            }
+        }
+        guard let choice = best else { return }
+        // East Asian names: short syllables that do not decline, then one that does.
+        let syllables = indices.dropLast().allSatisfy { words.items[$0].text.count <= 4 }
+        for (position, index) in indices.enumerated() {
+            let options = readings[position]
+            let fitting = options.filter { matches($0, choice.grammatical, choice.gender) }
+            if let reading = fitting.max(by: { $0.weight < $1.weight }) {
+                words.items[index].replace(with: reading.nominative)
+            } else if syllables, position == indices.count - 1, position > 0,
+                !options.contains(where: { matches($0, g.nomn, choice.gender) }),
+                let reading = options.filter({ $0.gender == choice.gender }).max(by: { $0.weight < $1.weight })
+            {
+                // "Ким Чен Ына", "Дэн Сяопина": the first names do not decline, the last does.
+                words.items[index].replace(with: reading.nominative)
+            }
+        }
+    }
+
+    private func matches(_ reading: NameReading, _ grammaticalCase: Grammemes, _ gender: Grammemes) -> Bool {
+        (reading.grammaticalCase == grammaticalCase || reading.grammaticalCase.isEmpty)
+            && (reading.gender.isEmpty || reading.gender == gender)
+    }
+
+    private func nameReadings(_ word: String) -> [NameReading] {
+        let parses = dictionary.parses(of: word)
+        let known = parses.filter { !$0.predicted }
+        let nameTags = g.name.union(g.surn).union(g.patr)
+        var out: [NameReading] = []
+        if !known.isEmpty {
+            for parse in known where parse.tag.contains(g.sing) || parse.tag.contains(g.fixd) {
+                // The usual reading of the word counts a little more ("Дмитрия" is his genitive).
+                let usual = parse == known[0] ? 1 : 0
+                guard parse.tag.contains(g.noun) || parse.tag.contains(g.surn) || parse.tag.contains(g.adjf) else { continue }
+                let genders =
+                    parse.tag.contains(g.msf) || parse.tag.contains(g.fixd) && !parse.tag.intersects(g.masc.union(g.femn))
+                    ? [g.masc, g.femn] : [parse.tag.intersection(g.masc.union(g.femn).union(g.neut))]
+                for gender in genders {
+                    let nominative =
+                        parse.tag.contains(g.fixd)
+                        ? word
+                        : dictionary.inflect(parse, to: g.nomn.union(g.sing), like: parse.tag.subtracting(g.msf).union(gender)) ?? word
+                    out.append(
+                        NameReading(
+                            grammaticalCase: parse.tag.contains(g.fixd) ? .none : g.caseOf(parse.tag), gender: gender,
+                            nominative: nominative,
+                            weight: usual + (parse.tag.intersects(nameTags) ? 3 : parse.tag.contains(g.noun) ? 2 : 1)))
+                }
+            }
+            return out
+        }
+        if let surname = surnameReadings(word) { return surname }
+        for parse in parses where parse.tag.contains(g.noun) && parse.tag.contains(g.sing) && trustsGuess(parse, person: true) {
+            guard let nominative = dictionary.inflect(parse, to: g.nomn.union(g.sing), like: parse.tag) else { continue }
+            let lemma = dictionary.lemma(parse)
+            // Men's names in -а decline as women's do ("Нельсона Манделы", "Степана Бандеры").
+            let eitherGender = lemma.hasSuffix("а") || lemma.hasSuffix("я")
+            out.append(
+                NameReading(
+                    grammaticalCase: g.caseOf(parse.tag),
+                    gender: eitherGender ? .none : parse.tag.intersection(g.masc.union(g.femn).union(g.neut)),
+                    nominative: nominative, weight: 1))
+        }
+        return out
+    }
+
+    /// A Russian surname the dictionary lacks, by its suffix: -ов/-ев/-ин/-ын declines as
+    /// "Хабиров": masculine -а, -у, -ым, -е; feminine -а, -ой, -у.
+    private func surnameReadings(_ word: String) -> [NameReading]? {
+        let lower = word.lowercased()
+        for stemEnd in ["ов", "ев", "ёв", "ин", "ын"] {
+            for (ending, grammaticalCase, gender) in [
+                ("", g.nomn, g.masc), ("а", g.gent, g.masc), ("у", g.datv, g.masc), ("ым", g.ablt, g.masc), ("е", g.loct, g.masc),
+                ("а", g.nomn, g.femn), ("ой", g.gent, g.femn), ("у", g.accs, g.femn),
+            ] where lower.hasSuffix(stemEnd + ending) {
+                let stem = String(word.dropLast(ending.count))
+                let readings: [(Grammemes, Grammemes, String)] =
+                    switch (ending, gender) {
+                    case ("а", _): [(g.gent, g.masc, stem), (g.accs, g.masc, stem), (g.nomn, g.femn, word)]
+                    case ("у", _): [(g.datv, g.masc, stem), (g.accs, g.femn, stem + "а")]
+                    case ("ой", _): [g.gent, g.datv, g.ablt, g.loct].map { ($0, g.femn, stem + "а") }
+                    default: [(grammaticalCase, gender, stem)]
+                    }
+                return readings.map { NameReading(grammaticalCase: $0.0, gender: $0.1, nominative: $0.2, weight: 2) }
+            }
+        }
+        return nil
+    }
+
+    private func fits(_ tag: Grammemes, _ grammaticalCase: Grammemes, _ gender: Grammemes) -> Bool {
+        guard g.caseOf(tag) == grammaticalCase || tag.contains(g.fixd) else { return false }
+        return tag.contains(gender) || tag.contains(g.msf) || !tag.intersects(g.masc.union(g.femn).union(g.neut))
+    }
+
+    // MARK: organisations and places
+
+    private func normalizePhrase(_ words: inout NameWords, hint: [Grammemes], proper: Grammemes) {
+        // The leading run: words whose usual reading is an adjective ("и" may join them), then
+        // the head noun ("сборной России": "сборная" is usually the team, a noun).
+        var adjectives: [(index: Int, parses: [WordParse])] = []
+        var head: (index: Int, parses: [WordParse])?
+        for index in words.items.indices {
+            if words.items[index].text == "и" && !adjectives.isEmpty { continue }
+            guard let parses = readings(words.items[index])?.filter({ !$0.predicted || trustsGuess($0) }), let usual = parses.first else {
+                break
+            }
+            if isAdjective(usual.tag) && index + 1 < words.items.count {
+                adjectives.append((index, parses))
+                continue
+            }
+            if parses.contains(where: { $0.tag.contains(g.noun) }) {
+                // A place's or organisation's own reading, when it has one: "Рима" is Rome,
+                // "Германию" Germany (not the element's dative).
+                let own = parses.filter { $0.tag.contains(proper) }
+                head = (index, own.isEmpty ? parses : own)
+            }
+            break
+        }
+        // An adjective run without a noun after it ("лондонского"): its last word may be the head.
+        if head == nil, let last = adjectives.last, last.parses.contains(where: { $0.tag.contains(g.noun) }) {
+            head = adjectives.removeLast()
+        }
+        guard let head else { return }
+        // The first (case, number) in which every word of the run has a reading that agrees with
+        // a reading of the head: the singular before the plural ("правительства", "Германии"),
+        // the nominative first, then the context's case.
+        let oblique = hint.filter { $0 != g.nomn } + g.cases.filter { $0 != g.nomn && !hint.contains($0) }
+        let order = [(g.nomn, g.sing)] + oblique.map { ($0, g.sing) } + [(g.nomn, g.plur)] + oblique.map { ($0, g.plur) }
+        for (grammaticalCase, number) in order {
+            for headParse in head.parses where headParse.tag.contains(g.noun) && fitsPhrase(headParse.tag, grammaticalCase, number) {
+                let gender = headParse.tag.intersection(g.masc.union(g.femn).union(g.neut))
+                func agreeing(_ parses: [WordParse]) -> WordParse? {
+                    parses.first {
+                        isAdjective($0.tag) && fitsPhrase($0.tag, grammaticalCase, number)
+                            && (number == g.plur || gender.isEmpty || $0.tag.contains(gender))
+                    }
+                }
+                let chosen = adjectives.compactMap { agreeing($0.parses) }
+                guard chosen.count == adjectives.count else { continue }
+                if grammaticalCase == g.nomn { return }
+                // An adjective that ends the name and agrees with the head goes too ("Республики
+                // Сербской"; not "ассамблеи народной власти").
+                var following: [(index: Int, parse: WordParse)] = []
+                if head.index + 2 == words.items.count, let parses = readings(words.items[head.index + 1]), let parse = agreeing(parses),
+                    isAdjective(parses[0].tag)
+                {
+                    following.append((head.index + 1, parse))
+                }
+                let headNumber = headParse.tag.contains(g.plur) ? g.plur : g.sing
+                let agreement = headNumber == g.plur ? g.plur : g.sing.union(gender)
+                for (index, parse) in zip(adjectives.map(\.index), chosen) + following {
+                    if let form = dictionary.inflect(parse, to: g.nomn.union(agreement), like: parse.tag) {
+                        words.items[index].replace(with: form)
+                    }
+                }
+                if !headParse.tag.contains(g.fixd),
+                    let form = dictionary.inflect(headParse, to: g.nomn.union(headNumber), like: headParse.tag)
+                {
+                    words.items[head.index].replace(with: form)
+                }
+                return
+            }
+        }
+    }
+
+    /// A guessed reading is used only where the ending leaves no doubt: a consonant-final name
+    /// declined as a masculine noun ("Николаса", "Неймара", "Ньюарком"), a feminine in -а/-я in
+    /// an oblique case ("Ндрангеты"), a surname in -ов/-ин ("Хабирова", "Хаматовой"). Foreign
+    /// names in -и, -е, -у, -о do not decline ("Месси", "Бейонсе", "Аматэрасу").
+    private func trustsGuess(_ parse: WordParse, person: Bool = false) -> Bool {
+        let lemma = Array(dictionary.lemma(parse).unicodeScalars)
+        guard let last = lemma.last else { return false }
+        let word = parse.word
+        let consonants = "бвгджзклмнпрстфхцчшщ".unicodeScalars
+        let tail = String(String.UnicodeScalarView(word.suffix(2)))
+        if consonants.contains(last) {
+            let endings = person ? ["а", "ом", "ым", "ем"] : ["у", "ом", "ым", "ем", "е"]
+            return word.count > lemma.count && endings.contains { tail.hasSuffix($0) }
+        }
+        if last == "а" || last == "я" {
+            let endings = person ? ["ы", "ой", "ей"] : ["ы", "и", "у", "ю", "ой", "ей"]
+            return word.starts(with: lemma.dropLast()) && word.count <= lemma.count + 1 && endings.contains { tail.hasSuffix($0) }
+        }
+        // "Скрипаля", "Диас-Канелем".
+        if last == "ь" {
+            return word.starts(with: lemma.dropLast()) && word.count > lemma.count - 1
+                && (person ? ["я", "ем"] : ["я", "ю", "ем", "е"]).contains { tail.hasSuffix($0) }
+        }
+        // Adjectives: "Иллинойсского университета".
+        if person { return false }
+        return parse.tag.contains(g.adjf) && lemma.count >= 4
+            && ["ий", "ый", "ой"].contains { String(String.UnicodeScalarView(lemma.suffix(2))) == $0 }
+    }
+
+    private func isAdjective(_ tag: Grammemes) -> Bool { tag.contains(g.adjf) || tag.contains(g.prtf) }
+
+    private func fitsPhrase(_ tag: Grammemes, _ grammaticalCase: Grammemes, _ number: Grammemes) -> Bool {
+        (g.caseOf(tag) == grammaticalCase || tag.contains(g.fixd)) && (tag.contains(number) || (number == g.plur && tag.contains(g.pltm)))
+    }
+
+    /// Dictionary readings before guesses; among those, the dictionary's order.
+    private func preferred(_ parses: [WordParse]) -> WordParse? {
+        parses.first { !$0.predicted } ?? parses.first
+    }
+
+    // MARK: context
+
+    private func genderHint(_ after: String?) -> Grammemes? {
+        guard let after, !after.isEmpty else { return nil }
+        let genders = Set(
+            dictionary.parses(of: after).filter { $0.tag.contains(g.verb) && $0.tag.contains(g.past) && !$0.predicted }
+                .map { $0.tag.intersection(g.masc.union(g.femn)) })
+        guard genders.count == 1, let only = genders.first, !only.isEmpty else { return nil }
+        return only
+    }
+
+    private func caseHint(_ before: String?) -> [Grammemes] {
+        guard let before = before?.lowercased(), !before.isEmpty else { return [] }
+        switch before {
+        case "у", "от", "до", "для", "без", "из", "около", "против", "вокруг", "после", "возле", "среди", "кроме", "со стороны":
+            return [g.gent]
+        case "к", "ко", "по", "благодаря", "согласно":
+            return [g.datv]
+        case "с", "со", "перед", "над", "под", "между", "за":
+            return [g.ablt]
+        case "о", "об", "при":
+            return [g.loct]
+        case "в", "во", "на":
+            return [g.loct, g.accs]
+        case "про", "через", "сквозь":
+            return [g.accs]
+        default:
+            // A noun in apposition ("министра Лаврова", "президенту Путину") shares the case
+            // when the dictionary gives it only one.
+            let cases = Set(dictionary.parses(of: before).filter { $0.tag.contains(g.noun) && !$0.predicted }.map { g.caseOf($0.tag) })
+            if cases.count == 1, let only = cases.first, only != g.nomn, !only.isEmpty { return [only] }
+            return []
+        }
+    }
+}
+
+/// A mention cut into words and what lies between them, so that words can be replaced and the
+/// rest kept byte for byte.
+struct NameWords {
+    struct Word {
+        var text: String
+        let original: String
+        /// Cyrillic letters only (hyphens inside allowed), not all capitals, not inside quotes.
+        let isInflectable: Bool
+
+        mutating func replace(with form: String) {
+            text = Self.casing(form, like: original)
+        }
+
+        /// `form` with the letter case of `original` position by position, its own letters past
+        /// the end following the last one's; ё only where the original has it.
+        static func casing(_ form: String, like original: String) -> String {
+            let pattern = Array(original.unicodeScalars)
+            let keepsYo = pattern.contains { $0 == "ё" || $0 == "Ё" }
+            var out = String.UnicodeScalarView()
+            for (i, scalar) in form.unicodeScalars.enumerated() {
+                var letter = scalar
+                if !keepsYo && letter == "ё" { letter = "е" }
+                let model = i < pattern.count ? pattern[i] : pattern.last!
+                let upper =
+                    model.properties.isUppercase
+                    && (i < pattern.count || pattern.count > 1 && pattern.allSatisfy { !$0.properties.isLowercase })
+                out.append(contentsOf: upper ? String(letter).uppercased().unicodeScalars : String(letter).unicodeScalars)
+            }
+            return String(out)
+        }
+    }
+
+    enum Piece {
+        case word(Int)
+        case other(Substring)
+    }
+
+    var items: [Word] = []
+    private var pieces: [Piece] = []
+
+    init(_ mention: String) {
+        let characters = Array(mention)
+        func isWordCharacter(_ i: Int) -> Bool {
+            let c = characters[i]
+            if c.isLetter || c.isNumber { return true }
+            // A hyphen inside a word ("Санкт-Петербург", "Интерфакс-Украина") belongs to it.
+            return c == "-" && i > 0 && i + 1 < characters.count && (characters[i - 1].isLetter || characters[i - 1].isNumber)
+                && (characters[i + 1].isLetter || characters[i + 1].isNumber)
+        }
+        var quoted = false
+        var i = 0
+        while i < characters.count {
+            var j = i
+            let inWord = isWordCharacter(i)
+            while j < characters.count && isWordCharacter(j) == inWord { j += 1 }
+            let text = String(characters[i..<j])
+            if inWord {
+                let scalars = text.unicodeScalars
+                let cyrillic = scalars.allSatisfy {
+                    $0 == "-" || ("а"..."я").contains($0) || ("А"..."Я").contains($0) || $0 == "ё" || $0 == "Ё"
+                }
+                let capitals = scalars.filter { $0.properties.isUppercase }.count
+                let letters = scalars.filter { $0 != "-" }.count
+                // "МИД", "ЮНЕСКО", "МИДа"; a longer word in capitals is a word ("ПРАВИТЕЛЬСТВА").
+                let abbreviation = capitals == letters ? letters <= 6 : capitals >= 2 && !text.contains("-")
+                pieces.append(.word(items.count))
+                items.append(Word(text: text, original: text, isInflectable: cyrillic && !abbreviation && !quoted))
+            } else {
+                pieces.append(.other(Substring(text)))
+                for c in text {
+                    if "«\"„“".contains(c) { quoted = !quoted || c == "«" || c == "„" }
+                    if c == "»" || c == "”" { quoted = false }
+                }
+            }
+            i = j
+        }
+    }
+
+    func joined() -> String {
+        var out = ""
+        for piece in pieces {
+            switch piece {
+            case .word(let index): out += items[index].text
+            case .other(let text): out += text
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,120 @@
+import Testing
+
+@testable import NewsMill
+@testable import RussianMorphology
+
+/// OpenCorpora's dictionary, from the wheel Scripts/install-models.sh fetches.
+enum MorphologyFixtures {
+    static let dictionary: RussianDictionary = {
+        let path = NERFixtures.modelDirectory + "/" + RussianDictionary.wheelFile
+        do {
+            return try RussianDictionary(wheel: path)
+        } catch {
+            fatalError("dictionary not loadable from \(path) (run Scripts/install-models.sh): \(error)")
+        }
+    }()
+    static let normalizer = NameNormalizer(dictionary: dictionary)
+}
+
+@Suite struct RussianDictionaryTests {
+    let dictionary = MorphologyFixtures.dictionary
+
+    private func readings(_ word: String) -> [(lemma: String, grammemes: Set<String>, guessed: Bool)] {
+        dictionary.parses(of: word).map { (dictionary.lemma($0), Set(dictionary.grammemes.names($0.tag)), $0.predicted) }
+    }
+
+    @Test func readsEveryFormOfAKnownWord() {
+        let found = readings("Новгороде")
+        #expect(found.contains { $0.lemma == "новгород" && $0.grammemes.isSuperset(of: ["NOUN", "Geox", "loct", "sing"]) && !$0.guessed })
+        let adjective = readings("Национальной")
+        #expect(Set(adjective.map(\.lemma)) == ["национальный"])
+        #expect(
+            Set(adjective.compactMap { $0.grammemes.intersection(["gent", "datv", "ablt", "loct"]).first }) == [
+                "gent", "datv", "ablt", "loct",
+            ])
+        #expect(readings("МИД").contains { $0.grammemes.contains("Abbr") } || readings("МИД").isEmpty == false)
+    }
+
+    @Test func findsTheWordsTheDictionarySpellsWithYo() {
+        // The dictionary keeps ё ("ёжик", "соединённых"); texts mostly write е.
+        #expect(readings("ежик").contains { $0.lemma == "ежик" && !$0.guessed })
+        #expect(readings("Соединенных").contains { $0.grammemes.contains("PRTF") && !$0.guessed })
+    }
+
+    @Test func ordersReadingsTheUsualOneFirst() {
+        // "море" is usually the sea, not the plague "мор"; "Дмитрия" usually his genitive.
+        #expect(readings("море").first?.lemma == "море")
+        #expect(readings("Дмитрия").first?.grammemes.isSuperset(of: ["masc", "gent"]) == true)
+    }
+
+    @Test func guessesAWordItLacksByItsEnding() {
+        let guesses = readings("Сноудена")
+        #expect(!guesses.isEmpty && guesses.allSatisfy(\.guessed))
+        #expect(guesses.contains { $0.lemma == "сноуден" && $0.grammemes.contains("gent") })
+        #expect(readings("Qwerty").isEmpty)
+    }
+
+    @Test func inflectsToTheFormAskedFor() throws {
+        let parse = try #require(dictionary.parses(of: "ассамблеи").first { dictionary.grammemes.names($0.tag).contains("gent") })
+        #expect(dictionary.inflect(parse, to: dictionary.grammemes["nomn"].union(dictionary.grammemes["sing"])) == "ассамблея")
+        let adjective = try #require(dictionary.parses(of: "Высшей").first)
+        #expect(dictionary.inflect(adjective, to: dictionary.grammemes["nomn"].union(dictionary.grammemes["femn"])) == "высшая")
+    }
+}
+
+@Suite struct NameNormalizerTests {
+    let normalizer = MorphologyFixtures.normalizer
+
+    @Test(arguments: [
+        // The examples.
+        ("PER", "Николаса Мадуро", "Николас Мадуро"),
+        ("ORG", "Национальной ассамблеи Венесуэлы", "Национальная ассамблея Венесуэлы"),
+        ("ORG", "Госдепе США", "Госдеп США"),
+        ("LOC", "Каракасе", "Каракас"),
+        ("LOC", "Нижнем Новгороде", "Нижний Новгород"),
+        // Persons: first name, patronymic and surname agree; initials and foreign names stay.
+        ("PER", "Владимира Владимировича Путина", "Владимир Владимирович Путин"),
+        ("PER", "Ангелы Меркель", "Ангела Меркель"),
+        ("PER", "Сергеем Лавровым", "Сергей Лавров"),
+        ("PER", "Чулпан Хаматовой", "Чулпан Хаматова"),
+        ("PER", "Радия Хабирова", "Радий Хабиров"),
+        ("PER", "А. С. Пушкина", "А. С. Пушкин"),
+        ("PER", "Лионель Месси", "Лионель Месси"),
+        ("PER", "Ким Чен Ына", "Ким Чен Ын"),
+        ("PER", "Эдварда Сноудена", "Эдвард Сноуден"),
+        ("PER", "Юлия Липницкая", "Юлия Липницкая"),
+        // Organisations and places: the head and its adjectives; what follows stays.
+        ("ORG", "Совета Федерации", "Совет Федерации"),
+        ("ORG", "Государственной думы", "Государственная дума"),
+        ("ORG", "правительства Москвы", "правительство Москвы"),
+        ("ORG", "сборной России", "сборная России"),
+        ("ORG", "компании «Газпром нефть»", "компания «Газпром нефть»"),
+        ("ORG", "Высшей партийной школе при ЦК КПСС", "Высшая партийная школа при ЦК КПСС"),
+        ("ORG", "Западноафриканского экономического и валютного союза", "Западноафриканский экономический и валютный союз"),
+        ("LOC", "Соединенных Штатов Америки", "Соединенные Штаты Америки"),
+        ("LOC", "Санкт-Петербурге", "Санкт-Петербург"),
+        ("LOC", "Южно-Китайском море", "Южно-Китайское море"),
+        ("LOC", "Германию", "Германия"),
+        ("LOC", "Республики Сербской", "Республика Сербская"),
+        ("LOC", "США", "США"),
+        ("ORG", "Apple", "Apple"),
+    ])
+    func nominative(type: String, mention: String, expected: String) {
+        let kind: NameNormalizer.Kind = type == "PER" ? .person : type == "ORG" ? .organisation : .location
+        #expect(normalizer.normal(of: mention, kind: kind) == expected)
+    }
+
+    @Test func theWordsAroundSettleWhatTheMentionCannot() {
+        // "Медведева" alone may be her nominative or his genitive.
+        #expect(normalizer.normal(of: "Медведева", kind: .person, context: .init(after: "заявила")) == "Медведева")
+        #expect(normalizer.normal(of: "Медведева", kind: .person, context: .init(before: "у")) == "Медведев")
+        #expect(normalizer.normal(of: "Медведева", kind: .person, context: .init(after: "заявил")) == "Медведев")
+    }
+
+    @Test func keepsTheMentionsOwnSpellingAndSeparators() {
+        #expect(normalizer.normal(of: "В.\u{A0}М.\u{A0}Шукшина", kind: .person) == "В.\u{A0}М.\u{A0}Шукшин")
+        #expect(normalizer.normal(of: "ПРАВИТЕЛЬСТВА", kind: .organisation) == "ПРАВИТЕЛЬСТВО")
+        #expect(normalizer.normal(of: "Соединённых Штатов", kind: .location) == "Соединённые Штаты")
+        #expect(normalizer.normal(of: "", kind: .location) == "")
+    }
+}
