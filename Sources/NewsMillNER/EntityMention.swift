@@ -14,6 +14,10 @@ public struct EntityMention: Sendable, Equatable {
     /// The nominative form, as a news editor writes the name (set by the entities stage from the
     /// morphological dictionary; nil when it has not run).
     public var normal: String?
+    /// The index, in its document's `entities`, of the first mention of the same entity.
+    public var group: Int?
+    /// The fullest name among the group's mentions.
+    public var canonical: String?
 
     public init(type: EntityType, text: String, start: Int, end: Int, normal: String? = nil) {
         self.type = type

@@ -37,40 +37,40 @@ public enum NameGroups {
             if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
         }
         var normals = mentions.map(\.normal)
-        let names = mentions.map { PersonName($0.normal) }
+        let folded = mentions.map { fold($0.normal) }
+        let names = mentions.map { $0.kind == .person ? PersonName($0.normal) : PersonName() }
+        let capitalised = mentions.map { $0.normal.unicodeScalars.first.map(isUppercase) ?? false }
 
         // Organisations and places: the same name, or one of its well-known variants, or a one-word
         // name in another case ("Башинформа" that the dictionary could not decline).
         var byKey: [String: Int] = [:]
+        var placeKeys: [(index: Int, key: String)] = []
         for (index, mention) in mentions.enumerated() where mention.kind != .person {
-            let folded = NameVariants.canonicalKey(fold(mention.normal))
-            var keys = ["\(mention.kind):" + folded]
-            if !folded.contains(" "), folded.count >= 6 { keys.append("\(mention.kind)~" + stem(folded)) }
+            let key = NameVariants.canonicalKey(folded[index])
+            let tag = mention.kind == .location ? "L" : "O"
+            var keys = [tag + key]
+            if key.utf8.count >= 12, !key.utf8.contains(UInt8(ascii: " ")) { keys.append(tag + "~" + stem(key)) }
             for key in keys {
                 if let first = byKey[key] { join(first, index) } else { byKey[key] = index }
             }
+            if mention.kind == .location && capitalised[index] { placeKeys.append((index, key)) }
         }
         // A place named by its adjective ("японским", "белорусские") joins the place.
-        for (index, mention) in mentions.enumerated() where mention.kind == .location {
-            let folded = fold(mention.normal)
-            guard !folded.contains(" "), mention.normal.first?.isLowercase == true, folded.contains("ск") else { continue }
-            let base = NameVariants.placeOfAdjective(folded)
-            if let place = mentions.indices.first(where: { other in
-                other != index && mentions[other].kind == .location && mentions[other].normal.first?.isUppercase == true
-                    && {
-                        let key = NameVariants.canonicalKey(fold(mentions[other].normal));
-                        return base.map { $0 == key } ?? (key.count >= 4 && folded.hasPrefix(String(key.prefix(4))))
-                    }()
-            }) {
-                join(place, index)
+        for (index, mention) in mentions.enumerated() where mention.kind == .location && !capitalised[index] {
+            let word = folded[index]
+            guard !word.utf8.contains(UInt8(ascii: " ")), word.contains("ск") else { continue }
+            let base = NameVariants.placeOfAdjective(word)
+            let place = placeKeys.first { place in
+                base.map { $0 == place.key } ?? (place.key.count >= 4 && word.startsWith(String(place.key.prefix(4))))
             }
+            if let place { join(place.index, index) }
         }
 
         // Persons named with two words or more: the same surname and compatible first names.
         let people = mentions.indices.filter { mentions[$0].kind == .person }
         let full = people.filter { names[$0].first != nil && names[$0].surname != nil }
         for (position, index) in full.enumerated() {
-            for earlier in full[..<position] where names[earlier].surnameMatches(names[index].surname ?? "") {
+            for earlier in full[..<position] where names[earlier].surnameMatches(names[index]) {
                 if names[earlier].compatibleFirst(with: names[index]) {
                     join(earlier, index)
                     break
@@ -78,33 +78,35 @@ public enum NameGroups {
             }
         }
         // One word: the surname of a full name (the first one: the article introduces its main
-        // person first),
-        // else an earlier mention of the same word, else a full name's first name when only one has it.
+        // person first), else an earlier mention of the same word, else a full name's first name
+        // when only one entity has it.
         for index in people where names[index].first == nil {
             guard let word = names[index].surname else { continue }
-            let bySurname = full.filter { names[$0].surnameMatches(word) }
-            if let target = bySurname.first {
+            if let target = full.first(where: { names[$0].surnameMatches(names[index]) }) {
                 join(target, index)
-                // A surname that is his in one reading and hers in another takes the full name's.
-                if let surname = names[target].surname, fold(surname) != fold(word), names[index].isOnlyWord {
+                // A surname that is his in one reading and hers in another, or that the dictionary
+                // could not decline, takes the full name's.
+                if let surname = names[target].surname, names[target].surnameKey != names[index].surnameKey, names[index].isOnlyWord {
                     normals[index] = casing(surname, like: mentions[index].normal)
                 }
                 continue
             }
-            if let same = people.first(where: { $0 < index && names[$0].first == nil && names[$0].surname.map(fold) == fold(word) }) {
+            let key = names[index].surnameKey
+            if let same = people.first(where: { $0 < index && names[$0].first == nil && names[$0].surnameKey == key }) {
                 join(same, index)
                 continue
             }
-            let byFirst = full.filter { names[$0].first.map(fold) == fold(word) }
+            let byFirst = full.filter { names[$0].firstKey == fold(word) }
             if let only = byFirst.first, Set(byFirst.map(root)).count == 1 { join(only, index) }
         }
 
         // The canonical name: the one with the most words, the first of those.
+        let words = folded.map { $0.utf8.reduce(1) { $1 == UInt8(ascii: " ") ? $0 + 1 : $0 } }
         var canonical: [Int: Int] = [:]
         for index in mentions.indices {
             let group = root(index)
             if let best = canonical[group] {
-                if wordCount(normals[index]) > wordCount(normals[best]) { canonical[group] = index }
+                if words[index] > words[best] { canonical[group] = index }
             } else {
                 canonical[group] = index
             }
@@ -117,68 +119,77 @@ public enum NameGroups {
 
     /// A word without its case ending, to match forms the dictionary could not decline.
     static func stem(_ folded: String) -> String {
-        var scalars = Array(folded.unicodeScalars)
-        for ending in ["ами", "ями", "ого", "ому", "ом", "ем", "ой", "ей", "ым", "им", "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и", "о"]
-        where scalars.count > ending.unicodeScalars.count + 2
-            && String(String.UnicodeScalarView(scalars.suffix(ending.unicodeScalars.count))) == ending
-        {
-            scalars.removeLast(ending.unicodeScalars.count)
-            break
+        let count = folded.unicodeScalars.count
+        for ending in stemEndings where count > ending.count + 2 && folded.endsWith(ending.text) {
+            return String(String.UnicodeScalarView(folded.unicodeScalars.dropLast(ending.count)))
         }
-        return String(String.UnicodeScalarView(scalars))
+        return folded
     }
 
+    private static let stemEndings: [(text: String, count: Int)] =
+        ["ами", "ями", "ого", "ому", "ом", "ем", "ой", "ей", "ым", "им", "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и", "о"]
+        .map { ($0, $0.unicodeScalars.count) }
+
     static func fold(_ text: String) -> String {
-        var out = ""
+        var out = String.UnicodeScalarView()
         var space = false
-        for scalar in text.lowercased().unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+        for scalar in text.unicodeScalars {
+            if isLetter(scalar) || ("0"..."9").contains(scalar) {
                 if space && !out.isEmpty { out.append(" ") }
                 space = false
-                out.unicodeScalars.append(scalar == "ё" ? "е" : scalar)
+                let lower = lowercase(scalar)
+                out.append(lower == "ё" ? "е" : lower)
             } else if scalar != "«" && scalar != "»" && scalar != "\"" {
                 space = true
             }
         }
-        return out
-    }
-
-    private static func wordCount(_ text: String) -> Int {
-        fold(text).split(separator: " ").count
+        return String(out)
     }
 
     private static func casing(_ form: String, like original: String) -> String {
         NameWords.Word.casing(form, like: original)
     }
 
-    /// A person's name split into a first name (or initial) and a surname (the last word).
+    /// A person's name split into a first name (or initial) and a surname (the last word), with
+    /// their folded forms for comparing.
     struct PersonName {
         var first: String?
         var surname: String?
         var isOnlyWord: Bool
+        var firstKey: String?
+        var surnameKey: String?
+        var surnameStem: String?
+
+        init() {
+            isOnlyWord = false
+        }
 
         init(_ normal: String) {
-            let words = normal.split(whereSeparator: { !$0.isLetter && $0 != "-" }).map(String.init).filter { !$0.isEmpty }
+            let words = normal.unicodeScalars.split(whereSeparator: { !isLetter($0) && $0 != "-" }).map {
+                String(String.UnicodeScalarView($0))
+            }
             isOnlyWord = words.count == 1
-            surname = words.last.flatMap { $0.count > 1 ? $0 : nil }
+            surname = words.last.flatMap { $0.unicodeScalars.count > 1 ? $0 : nil }
             first = words.count >= 2 ? words.first : nil
+            firstKey = first.map(NameGroups.fold)
+            surnameKey = surname.map(NameGroups.fold)
+            surnameStem = surnameKey.map(NameGroups.stem)
         }
 
         /// Equal first names, or an initial and a name it starts.
         func compatibleFirst(with other: PersonName) -> Bool {
-            guard let a = first.map(NameGroups.fold), let b = other.first.map(NameGroups.fold) else { return true }
+            guard let a = firstKey, let b = other.firstKey else { return true }
             if a == b { return true }
-            if a.count == 1 { return b.hasPrefix(a) }
-            if b.count == 1 { return a.hasPrefix(b) }
+            if a.count == 1 { return b.startsWith(a) }
+            if b.count == 1 { return a.startsWith(b) }
             return false
         }
 
-        /// `word` is this surname, its other-gender form ("Медведева" / "Медведев") or a form the
-        /// dictionary could not decline ("Шеферу").
-        func surnameMatches(_ word: String) -> Bool {
-            guard let surname, !word.isEmpty else { return false }
-            let (a, b) = (NameGroups.fold(surname), NameGroups.fold(word))
-            return a == b || a + "а" == b || b + "а" == a || NameGroups.stem(a) == NameGroups.stem(b)
+        /// The other's surname is this one, its other-gender form ("Медведева" / "Медведев") or a
+        /// form the dictionary could not decline ("Шеферу").
+        func surnameMatches(_ other: PersonName) -> Bool {
+            guard let a = surnameKey, let b = other.surnameKey else { return false }
+            return a == b || surnameStem == other.surnameStem || a + "а" == b || b + "а" == a
         }
     }
 }

@@ -15,10 +15,12 @@ public struct NameNormalizer: Sendable {
 
     public let dictionary: RussianDictionary
     private let g: Tags
+    private let prepositions: [String: [Grammemes]]
 
     public init(dictionary: RussianDictionary) {
         self.dictionary = dictionary
         g = Tags(dictionary.grammemes)
+        prepositions = prepositionCases(g)
     }
 
     /// The grammemes the normalizer reasons with.
@@ -83,19 +85,34 @@ public struct NameNormalizer: Sendable {
         /// The words next to `text[start..<end]` (Unicode scalar offsets), across spaces only.
         public init(around start: Int, _ end: Int, in text: [Unicode.Scalar]) {
             var b = min(start, text.count)
-            while b > 0 && text[b - 1].properties.isWhitespace { b -= 1 }
+            while b > 0 && isSpace(text[b - 1]) { b -= 1 }
             var a = b
-            while a > 0 && b - a < 32 && text[a - 1].properties.isAlphabetic { a -= 1 }
+            while a > 0 && b - a < 32 && isLetter(text[a - 1]) { a -= 1 }
             before = a < b ? String(String.UnicodeScalarView(text[a..<b])) : nil
             var c = max(0, end)
-            while c < text.count && text[c].properties.isWhitespace { c += 1 }
+            while c < text.count && isSpace(text[c]) { c += 1 }
             var d = c
-            while d < text.count && d - c < 32 && text[d].properties.isAlphabetic { d += 1 }
+            while d < text.count && d - c < 32 && isLetter(text[d]) { d += 1 }
             after = c < d ? String(String.UnicodeScalarView(text[c..<d])) : nil
         }
     }
 
+    /// Mentions repeat with the same words around them ("в России", "президент России").
+    private let results = SharedCache<String>(limit: 100_000)
+
     public func normal(of mention: String, kind: Kind, context: Context = Context()) -> String {
+        var key = context.before ?? ""
+        key.append(kind == .person ? "\u{1}" : kind == .organisation ? "\u{2}" : "\u{3}")
+        key.append(context.after ?? "")
+        key.append("\u{1}")
+        key.append(mention)
+        if let known = results[key] { return known }
+        let normal = work(mention, kind: kind, context: context)
+        results[key] = normal
+        return normal
+    }
+
+    private func work(_ mention: String, kind: Kind, context: Context) -> String {
         var words = NameWords(mention)
         guard !words.items.isEmpty else { return mention }
         let hint = caseHint(context.before)
@@ -125,10 +142,16 @@ public struct NameNormalizer: Sendable {
 
     /// One way to read a word of a person's name: its case and gender, and its nominative.
     private struct NameReading {
+        /// How to get the nominative, made only for the reading chosen.
+        enum Form {
+            case written(String)
+            case inflected(WordParse, like: Grammemes, fallback: String)
+        }
+
         let grammaticalCase: Grammemes
         /// Empty for words of either gender (indeclinable names, "Саша").
         let gender: Grammemes
-        let nominative: String
+        let form: Form
         /// 3: the dictionary knows it as a name, 2: as another noun, 1: a guess; one more for the
         /// word's usual reading.
         let weight: Int
@@ -173,14 +196,21 @@ public struct NameNormalizer: Sendable {
             let options = readings[position]
             let fitting = options.filter { matches($0, choice.grammatical, choice.gender) }
             if let reading = fitting.max(by: { $0.weight < $1.weight }) {
-                words.items[index].replace(with: reading.nominative)
+                words.items[index].replace(with: nominative(reading))
             } else if syllables, position == indices.count - 1, position > 0,
                 !options.contains(where: { matches($0, g.nomn, choice.gender) }),
                 let reading = options.filter({ $0.gender == choice.gender }).max(by: { $0.weight < $1.weight })
             {
                 // "Ким Чен Ына", "Дэн Сяопина": the first names do not decline, the last does.
-                words.items[index].replace(with: reading.nominative)
+                words.items[index].replace(with: nominative(reading))
             }
+        }
+    }
+
+    private func nominative(_ reading: NameReading) -> String {
+        switch reading.form {
+        case .written(let text): text
+        case .inflected(let parse, let like, let fallback): dictionary.inflect(parse, to: g.nomn.union(g.sing), like: like) ?? fallback
         }
     }
 
@@ -203,14 +233,11 @@ public struct NameNormalizer: Sendable {
                     parse.tag.contains(g.msf) || parse.tag.contains(g.fixd) && !parse.tag.intersects(g.masc.union(g.femn))
                     ? [g.masc, g.femn] : [parse.tag.intersection(g.masc.union(g.femn).union(g.neut))]
                 for gender in genders {
-                    let nominative =
-                        parse.tag.contains(g.fixd)
-                        ? word
-                        : dictionary.inflect(parse, to: g.nomn.union(g.sing), like: parse.tag.subtracting(g.msf).union(gender)) ?? word
                     out.append(
                         NameReading(
                             grammaticalCase: parse.tag.contains(g.fixd) ? .none : g.caseOf(parse.tag), gender: gender,
-                            nominative: nominative,
+                            form: parse.tag.contains(g.fixd)
+                                ? .written(word) : .inflected(parse, like: parse.tag.subtracting(g.msf).union(gender), fallback: word),
                             weight: usual + (parse.tag.intersects(nameTags) ? 3 : parse.tag.contains(g.noun) ? 2 : 1)))
                 }
             }
@@ -218,15 +245,14 @@ public struct NameNormalizer: Sendable {
         }
         if let surname = surnameReadings(word) { return surname }
         for parse in parses where parse.tag.contains(g.noun) && parse.tag.contains(g.sing) && trustsGuess(parse, person: true) {
-            guard let nominative = dictionary.inflect(parse, to: g.nomn.union(g.sing), like: parse.tag) else { continue }
             let lemma = dictionary.lemma(parse)
             // Men's names in -а decline as women's do ("Нельсона Манделы", "Степана Бандеры").
-            let eitherGender = lemma.hasSuffix("а") || lemma.hasSuffix("я")
+            let eitherGender = lemma.endsWith("а") || lemma.endsWith("я")
             out.append(
                 NameReading(
                     grammaticalCase: g.caseOf(parse.tag),
                     gender: eitherGender ? .none : parse.tag.intersection(g.masc.union(g.femn).union(g.neut)),
-                    nominative: nominative, weight: 1))
+                    form: .inflected(parse, like: parse.tag, fallback: word), weight: 1))
         }
         return out
     }
@@ -234,12 +260,12 @@ public struct NameNormalizer: Sendable {
     /// A Russian surname the dictionary lacks, by its suffix: -ов/-ев/-ин/-ын declines as
     /// "Хабиров": masculine -а, -у, -ым, -е; feminine -а, -ой, -у.
     private func surnameReadings(_ word: String) -> [NameReading]? {
-        let lower = word.lowercased()
+        let lower = String(String.UnicodeScalarView(word.unicodeScalars.map(lowercase)))
         for stemEnd in ["ов", "ев", "ёв", "ин", "ын"] {
             for (ending, grammaticalCase, gender) in [
                 ("", g.nomn, g.masc), ("а", g.gent, g.masc), ("у", g.datv, g.masc), ("ым", g.ablt, g.masc), ("е", g.loct, g.masc),
                 ("а", g.nomn, g.femn), ("ой", g.gent, g.femn), ("у", g.accs, g.femn),
-            ] where lower.hasSuffix(stemEnd + ending) {
+            ] where lower.endsWith(stemEnd + ending) {
                 let stem = String(word.dropLast(ending.count))
                 let readings: [(Grammemes, Grammemes, String)] =
                     switch (ending, gender) {
@@ -248,7 +274,7 @@ public struct NameNormalizer: Sendable {
                     case ("ой", _): [g.gent, g.datv, g.ablt, g.loct].map { ($0, g.femn, stem + "а") }
                     default: [(grammaticalCase, gender, stem)]
                     }
-                return readings.map { NameReading(grammaticalCase: $0.0, gender: $0.1, nominative: $0.2, weight: 2) }
+                return readings.map { NameReading(grammaticalCase: $0.0, gender: $0.1, form: .written($0.2), weight: 2) }
             }
         }
         return nil
@@ -267,7 +293,7 @@ public struct NameNormalizer: Sendable {
         var adjectives: [(index: Int, parses: [WordParse])] = []
         var head: (index: Int, parses: [WordParse])?
         for index in words.items.indices {
-            if words.items[index].text == "и" && !adjectives.isEmpty { continue }
+            if words.items[index].isConjunction && !adjectives.isEmpty { continue }
             guard let parses = readings(words.items[index])?.filter({ !$0.predicted || trustsGuess($0) }), let usual = parses.first else {
                 break
             }
@@ -342,16 +368,16 @@ public struct NameNormalizer: Sendable {
         let tail = String(String.UnicodeScalarView(word.suffix(2)))
         if consonants.contains(last) {
             let endings = person ? ["а", "ом", "ым", "ем"] : ["у", "ом", "ым", "ем", "е"]
-            return word.count > lemma.count && endings.contains { tail.hasSuffix($0) }
+            return word.count > lemma.count && endings.contains { tail.endsWith($0) }
         }
         if last == "а" || last == "я" {
             let endings = person ? ["ы", "ой", "ей"] : ["ы", "и", "у", "ю", "ой", "ей"]
-            return word.starts(with: lemma.dropLast()) && word.count <= lemma.count + 1 && endings.contains { tail.hasSuffix($0) }
+            return word.starts(with: lemma.dropLast()) && word.count <= lemma.count + 1 && endings.contains { tail.endsWith($0) }
         }
         // "Скрипаля", "Диас-Канелем".
         if last == "ь" {
             return word.starts(with: lemma.dropLast()) && word.count > lemma.count - 1
-                && (person ? ["я", "ем"] : ["я", "ю", "ем", "е"]).contains { tail.hasSuffix($0) }
+                && (person ? ["я", "ем"] : ["я", "ю", "ем", "е"]).contains { tail.endsWith($0) }
         }
         // Adjectives: "Иллинойсского университета".
         if person { return false }
@@ -382,27 +408,85 @@ public struct NameNormalizer: Sendable {
     }
 
     private func caseHint(_ before: String?) -> [Grammemes] {
-        guard let before = before?.lowercased(), !before.isEmpty else { return [] }
-        switch before {
-        case "у", "от", "до", "для", "без", "из", "около", "против", "вокруг", "после", "возле", "среди", "кроме", "со стороны":
-            return [g.gent]
-        case "к", "ко", "по", "благодаря", "согласно":
-            return [g.datv]
-        case "с", "со", "перед", "над", "под", "между", "за":
-            return [g.ablt]
-        case "о", "об", "при":
-            return [g.loct]
-        case "в", "во", "на":
-            return [g.loct, g.accs]
-        case "про", "через", "сквозь":
-            return [g.accs]
-        default:
-            // A noun in apposition ("министра Лаврова", "президенту Путину") shares the case
-            // when the dictionary gives it only one.
-            let cases = Set(dictionary.parses(of: before).filter { $0.tag.contains(g.noun) && !$0.predicted }.map { g.caseOf($0.tag) })
-            if cases.count == 1, let only = cases.first, only != g.nomn, !only.isEmpty { return [only] }
-            return []
-        }
+        guard let before, !before.isEmpty else { return [] }
+        let lower = String(String.UnicodeScalarView(before.unicodeScalars.map(lowercase)))
+        if let cases = prepositions[lower] { return cases }
+        // A noun in apposition ("министра Лаврова", "президенту Путину") shares the case when the
+        // dictionary gives it only one.
+        let cases = Set(dictionary.parses(of: lower).filter { $0.tag.contains(g.noun) && !$0.predicted }.map { g.caseOf($0.tag) })
+        if cases.count == 1, let only = cases.first, only != g.nomn, !only.isEmpty { return [only] }
+        return []
+    }
+}
+
+/// The cases a preposition governs, as far as names go.
+private func prepositionCases(_ g: NameNormalizer.Tags) -> [String: [Grammemes]] {
+    var table: [String: [Grammemes]] = [:]
+    for (words, cases) in [
+        ("у от до для без из около против вокруг после возле среди кроме", [g.gent]),
+        ("к ко по благодаря согласно", [g.datv]),
+        ("с со перед над под между за", [g.ablt]),
+        ("о об при", [g.loct]),
+        ("в во на", [g.loct, g.accs]),
+        ("про через сквозь", [g.accs]),
+    ] {
+        for word in words.split(separator: " ") { table[String(word)] = cases }
+    }
+    return table
+}
+
+func isUppercase(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x41...0x5A, 0x400...0x42F: true
+    case 0...0x7F, 0x430...0x45F: false
+    default: scalar.properties.isUppercase
+    }
+}
+
+func isLowercase(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x61...0x7A, 0x430...0x45F: true
+    case 0...0x7F, 0x400...0x42F: false
+    default: scalar.properties.isLowercase
+    }
+}
+
+/// Upper case of one letter (a letter whose capital is one scalar; others stay).
+func uppercase(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+    switch scalar.value {
+    case 0x61...0x7A, 0x430...0x44F: return Unicode.Scalar(scalar.value - 32)!
+    case 0x450...0x45F: return Unicode.Scalar(scalar.value - 80)!
+    case 0...0x7F, 0x400...0x42F: return scalar
+    default:
+        let upper = String(scalar).uppercased().unicodeScalars
+        return upper.count == 1 ? upper.first! : scalar
+    }
+}
+
+/// Lower case without a Unicode table lookup for Latin and Cyrillic.
+func lowercase(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+    switch scalar.value {
+    case 0x41...0x5A, 0x410...0x42F: Unicode.Scalar(scalar.value + 32)!
+    case 0x400...0x40F: Unicode.Scalar(scalar.value + 80)!
+    case 0...0x7F, 0x430...0x45F: scalar
+    default: String(scalar).lowercased().unicodeScalars.first ?? scalar
+    }
+}
+
+/// Letters without a Unicode table lookup for the scripts news text is in.
+func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x41...0x5A, 0x61...0x7A, 0x400...0x4FF: true
+    case 0...0x7F: false
+    default: scalar.properties.isAlphabetic
+    }
+}
+
+func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x20, 0x09, 0x0A, 0x0D, 0xA0: true
+    case 0...0x7F: false
+    default: scalar.properties.isWhitespace
     }
 }
 
@@ -415,6 +499,9 @@ struct NameWords {
         /// Cyrillic letters only (hyphens inside allowed), not all capitals, not inside quotes.
         let isInflectable: Bool
 
+        /// "и" joining adjectives ("экономического и валютного союза").
+        var isConjunction: Bool { original.unicodeScalars.count == 1 && original.unicodeScalars.first == "и" }
+
         mutating func replace(with form: String) {
             text = Self.casing(form, like: original)
         }
@@ -423,16 +510,14 @@ struct NameWords {
         /// the end following the last one's; ё only where the original has it.
         static func casing(_ form: String, like original: String) -> String {
             let pattern = Array(original.unicodeScalars)
+            guard let last = pattern.last else { return form }
             let keepsYo = pattern.contains { $0 == "ё" || $0 == "Ё" }
+            let allCapitals = pattern.count > 1 && pattern.allSatisfy { !isLowercase($0) }
             var out = String.UnicodeScalarView()
             for (i, scalar) in form.unicodeScalars.enumerated() {
-                var letter = scalar
-                if !keepsYo && letter == "ё" { letter = "е" }
-                let model = i < pattern.count ? pattern[i] : pattern.last!
-                let upper =
-                    model.properties.isUppercase
-                    && (i < pattern.count || pattern.count > 1 && pattern.allSatisfy { !$0.properties.isLowercase })
-                out.append(contentsOf: upper ? String(letter).uppercased().unicodeScalars : String(letter).unicodeScalars)
+                let letter = !keepsYo && scalar == "ё" ? "е" : scalar
+                let upper = i < pattern.count ? isUppercase(pattern[i]) : allCapitals && isUppercase(last)
+                out.append(upper ? uppercase(letter) : letter)
             }
             return String(out)
         }
@@ -440,43 +525,52 @@ struct NameWords {
 
     enum Piece {
         case word(Int)
-        case other(Substring)
+        case other(String)
     }
 
     var items: [Word] = []
     private var pieces: [Piece] = []
 
     init(_ mention: String) {
-        let characters = Array(mention)
-        func isWordCharacter(_ i: Int) -> Bool {
-            let c = characters[i]
-            if c.isLetter || c.isNumber { return true }
+        let scalars = Array(mention.unicodeScalars)
+        func isWordScalar(_ i: Int) -> Bool {
+            let c = scalars[i]
+            if isLetter(c) || ("0"..."9").contains(c) || c.properties.generalCategory == .nonspacingMark { return true }
             // A hyphen inside a word ("Санкт-Петербург", "Интерфакс-Украина") belongs to it.
-            return c == "-" && i > 0 && i + 1 < characters.count && (characters[i - 1].isLetter || characters[i - 1].isNumber)
-                && (characters[i + 1].isLetter || characters[i + 1].isNumber)
+            return c == "-" && i > 0 && i + 1 < scalars.count && (isLetter(scalars[i - 1]) || ("0"..."9").contains(scalars[i - 1]))
+                && (isLetter(scalars[i + 1]) || ("0"..."9").contains(scalars[i + 1]))
         }
         var quoted = false
         var i = 0
-        while i < characters.count {
+        while i < scalars.count {
             var j = i
-            let inWord = isWordCharacter(i)
-            while j < characters.count && isWordCharacter(j) == inWord { j += 1 }
-            let text = String(characters[i..<j])
+            let inWord = isWordScalar(i)
+            while j < scalars.count && isWordScalar(j) == inWord { j += 1 }
+            let piece = scalars[i..<j]
+            let text = String(String.UnicodeScalarView(piece))
             if inWord {
-                let scalars = text.unicodeScalars
-                let cyrillic = scalars.allSatisfy {
-                    $0 == "-" || ("а"..."я").contains($0) || ("А"..."Я").contains($0) || $0 == "ё" || $0 == "Ё"
+                var cyrillic = true
+                var capitals = 0
+                var letters = 0
+                for scalar in piece {
+                    if scalar == "-" { continue }
+                    letters += 1
+                    switch scalar.value {
+                    case 0x410...0x42F, 0x401: capitals += 1
+                    case 0x430...0x44F, 0x451: break
+                    default:
+                        cyrillic = false
+                        if scalar.properties.isUppercase { capitals += 1 }
+                    }
                 }
-                let capitals = scalars.filter { $0.properties.isUppercase }.count
-                let letters = scalars.filter { $0 != "-" }.count
                 // "МИД", "ЮНЕСКО", "МИДа"; a longer word in capitals is a word ("ПРАВИТЕЛЬСТВА").
-                let abbreviation = capitals == letters ? letters <= 6 : capitals >= 2 && !text.contains("-")
+                let abbreviation = capitals == letters ? letters <= 6 : capitals >= 2 && !piece.contains("-")
                 pieces.append(.word(items.count))
                 items.append(Word(text: text, original: text, isInflectable: cyrillic && !abbreviation && !quoted))
             } else {
-                pieces.append(.other(Substring(text)))
-                for c in text {
-                    if "«\"„“".contains(c) { quoted = !quoted || c == "«" || c == "„" }
+                pieces.append(.other(text))
+                for c in piece {
+                    if c == "«" || c == "„" { quoted = true } else if c == "\"" || c == "“" { quoted.toggle() }
                     if c == "»" || c == "”" { quoted = false }
                 }
             }

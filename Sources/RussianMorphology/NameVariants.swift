@@ -68,11 +68,24 @@ enum NameVariants {
 
     /// The place an adjective names when its stem does not show it ("американских" → США).
     static func placeOfAdjective(_ folded: String) -> String? {
-        adjectives.first { folded.hasPrefix($0.key) }.map(\.value)
+        adjectives.first { folded.startsWith($0.key) }.map(\.value)
     }
 
     /// The first spelling of `folded`'s line, or `folded` itself.
     static func canonicalKey(_ folded: String) -> String {
         keys[folded] ?? folded
+    }
+}
+
+extension String {
+    /// Suffix and prefix tests on UTF-8 bytes: the same answer for the NFC text names are in, without
+    /// String's walk over grapheme clusters.
+    func endsWith(_ suffix: String) -> Bool {
+        let (a, b) = (utf8, suffix.utf8)
+        return a.count >= b.count && a.suffix(b.count).elementsEqual(b)
+    }
+
+    func startsWith(_ prefix: String) -> Bool {
+        utf8.starts(with: prefix.utf8)
     }
 }

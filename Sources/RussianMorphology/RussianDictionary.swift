@@ -1,4 +1,5 @@
 import ArchiveIO
+import Glibc
 import NewsMillCore
 
 /// OpenCorpora's Russian dictionary (391k lexemes) as pymorphy2 compiles it, read straight from
@@ -93,8 +94,18 @@ public final class RussianDictionary: Sendable {
         return paradigms
     }
 
+    /// Names and the words around them repeat across a corpus: readings are looked up once.
+    private let cache = SharedCache<[WordParse]>(limit: 100_000)
+
     /// Every reading of `word` (any letter case): the dictionary's, else guesses by its ending.
     public func parses(of word: String) -> [WordParse] {
+        if let cached = cache[word] { return cached }
+        let found = lookUp(word)
+        cache[word] = found
+        return found
+    }
+
+    private func lookUp(_ word: String) -> [WordParse] {
         let lower = Array(word.lowercased().unicodeScalars)
         var found: [WordParse] = []
         for record in words.records(for: lower) where record.payload.count == 4 {
@@ -102,7 +113,7 @@ public final class RussianDictionary: Sendable {
             let form = Int(record.payload[2]) << 8 | Int(record.payload[3])
             if let parse = parse(lower, paradigm: paradigm, form: form, predicted: false) { found.append(parse) }
         }
-        guard !found.isEmpty else { return guesses(lower) }
+        guard found.count > 1 else { return found.isEmpty ? guesses(lower) : found }
         // The usual reading first, as pymorphy2 orders them; the dictionary's order otherwise.
         let prefix = Array(word.lowercased().utf8) + [UInt8(ascii: ":")]
         let odds = found.map { tagOdds.integer(for: prefix + Array(tagNames[$0.tagIndex].utf8)) ?? 0 }
@@ -209,4 +220,50 @@ public struct WordParse: Sendable, Equatable {
 
 extension Grammemes {
     var bitCount: Int { low.nonzeroBitCount + high.nonzeroBitCount }
+}
+
+/// A bounded map from strings to what they cost to work out, shared by the threads of a run.
+/// Emptied when full: the keys that matter come back at once.
+final class SharedCache<Value: Sendable>: @unchecked Sendable {
+    /// Keys compared and hashed as UTF-8 bytes: String's own hashing normalizes non-ASCII text
+    /// first, which costs more than the lookups it guards.
+    private struct Key: Hashable {
+        var text: String
+
+        static func == (a: Key, b: Key) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+
+        func hash(into hasher: inout Hasher) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    private var entries: [Key: Value] = [:]
+    private let limit: Int
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+
+    init(limit: Int) {
+        self.limit = limit
+        lock = .allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
+    subscript(word: String) -> Value? {
+        get {
+            pthread_mutex_lock(lock)
+            defer { pthread_mutex_unlock(lock) }
+            return entries[Key(text: word)]
+        }
+        set {
+            pthread_mutex_lock(lock)
+            defer { pthread_mutex_unlock(lock) }
+            if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
+            entries[Key(text: word)] = newValue
+        }
+    }
 }

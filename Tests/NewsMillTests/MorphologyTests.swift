@@ -118,3 +118,68 @@ enum MorphologyFixtures {
         #expect(normalizer.normal(of: "", kind: .location) == "")
     }
 }
+
+@Suite struct NameGroupsTests {
+    private func groups(_ mentions: [(NameNormalizer.Kind, String)]) -> [NameGroups.Assignment] {
+        NameGroups.assign(mentions.map { NameGroups.Mention(kind: $0.0, normal: $0.1) })
+    }
+
+    @Test func aSurnameAloneJoinsTheFullName() {
+        let found = groups([
+            (.person, "Мадуро"), (.person, "Николас Мадуро"), (.person, "Хуан Гуайдо"), (.person, "Гуайдо"), (.person, "Мадуро"),
+        ])
+        #expect(found.map(\.group) == [0, 0, 2, 2, 0])
+        #expect(found.map(\.canonical) == ["Николас Мадуро", "Николас Мадуро", "Хуан Гуайдо", "Хуан Гуайдо", "Николас Мадуро"])
+    }
+
+    @Test func initialsAndOtherFirstNames() {
+        let found = groups([(.person, "Владимир Путин"), (.person, "В. Путин"), (.person, "Людмила Путина"), (.person, "Владимир")])
+        #expect(found[1].group == 0)
+        #expect(found[2].group == 2, "another first name is another person")
+        #expect(found[3].group == 0, "a first name alone joins the one full name that has it")
+    }
+
+    @Test func theFullNameSettlesASurnameAlone() {
+        // "Медведева" alone reads as his genitive; beside "Евгения Медведева" it is hers.
+        let found = groups([(.person, "Евгения Медведева"), (.person, "Медведев"), (.person, "Томас Шефер"), (.person, "Шеферу")])
+        #expect(found.map(\.group) == [0, 0, 2, 2])
+        #expect(found[1].normal == "Медведева")
+        #expect(found[3].normal == "Шефер")
+    }
+
+    @Test func placesAndOrganisationsByNameVariantAndAdjective() {
+        let found = groups([
+            (.location, "Россия"), (.location, "РФ"), (.location, "Соединенные Штаты"), (.location, "США"), (.location, "японским"),
+            (.location, "Япония"), (.organisation, "ООН"), (.organisation, "Организация Объединённых Наций"), (.location, "Москва"),
+            (.organisation, "Москва"),
+        ])
+        #expect(found.map(\.group) == [0, 0, 2, 2, 4, 4, 6, 6, 8, 9], "a place and an organisation never share a group")
+        #expect(found[6].canonical == "Организация Объединённых Наций")
+    }
+}
+
+@Suite struct EntitiesNormalFormsTests {
+    @Test func theStageWritesNormalFormsGroupsAndCanonicalNames() throws {
+        let stage = try EntitiesStage(modelDirectory: NERFixtures.modelDirectory)
+        var document = Document(
+            origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8",
+            text: "В Каракасе Николас Мадуро встретился с послом. Позже Мадуро заявил, что Хуан Гуайдо не прав.",
+            title: "Мадуро ответил Гуайдо")
+        _ = stage.process(&document)
+        let entities = try #require(document.entities)
+        let byText = Dictionary(entities.map { ($0.text, $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(byText["Каракасе"]?.normal == "Каракас")
+        let full = try #require(entities.firstIndex { $0.text == "Николас Мадуро" })
+        #expect(byText["Мадуро"]?.group == full && byText["Мадуро"]?.canonical == "Николас Мадуро")
+        let title = try #require(document.titleEntities?.first { $0.text == "Гуайдо" })
+        #expect(title.group == entities.firstIndex { $0.text == "Хуан Гуайдо" }, "a headline's mention points into the text's entities")
+        #expect(title.canonical == "Хуан Гуайдо")
+
+        let plain = try EntitiesStage(modelDirectory: NERFixtures.modelDirectory, normalForms: false)
+        var bare = Document(
+            origin: Origin(archive: nil, member: "a.txt"), format: .txt, sourceBytes: 0, encoding: "utf-8", text: document.text)
+        _ = plain.process(&bare)
+        #expect(bare.entities?.map(\.text) == entities.map(\.text))
+        #expect(bare.entities?.allSatisfy { $0.normal == nil && $0.group == nil } == true)
+    }
+}

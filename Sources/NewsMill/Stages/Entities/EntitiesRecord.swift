@@ -55,12 +55,22 @@ extension RecordBlock {
                       "$ref": "#/$defs/end"
                     },
                     "normal": {
-                      "description": "The name in the nominative, as a news editor writes it: \"Николаса Мадуро\" → \"Николас Мадуро\", \"Национальной ассамблеи Венесуэлы\" → \"Национальная ассамблея Венесуэлы\", \"в Нижнем Новгороде\" → \"Нижний Новгород\". Abbreviations, foreign and quoted names stay as written; words after an organisation's or place's head noun too. From OpenCorpora's dictionary.",
+                      "description": "The name in the nominative, as a news editor writes it: \"Николаса Мадуро\" → \"Николас Мадуро\", \"Национальной ассамблеи Венесуэлы\" → \"Национальная ассамблея Венесуэлы\", \"в Нижнем Новгороде\" → \"Нижний Новгород\". Abbreviations, foreign and quoted names stay as written; so do the words after an organisation's or place's head noun. From OpenCorpora's dictionary. Absent with the stage's normal: false.",
+                      "type": "string",
+                      "minLength": 1
+                    },
+                    "group": {
+                      "description": "The mentions of one entity in the document share it: the index in entities of the entity's first mention (\"Мадуро\" and \"Николас Мадуро\", \"РФ\" and \"Россия\"). In title_entities, the index in entities of the same entity, null when the text does not name it. Absent with normal: false.",
+                      "type": ["integer", "null"],
+                      "minimum": 0
+                    },
+                    "canonical": {
+                      "description": "The entity's fullest name among the document's mentions of it, in the nominative (\"Николас Мадуро\" for \"Мадуро\"): what to count entities by. Absent with normal: false.",
                       "type": "string",
                       "minLength": 1
                     }
                   },
-                  "required": ["type", "text", "start", "end", "normal"],
+                  "required": ["type", "text", "start", "end"],
                   "additionalProperties": false
                 }
               }
@@ -77,7 +87,11 @@ extension RecordBlock {
                 json.key("text"); json.string(entity.text)
                 json.key("start"); json.int(entity.start)
                 json.key("end"); json.int(entity.end)
-                json.key("normal"); json.string(entity.normal ?? entity.text)
+                if let normal = entity.normal {
+                    json.key("normal"); json.string(normal)
+                    json.key("group"); if let group = entity.group { json.int(group) } else { json.null() }
+                    json.key("canonical"); json.string(entity.canonical ?? normal)
+                }
                 json.endObject()
             }
             json.endArray()

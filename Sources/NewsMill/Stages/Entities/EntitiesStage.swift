@@ -12,19 +12,25 @@ public struct EntitiesStage: ConfigurableStage {
     public static let recordBlocks: [RecordBlock] = [.entities]
     public var contract: StageContract { StageContract(reads: [.text, .title], writes: [.entities]) }
     let tagger: EntityTagger
-    let normalForms: EntityNormalForms
+    /// Nil with `normal: false`: mentions as written, without `normal`, `group` and `canonical`.
+    let normalForms: EntityNormalForms?
 
-    public init(modelDirectory: String) throws(NERModel.Failure) {
+    public init(modelDirectory: String, normalForms: Bool = true) throws(NERModel.Failure) {
         tagger = EntityTagger(model: try Self.loadModel(modelDirectory))
+        guard normalForms else {
+            self.normalForms = nil
+            return
+        }
         do {
-            normalForms = EntityNormalForms(normalizer: NameNormalizer(dictionary: try Self.loadDictionary(modelDirectory)))
+            self.normalForms = EntityNormalForms(normalizer: NameNormalizer(dictionary: try Self.loadDictionary(modelDirectory)))
         } catch {
             throw NERModel.Failure(message: error.message)
         }
     }
 
     public init(options: ConfigSection) throws(ConfigError) {
-        try options.allowOnly(["models"])
+        try options.allowOnly(["models", "normal"])
+        let normal = try options.bool("normal", default: true)
         let configured = try options.string("models", default: "")
         let candidates = configured.isEmpty ? Self.defaultModelDirectories() : [configured]
         guard let directory = candidates.first(where: Self.holdsModel) else {
@@ -39,7 +45,7 @@ public struct EntitiesStage: ConfigurableStage {
                 """)
         }
         do {
-            try self.init(modelDirectory: directory)
+            try self.init(modelDirectory: directory, normalForms: normal)
         } catch {
             throw options.error(
                 "models", "cannot load the NER model or dictionary: \(error.message); run Scripts/install-models.sh to fetch them again")
@@ -48,10 +54,12 @@ public struct EntitiesStage: ConfigurableStage {
 
     public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
         var entities = tagger.entities(in: document.text)
-        normalForms.annotate(&entities, in: document.text)
-        document.entities = entities
         var titleEntities = document.title.map { tagger.entities(in: $0) } ?? []
-        if let title = document.title { normalForms.annotate(&titleEntities, in: title) }
+        if let normalForms {
+            normalForms.annotate(&entities, in: document.text)
+            if let title = document.title { normalForms.annotate(title: &titleEntities, in: title, text: entities) }
+        }
+        document.entities = entities
         document.titleEntities = titleEntities
         return .keep
     }
