@@ -84,9 +84,11 @@ public enum NameGroups {
             guard let word = names[index].surname else { continue }
             if let target = full.first(where: { names[$0].surnameMatches(names[index]) }) {
                 join(target, index)
-                // A surname that is his in one reading and hers in another, or that the dictionary
-                // could not decline, takes the full name's.
-                if let surname = names[target].surname, names[target].surnameKey != names[index].surnameKey, names[index].isOnlyWord {
+                // A surname that is his in one reading and hers in another takes the full name's;
+                // so does one the dictionary could not decline ("Шеферу" beside "Томас Шефер").
+                if let surname = names[target].surname, let key = names[target].surnameKey, let own = names[index].surnameKey, key != own,
+                    names[index].isOnlyWord, key + "а" == own || own + "а" == key || key.utf8.count < own.utf8.count
+                {
                     normals[index] = casing(surname, like: mentions[index].normal)
                 }
                 continue

@@ -160,13 +160,17 @@ public struct NameNormalizer: Sendable {
     private func normalizePerson(_ words: inout NameWords, hint: [Grammemes], gender genderHint: Grammemes?) {
         let indices = words.items.indices.filter { words.items[$0].isInflectable }
         guard !indices.isEmpty else { return }
-        let readings = indices.map { nameReadings(words.items[$0].text) }
+        let readings = indices.enumerated().map { position, index in
+            nameReadings(
+                words.items[index].text,
+                position: indices.count == 1 ? .only : position == 0 ? .first : position == indices.count - 1 ? .last : .middle)
+        }
         // The case and gender that most words can have (name readings weigh most); on a tie, the
         // context's case and gender, then a woman's nominative when two words say so ("Алина
         // Загитова"), else a man: most people in the news are, and "Роберта Кеннеди", "Медведева"
         // are far more often his genitive than her nominative.
         let feminineWords = readings.filter { options in
-            options.contains { $0.gender == g.femn && $0.grammaticalCase == g.nomn }
+            options.contains { $0.gender == g.femn && $0.grammaticalCase == g.nomn && $0.weight >= 2 }
         }.count
         let genderOrder =
             genderHint.map { [$0, $0 == g.masc ? g.femn : g.masc] } ?? (feminineWords >= 2 ? [g.femn, g.masc] : [g.masc, g.femn])
@@ -219,15 +223,24 @@ public struct NameNormalizer: Sendable {
             && (reading.gender.isEmpty || reading.gender == gender)
     }
 
-    private func nameReadings(_ word: String) -> [NameReading] {
+    /// Where a word stands in a person's name: a first word is more likely a first name, a last
+    /// one a surname ("Аделина Сотникова" is her name, not the genitive of a surname "Аделин").
+    private enum NamePosition {
+        case only, first, middle, last
+    }
+
+    private func nameReadings(_ word: String, position: NamePosition) -> [NameReading] {
         let parses = dictionary.parses(of: word)
         let known = parses.filter { !$0.predicted }
         let nameTags = g.name.union(g.surn).union(g.patr)
         var out: [NameReading] = []
         if !known.isEmpty {
             for parse in known where parse.tag.contains(g.sing) || parse.tag.contains(g.fixd) {
-                // The usual reading of the word counts a little more ("Дмитрия" is his genitive).
-                let usual = parse == known[0] ? 1 : 0
+                // The usual reading of the word counts a little more ("Дмитрия" is his genitive),
+                // and so does the kind of name the word's place calls for.
+                let usual =
+                    (parse == known[0] ? 1 : 0)
+                    + (position == .first && parse.tag.contains(g.name) || position == .last && parse.tag.contains(g.surn) ? 1 : 0)
                 guard parse.tag.contains(g.noun) || parse.tag.contains(g.surn) || parse.tag.contains(g.adjf) else { continue }
                 let genders =
                     parse.tag.contains(g.msf) || parse.tag.contains(g.fixd) && !parse.tag.intersects(g.masc.union(g.femn))
@@ -244,6 +257,10 @@ public struct NameNormalizer: Sendable {
             return out
         }
         if let surname = surnameReadings(word) { return surname }
+        // A foreign man's first name ending in a consonant is in the nominative ("Джейкоб Зума").
+        if position == .first, let last = word.unicodeScalars.last.map(lowercase), "бвгджзклмнпрстфхцчшщ".unicodeScalars.contains(last) {
+            out.append(NameReading(grammaticalCase: g.nomn, gender: g.masc, form: .written(word), weight: 1))
+        }
         for parse in parses where parse.tag.contains(g.noun) && parse.tag.contains(g.sing) && trustsGuess(parse, person: true) {
             let lemma = dictionary.lemma(parse)
             // Men's names in -а decline as women's do ("Нельсона Манделы", "Степана Бандеры").
@@ -254,6 +271,21 @@ public struct NameNormalizer: Sendable {
                     gender: eitherGender ? .none : parse.tag.intersection(g.masc.union(g.femn).union(g.neut)),
                     form: .inflected(parse, like: parse.tag, fallback: word), weight: 1))
         }
+        // Foreign names declined as masculine nouns, where the endings table has no noun for them:
+        // "Фридкином", "Комбсу" (and "Роналду", which is as likely its own nominative).
+        let scalars = Array(word.unicodeScalars)
+        let consonants = "бвгджзклмнпрстфхцчшщ".unicodeScalars
+        func stem(dropping count: Int) -> String? {
+            guard scalars.count > count + 2, consonants.contains(lowercase(scalars[scalars.count - count - 1])) else { return nil }
+            return String(String.UnicodeScalarView(scalars.dropLast(count)))
+        }
+        if word.endsWith("ом"), let stem = stem(dropping: 2), !out.contains(where: { $0.grammaticalCase == g.ablt }) {
+            out.append(NameReading(grammaticalCase: g.ablt, gender: g.masc, form: .written(stem), weight: 1))
+        }
+        if word.endsWith("у"), let stem = stem(dropping: 1), !out.contains(where: { $0.grammaticalCase == g.datv }) {
+            out.append(NameReading(grammaticalCase: g.datv, gender: g.masc, form: .written(stem), weight: 1))
+            out.append(NameReading(grammaticalCase: g.nomn, gender: .none, form: .written(word), weight: 1))
+        }
         return out
     }
 
@@ -261,6 +293,18 @@ public struct NameNormalizer: Sendable {
     /// "Хабиров": masculine -а, -у, -ым, -е; feminine -а, -ой, -у.
     private func surnameReadings(_ word: String) -> [NameReading]? {
         let lower = String(String.UnicodeScalarView(word.unicodeScalars.map(lowercase)))
+        // Surnames in -ский/-цкий decline as adjectives: "Хржановским", "Цехановского", "Липницкой".
+        for stemEnd in ["ск", "цк"] {
+            for (ending, readings) in [
+                ("ий", [(g.nomn, g.masc, "ий")]), ("ого", [(g.gent, g.masc, "ий"), (g.accs, g.masc, "ий")]),
+                ("ому", [(g.datv, g.masc, "ий")]),
+                ("им", [(g.ablt, g.masc, "ий")]), ("ом", [(g.loct, g.masc, "ий")]), ("ая", [(g.nomn, g.femn, "ая")]),
+                ("ой", [g.gent, g.datv, g.ablt, g.loct].map { ($0, g.femn, "ая") }), ("ую", [(g.accs, g.femn, "ая")]),
+            ] where lower.endsWith(stemEnd + ending) {
+                let stem = String(String.UnicodeScalarView(word.unicodeScalars.dropLast(ending.unicodeScalars.count)))
+                return readings.map { NameReading(grammaticalCase: $0.0, gender: $0.1, form: .written(stem + $0.2), weight: 2) }
+            }
+        }
         for stemEnd in ["ов", "ев", "ёв", "ин", "ын"] {
             for (ending, grammaticalCase, gender) in [
                 ("", g.nomn, g.masc), ("а", g.gent, g.masc), ("у", g.datv, g.masc), ("ым", g.ablt, g.masc), ("е", g.loct, g.masc),
@@ -297,7 +341,13 @@ public struct NameNormalizer: Sendable {
             guard let parses = readings(words.items[index])?.filter({ !$0.predicted || trustsGuess($0) }), let usual = parses.first else {
                 break
             }
-            if isAdjective(usual.tag) && index + 1 < words.items.count {
+            // A word that is usually a noun is an adjective before a common noun it agrees with
+            // ("Мёртвом море"), not before a name ("сборной России").
+            let beforeCommonNoun =
+                index + 1 < words.items.count && words.items[index + 1].isInflectable
+                && words.items[index + 1].original.unicodeScalars.first.map(isLowercase) == true
+                && parses.contains(where: { isAdjective($0.tag) })
+            if (isAdjective(usual.tag) || beforeCommonNoun) && index + 1 < words.items.count {
                 adjectives.append((index, parses))
                 continue
             }
@@ -318,7 +368,11 @@ public struct NameNormalizer: Sendable {
         // a reading of the head: the singular before the plural ("правительства", "Германии"),
         // the nominative first, then the context's case.
         let oblique = hint.filter { $0 != g.nomn } + g.cases.filter { $0 != g.nomn && !hint.contains($0) }
-        let order = [(g.nomn, g.sing)] + oblique.map { ($0, g.sing) } + [(g.nomn, g.plur)] + oblique.map { ($0, g.plur) }
+        var order = [(g.nomn, g.sing)] + oblique.map { ($0, g.sing) } + [(g.nomn, g.plur)] + oblique.map { ($0, g.plur) }
+        // A name whose usual reading is a plural nominative stays one ("Известия", "Ведомости").
+        if let usual = head.parses.first, usual.tag.contains(g.nomn), usual.tag.contains(g.plur), adjectives.isEmpty {
+            order.insert((g.nomn, g.plur), at: 0)
+        }
         for (grammaticalCase, number) in order {
             for headParse in head.parses where headParse.tag.contains(g.noun) && fitsPhrase(headParse.tag, grammaticalCase, number) {
                 let gender = headParse.tag.intersection(g.masc.union(g.femn).union(g.neut))
@@ -367,7 +421,7 @@ public struct NameNormalizer: Sendable {
         let consonants = "бвгджзклмнпрстфхцчшщ".unicodeScalars
         let tail = String(String.UnicodeScalarView(word.suffix(2)))
         if consonants.contains(last) {
-            let endings = person ? ["а", "ом", "ым", "ем"] : ["у", "ом", "ым", "ем", "е"]
+            let endings = person ? ["а", "ом", "ым", "ем"] : ["а", "у", "ом", "ым", "ем", "е"]
             return word.count > lemma.count && endings.contains { tail.endsWith($0) }
         }
         if last == "а" || last == "я" {
