@@ -99,6 +99,8 @@ def main():
     ap.add_argument("--copies", type=int, default=2, help="cost run: every article this many times")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-natasha", action="store_true")
+    ap.add_argument("--corpus", help="also measure the cost on this input (e.g. a JSONL dump of real-length news), "
+                                     "where names repeat across documents as they do in a real corpus")
     args = ap.parse_args()
     newsmill, data, work, _ = prepare(args, "normal-eval", "nerel-ru-wikinews")
     normaleval = Path(newsmill).parent / "newsmill-normaleval"
@@ -140,25 +142,34 @@ def main():
     texts = list(docs.values()) * args.copies
     speed_tar = work / "speed.tar"
     write_tar(speed_tar, [(f"{i:06d}.txt", t.encode("utf-8")) for i, t in enumerate(texts)])
+    cost(newsmill, work, speed_tar, f"{len(texts)} NEREL articles", len(texts), args.repeat)
+    if args.corpus:
+        (work / "p-normal.yaml").write_text(pipeline(True).replace("input:\n  txt:\n    headline: false\n", ""))
+        (work / "p-plain.yaml").write_text(pipeline(False).replace("input:\n  txt:\n    headline: false\n", ""))
+        cost(newsmill, work, Path(args.corpus).resolve(), Path(args.corpus).name, None, args.repeat)
+
+
+def cost(newsmill, work, inputs, label, count, repeat):
     seconds = {}
     for name in ("plain", "normal"):
         best = None
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             out = work / f"speed-{name}"
-            run_newsmill(newsmill, speed_tar, out, work, ["--pipeline", str(work / f"p-{name}.yaml"), "--jobs", "1"], "normal-eval")
+            run_newsmill(newsmill, inputs, out, work, ["--pipeline", str(work / f"p-{name}.yaml"), "--jobs", "1"], "normal-eval")
             report = json.loads((out / "report.json").read_text())
+            count = report["documents"]["read"] if count is None else count
             stage = report["timing"]["stages"]["entities"]
             best = stage if best is None else min(best, stage)
         seconds[name] = best
-    rss = peak_rss_mb([newsmill, "run", str(speed_tar), "-o", str(work / "speed-rss"), "-q", "--jobs", "1", "--pipeline", str(work / "p-normal.yaml")], work)
+    rss = peak_rss_mb([newsmill, "run", str(inputs), "-o", str(work / "speed-rss"), "-q", "--jobs", "1", "--pipeline", str(work / "p-normal.yaml")], work)
     added = seconds["normal"] - seconds["plain"]
-    print(f"\n## Cost ({len(texts)} articles, one job, best of {args.repeat})\n")
-    print("| entities stage | CPU s | articles/s |")
+    print(f"\n## Cost: {label} ({count} documents, one job, best of {repeat})\n")
+    print("| entities stage | CPU s | documents/s |")
     print("|---|---|---|")
-    print(f"| mentions only (`normal: false`) | {seconds['plain']:.2f} | {len(texts) / seconds['plain']:.0f} |")
-    print(f"| with normal forms and groups | {seconds['normal']:.2f} | {len(texts) / seconds['normal']:.0f} |")
+    print(f"| mentions only (`normal: false`) | {seconds['plain']:.2f} | {count / seconds['plain']:.0f} |")
+    print(f"| with normal forms and groups | {seconds['normal']:.2f} | {count / seconds['normal']:.0f} |")
     print(f"\nAdded: {added:.2f} s, {100 * added / seconds['plain']:.1f}% of the entities stage, "
-          f"{1e6 * added / len(texts):.0f} µs per article. Peak RSS with the dictionary: {rss:.0f} MB.")
+          f"{1e6 * added / count:.0f} µs per document. Peak RSS with the dictionary: {rss:.0f} MB.")
 
 
 if __name__ == "__main__":
