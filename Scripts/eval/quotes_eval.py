@@ -54,7 +54,8 @@ Metrics: a predicted quote matches a gold quote when their spans overlap by >= 5
 span (one to one, best overlap first) -> precision, recall, F1 on the annotated articles; exact
 spans; exact after trimming punctuation and spaces at both edges. "FP on negatives": unmatched
 predicted quotes overlapping a not_quote span. Speaker accuracy on matched quotes whose gold has a
-speaker: the predicted speaker span overlaps the gold speaker span. Verb accuracy likewise: the
+speaker: the predicted speaker span, or a mention of the entity group it resolves to (a pronoun's
+antecedent), overlaps the gold speaker span. Verb accuracy likewise: the
 predicted verb (a string, the record has no verb offsets) shares a content word with the gold verb
 text. Recall is also broken down by the kind of gold quote (marked / unmarked block; words).
 """
@@ -151,6 +152,12 @@ def newsmill_predict(args, newsmill, work, texts):
         if r.get("text") != text:
             differing.append((k, "text differs only by the trailing newline" if r.get("text") == text.rstrip("\n") else "text differs"))
         preds[k] = r.get("quotes") or []
+        # A speaker resolved to an entity group ("сказал он" -> Владимир Сливяк) is right when any
+        # mention of that group is the gold speaker: the group's spans go with the prediction.
+        for q in preds[k]:
+            sp = q.get("speaker")
+            if sp and sp.get("group") is not None:
+                sp["mentions"] = [[e["start"], e["end"]] for e in r.get("entities", []) if e.get("group") == sp["group"]]
     with open(work / "pred-newsmill.jsonl", "w", encoding="utf-8") as f:
         for k in sorted(preds):
             f.write(json.dumps({"doc_id": k, "quotes": preds[k]}, ensure_ascii=False) + "\n")
@@ -272,7 +279,8 @@ def score(texts, gold, preds, drop_forms=()):
             if g["speaker"]:
                 s["sp_gold"] += 1
                 ps = p.get("speaker")
-                if ps and overlap(g["speaker"][0], g["speaker"][1], ps["start"], ps["end"]):
+                spans = [(ps["start"], ps["end"])] + [tuple(m) for m in ps.get("mentions", [])] if ps else []
+                if any(overlap(g["speaker"][0], g["speaker"][1], a, b) for a, b in spans):
                     s["sp_ok"] += 1
                 else:
                     errors["speaker"].append((k, g["start"], g["speaker"], ps))

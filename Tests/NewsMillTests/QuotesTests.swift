@@ -264,6 +264,78 @@ import Testing
                 == ["Мы просим помощи | reported | одного из солдат | цитирует | CNN(ORG)"])
     }
 
+    /// Mentions with the groups and names the entities stage gives them: each its own group
+    /// unless `same` joins it to an earlier one.
+    private func grouped(_ text: String, _ names: [(String, EntityType)], same: [Int: Int] = [:]) -> [EntityMention] {
+        var mentions = entities(text, names).sorted { $0.start < $1.start }
+        for i in mentions.indices {
+            let group = same[i] ?? i
+            mentions[i].group = group
+            mentions[i].normal = mentions[i].text
+            mentions[i].canonical = mentions[group].text
+        }
+        return mentions
+    }
+
+    @Test func pronounsAndRolesResolveToTheEntityTheyMean() throws {
+        let shoigu = "Министр обороны Сергей Шойгу посетил завод. Там работает Мария Иванова.\n«Мы увеличим выпуск», — сказал он."
+        let men = grouped(shoigu, [("Сергей Шойгу", .person), ("Мария Иванова", .person)])
+        let quote = try #require(QuoteExtractor().extract(from: shoigu, entities: men).first)
+        #expect(quote.speaker?.text == "он" && quote.speaker?.entity == .person)
+        #expect(quote.speaker?.group == 0 && quote.speaker?.normal == "Сергей Шойгу", "the nearest man, not the nearest person")
+        let her = "Мария Иванова выступила на форуме. «Мы готовы», — сказала она."
+        let she = try #require(QuoteExtractor().extract(from: her, entities: grouped(her, [("Мария Иванова", .person)])).first)
+        #expect(she.speaker?.normal == "Мария Иванова")
+        let nobody = "Мария Иванова выступила на форуме. «Мы готовы», — сказал он."
+        let unresolved = try #require(QuoteExtractor().extract(from: nobody, entities: grouped(nobody, [("Мария Иванова", .person)])).first)
+        #expect(unresolved.speaker?.text == "он" && unresolved.speaker?.group == nil, "no man named before: not guessed")
+        let role = "«Мы счастливы», — сказала комедиантка и телеведущая Эллен Дедженерес."
+        #expect(
+            found(role, entities: grouped(role, [("Эллен Дедженерес", .person)]))
+                == ["Мы счастливы | quoted | Эллен Дедженерес(PER) | сказала"])
+        let police = "«Погибших нет», — говорится в заявлении полиции."
+        #expect(found(police, entities: []) == ["Погибших нет | quoted | заявлении полиции | говорится"])
+        #expect(
+            found(police, entities: grouped(police, [("Погибших", .person)]).filter { _ in false }) == [
+                "Погибших нет | quoted | заявлении полиции | говорится"
+            ])
+        let author = "Глава МВД Иван Петров прибыл на место. «Погибших нет», — говорится в заявлении полиции."
+        #expect(
+            found(author, entities: grouped(author, [("МВД", .organization), ("Иван Петров", .person)]))
+                == ["Погибших нет | quoted | полиции | говорится"])
+    }
+
+    @Test func interviewsDashRunsAndIntroductionsByName() {
+        let interview =
+            "Фридрих фон Болен: Мы не ожидали такого успеха.\n«Лента.ру»: Что будет с компанией дальше?\nФ. фон Болен: Она вырастет вдвое."
+        #expect(
+            found(
+                interview,
+                entities: entities(interview, [("Фридрих фон Болен", .person), ("Лента.ру", .organization), ("Ф. фон Болен", .person)]))
+                == [
+                    "Мы не ожидали такого успеха. | interview | Фридрих фон Болен(PER) | -",
+                    "Что будет с компанией дальше? | interview | Лента.ру(ORG) | -",
+                    "Она вырастет вдвое. | interview | Ф. фон Болен(PER) | -",
+                ])
+        #expect(found("Примечание: данные за май не полны.", entities: []) == [], "a colon after a word that names no one")
+        let run = "— Мы готовы, — сказал министр.\n— Завод заработает в мае.\n— Рабочих мест хватит всем."
+        #expect(
+            found(run)
+                == [
+                    "Мы готовы | dash | министр | сказал", "Завод заработает в мае. | dash | министр | -",
+                    "Рабочих мест хватит всем. | dash | министр | -",
+                ])
+        let twitter = "Глава Минздрава Мэтт Хэнкок поздравил пару через Twitter: «Очень рад за них, поздравляю!»"
+        #expect(
+            found(twitter, entities: entities(twitter, [("Минздрава", .organization), ("Мэтт Хэнкок", .person)]))
+                == ["Очень рад за них, поздравляю! | quoted | Мэтт Хэнкок(PER) | -"])
+        #expect(found("Он поздравил пару через Twitter: «Очень рад за них, поздравляю!»", entities: []).isEmpty, "no verb and no one named")
+        let welcome = "Гостей приветствовал губернатор края Виктор Томенко:\nМиссия нашего фестиваля — подарить зрителям праздник."
+        #expect(
+            found(welcome, entities: entities(welcome, [("Виктор Томенко", .person)]))
+                == ["Миссия нашего фестиваля — подарить зрителям праздник. | block | Виктор Томенко(PER) | -"])
+    }
+
     // MARK: Offsets
 
     @Test func offsetsCountUnicodeScalarsEndExclusive() {

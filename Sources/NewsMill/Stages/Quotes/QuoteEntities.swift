@@ -6,21 +6,27 @@ struct QuoteEntities {
     struct Span {
         var type: EntityType
         var bytes: Range<Int>
+        /// The mention's index in the document's `entities`.
+        var index: Int
     }
 
     /// Sorted by start; mentions whose offsets fall outside the text are left out.
     private(set) var spans: [Span] = []
+    /// The document's mentions, for the groups and names the speakers point to.
+    private(set) var mentions: [EntityMention] = []
 
     init() {}
 
     /// One forward pass over the text, as far as the last mention reaches.
     init(_ mentions: [EntityMention], in tokens: WordTokens) {
         guard !mentions.isEmpty else { return }
-        let sorted = mentions.filter { $0.start >= 0 && $0.start < $0.end }.sorted { $0.start < $1.start }
+        self.mentions = mentions
+        let sorted = mentions.indices.filter { mentions[$0].start >= 0 && mentions[$0].start < mentions[$0].end }
+            .sorted { mentions[$0].start < mentions[$1].start }
         // Every start and end, in scalar order, mapped to its byte offset.
         var boundaries: [Int] = []
         boundaries.reserveCapacity(sorted.count * 2)
-        for m in sorted { boundaries.append(m.start); boundaries.append(m.end) }
+        for m in sorted { boundaries.append(mentions[m].start); boundaries.append(mentions[m].end) }
         boundaries.sort()
         var byteOf: [Int: Int] = [:]
         byteOf.reserveCapacity(boundaries.count)
@@ -36,8 +42,8 @@ struct QuoteEntities {
             byteOf[target] = byte
         }
         spans = sorted.compactMap { m in
-            guard let start = byteOf[m.start], let end = byteOf[m.end] else { return nil }
-            return Span(type: m.type, bytes: start..<end)
+            guard let start = byteOf[mentions[m].start], let end = byteOf[mentions[m].end] else { return nil }
+            return Span(type: mentions[m].type, bytes: start..<end, index: m)
         }
     }
 
@@ -58,6 +64,40 @@ struct QuoteEntities {
         var last = first
         while last < spans.count && spans[last].bytes.lowerBound < range.upperBound { last += 1 }
         return spans[first..<last].filter { $0.bytes.overlaps(range) }[...]
+    }
+
+    /// The nearest person mentioned before `byte`, within `reach` bytes, whose name can be of
+    /// `feminine` gender: the one a pronoun ("сказал он", "по её словам") stands for. Nil when the
+    /// nearest person of that gender is farther: the pronoun is not resolved then rather than
+    /// guessed.
+    func person(before byte: Int, feminine: Bool, reach: Int) -> Span? {
+        var k = spans.count - 1
+        while k >= 0 && spans[k].bytes.upperBound > byte { k -= 1 }
+        while k >= 0 && spans[k].bytes.upperBound >= byte - reach {
+            let span = spans[k]
+            if span.type == .person && isFeminine(span.index) == feminine { return span }
+            k -= 1
+        }
+        return nil
+    }
+
+    /// The nearest person or organisation mentioned before `byte`, within `reach` bytes.
+    func speaker(before byte: Int, reach: Int) -> Span? {
+        var k = spans.count - 1
+        while k >= 0 && spans[k].bytes.upperBound > byte { k -= 1 }
+        while k >= 0 && spans[k].bytes.upperBound >= byte - reach {
+            if spans[k].type != .location { return spans[k] }
+            k -= 1
+        }
+        return nil
+    }
+
+    /// A woman's name: its surname (last word of the fullest name) ends as Russian feminine names
+    /// do ("Анна Иванова", "Мария Захарова", "Мадонна"); foreign men's names in -а are the miss.
+    private func isFeminine(_ index: Int) -> Bool {
+        let name = mentions[index].canonical ?? mentions[index].normal ?? mentions[index].text
+        guard let last = name.unicodeScalars.last else { return false }
+        return last == "а" || last == "я"
     }
 
     /// The mention starting at a byte offset.

@@ -96,6 +96,7 @@ struct QuoteFinder {
                 if dashQuotes(p) { continue }
             }
             if continued.contains(p) { continue }
+            if interviewAnswer(p) { continue }
             if blockQuote(p) { continue }
             for span in spansOf[p] { quotes(from: span, in: p) }
         }
@@ -197,7 +198,9 @@ struct QuoteFinder {
             || tokens[first].mark == .eitherQuote
         let closesLikeSpeech = tokens.endsSentence(last) || tokens[last].mark == .closeQuote || tokens[last].mark == .eitherQuote
         guard opensLikeSpeech && closesLikeSpeech else { return false }
-        add(words: speech, attribution: introduction(before: p), form: .dash, paragraph: p)
+        // A run of dash paragraphs after one attribution goes on in the same voice.
+        let attribution = introduction(before: p) ?? (p > 0 && isDashParagraph(p - 1) ? inherited(at: p) : nil)
+        add(words: speech, attribution: attribution, form: .dash, paragraph: p)
         return true
     }
 
@@ -281,14 +284,44 @@ struct QuoteFinder {
 
     // MARK: Introductions and block quotations
 
-    /// "Министр сказал:" closing the paragraph before p: the attribution of what follows.
-    private func introduction(before p: Int) -> Attribution? {
+    /// "Министр сказал:" closing the paragraph before p: the attribution of what follows. With
+    /// `naming`, a sentence without a speech verb that names a person or an organisation
+    /// introduces too ("…приветствовал губернатор Виктор Томенко:").
+    private func introduction(before p: Int, naming: Bool = false) -> Attribution? {
         guard p > 0, endsWithColon(p - 1) else { return nil }
         let range = paragraphs[p - 1]
         let colon = range.upperBound - 1
         let start = sentenceStart(before: colon, in: range)
-        guard let anchor = reader.anchor(before: colon, from: start) else { return nil }
+        guard let anchor = reader.anchor(before: colon, from: start) else {
+            return naming ? namingClause(start..<colon) : nil
+        }
         return read(anchor, clause: start..<colon)
+    }
+
+    /// An attribution without a verb: the clause names a person or organisation, whom the
+    /// output takes as the speaker ("Глава Минздрава Мэтт Хэнкок поздравил пару через Twitter: «…»").
+    private func namingClause(_ clause: Range<Int>) -> Attribution? {
+        guard !clause.isEmpty, !reader.entities.isEmpty else { return nil }
+        let named = reader.entities.overlapping(tokens.byteRange(clause)).contains { $0.type == .person || $0.type == .organization }
+        return named ? Attribution(clause: clause) : nil
+    }
+
+    /// An interview's answer or question: a paragraph opening with a person's or an outlet's name
+    /// and a colon ("Фридрих фон Болен: Я думаю…", "«Лента.ру»: Как вы…").
+    private mutating func interviewAnswer(_ p: Int) -> Bool {
+        let range = paragraphs[p]
+        guard range.count >= 4, !reader.entities.isEmpty else { return false }
+        var first = range.lowerBound
+        if tokens[first].mark == .openQuote || tokens[first].mark == .eitherQuote { first += 1 }
+        guard let name = reader.entities.starting(at: Int(tokens[first].start)), name.type != .location else { return false }
+        var colon = first
+        while colon < range.upperBound && Int(tokens[colon].end) <= name.bytes.upperBound { colon += 1 }
+        if colon < range.upperBound, tokens[colon].mark == .closeQuote || tokens[colon].mark == .eitherQuote { colon += 1 }
+        guard colon < range.upperBound, tokens.isMark(colon, .colon) else { return false }
+        let words = (colon + 1)..<range.upperBound
+        guard wordCount(words) >= 3, tokens.isCapitalized(words.lowerBound) || tokens[words.lowerBound].kind != .word else { return false }
+        add(words: words, attribution: Attribution(speaker: first..<colon, clause: first..<colon), form: .interview, paragraph: p)
+        return true
     }
 
     private func endsWithColon(_ p: Int) -> Bool {
@@ -319,7 +352,7 @@ struct QuoteFinder {
         let first = range.lowerBound
         // A paragraph ending with ":" introduces what follows it.
         guard !range.isEmpty, tokens.isCapitalized(first), wordCount(range) >= 3, !endsWithColon(p),
-            !isNarration(range), let intro = introduction(before: p)
+            !isNarration(range), let intro = introduction(before: p, naming: true)
         else { return false }
         add(words: range, attribution: intro, form: .block, paragraph: p)
         return true
@@ -434,9 +467,12 @@ struct QuoteFinder {
     private func attributionBefore(_ span: Span, in p: Int) -> Attribution? {
         let range = paragraphs[p]
         let o = span.open
-        if o == range.lowerBound { return introduction(before: p) }
+        if o == range.lowerBound { return introduction(before: p, naming: true) }
         let start = sentenceStart(before: o, in: range, notBefore: o - 30)
-        guard let anchor = reader.anchor(before: o, from: start) else { return nil }
+        guard let anchor = reader.anchor(before: o, from: start) else {
+            // "Глава Минздрава Мэтт Хэнкок поздравил пару через Twitter: «…»".
+            return tokens.isMark(o - 1, .colon) ? namingClause(start..<(o - 1)) : nil
+        }
         let anchorEnd: Int
         var byPhrase = false
         switch anchor {

@@ -176,6 +176,22 @@ enum QuoteLexicon {
         "еженедельник", "блогер", "ресурс",
     ])
 
+    /// Personal pronouns that name a speaker: 1 masculine, 2 feminine.
+    static let genderedPronouns = QuoteWordTable([
+        (WordKey("он"), 1), (WordKey("его"), 1), (WordKey("него"), 1), (WordKey("она"), 2), (WordKey("её"), 2), (WordKey("ее"), 2),
+        (WordKey("неё"), 2), (WordKey("нее"), 2),
+    ])
+
+    /// Words between a document and its author that are not the author ("в их совместном заявлении").
+    static let documentModifiers = set(["их", "его", "её", "ее", "свое", "своем", "своём", "своей", "совместном", "официальном", "новом"])
+
+    /// Documents that speak for their authors: "говорится в заявлении полиции".
+    static let documents = set([
+        "заявлении", "заявление", "сообщении", "сообщение", "пресс-релизе", "интервью", "обращении", "письме", "посте",
+        "поздравлении", "документе", "публикации", "статье", "материале", "коммюнике", "видеообращении", "твите", "твиттере",
+        "блоге", "пресс-релиз", "докладе", "отчете", "отчёте", "записи", "послании",
+    ])
+
     /// Nouns before an organisation's name that leave the organisation the speaker ("пресс-служба
     /// Кремля", "в заявлении МИД"); "глава МИД" is a person and does not resolve to the ORG.
     static let institutions = outlets.union(

@@ -12,6 +12,9 @@ public enum QuoteForm: String, Sendable, CaseIterable {
     /// A paragraph without marks after one ending with an attribution ("Министр сказал:"): a block
     /// quotation whose marks were lost.
     case block
+    /// An interview's line: a paragraph opening with the speaker's or the outlet's name and a
+    /// colon ("Фридрих фон Болен: Я думаю…").
+    case interview
 }
 
 /// Who a quotation is attributed to, as named in the text; `entity` is the type of the named
@@ -21,12 +24,18 @@ public struct QuoteSpeaker: Sendable, Equatable {
     public var start: Int
     public var end: Int
     public var entity: EntityType?
+    /// The speaker's entity group in the document's `entities` (a pronoun's or role's too).
+    public var group: Int?
+    /// The entity's fullest name ("Владимир Путин" for "он" or "Путин").
+    public var normal: String?
 
-    public init(text: String, start: Int, end: Int, entity: EntityType? = nil) {
+    public init(text: String, start: Int, end: Int, entity: EntityType? = nil, group: Int? = nil, normal: String? = nil) {
         self.text = text
         self.start = start
         self.end = end
         self.entity = entity
+        self.group = group
+        self.normal = normal
     }
 }
 

@@ -11,16 +11,17 @@ struct QuoteOutput {
         struct Draft {
             var words: Range<Int>
             var form: QuoteForm
-            var speaker: (bytes: Range<Int>, entity: EntityType?)?
-            var source: (bytes: Range<Int>, entity: EntityType?)?
+            var speaker: Resolved?
+            var source: Resolved?
             var verb: String?
         }
         var drafts: [Draft] = found.map { quote in
             let a = quote.attribution
+            let words = tokens.byteRange(quote.words)
             return Draft(
-                words: tokens.byteRange(quote.words), form: quote.form,
-                speaker: a.flatMap { resolve($0.speaker, clause: $0.clause) },
-                source: a.flatMap { a in a.source.flatMap { resolve($0, clause: a.clause) } },
+                words: words, form: quote.form,
+                speaker: a.flatMap { resolve($0.speaker, clause: $0.clause, quote: words) },
+                source: a.flatMap { a in a.source.flatMap { resolve($0, clause: a.clause, quote: words) } },
                 verb: a?.verb.map { tokens.text($0) })
         }
         drafts.sort { $0.words.lowerBound < $1.words.lowerBound }
@@ -41,8 +42,13 @@ struct QuoteOutput {
         var scalarAt = [Int](repeating: 0, count: 6 * drafts.count)
         var offsets = tokens.scalarOffsets
         for w in wanted { scalarAt[w.slot] = offsets.offset(ofByte: w.byte) }
-        func speaker(_ s: (bytes: Range<Int>, entity: EntityType?)?, slot: Int) -> QuoteSpeaker? {
-            s.map { QuoteSpeaker(text: tokens.text(bytes: $0.bytes), start: scalarAt[slot], end: scalarAt[slot + 1], entity: $0.entity) }
+        func speaker(_ s: Resolved?, slot: Int) -> QuoteSpeaker? {
+            s.map { s in
+                let mention = s.mention.map { entities.mentions[$0] }
+                return QuoteSpeaker(
+                    text: tokens.text(bytes: s.bytes), start: scalarAt[slot], end: scalarAt[slot + 1], entity: s.entity,
+                    group: mention?.group, normal: mention.flatMap { $0.canonical ?? $0.normal })
+            }
         }
         return drafts.enumerated().map { k, d in
             QuoteMention(
@@ -51,25 +57,79 @@ struct QuoteOutput {
         }
     }
 
+    /// A speaker as the text names it, and the entity mention it stands for when there is one.
+    struct Resolved {
+        var bytes: Range<Int>
+        var entity: EntityType?
+        var mention: Int?
+    }
+
     /// A phrase overlapping a PER mention is that person ("глава МИД Сергей Лавров" → "Сергей
     /// Лавров"); one that is an organisation, or an outlet or office noun before its name
     /// ("телеканал CNN", "пресс-служба Кремля"), is the ORG; "глава МИД" is a person and keeps
-    /// its words. Without a phrase, the first person or organisation named in the clause.
-    private func resolve(_ phrase: Range<Int>?, clause: Range<Int>) -> (bytes: Range<Int>, entity: EntityType?)? {
+    /// its words. A role followed in its clause by a name is that person ("сказала комедиантка и
+    /// телеведущая Эллен Дедженерес"); a pronoun ("сказал он", "по её словам") is the nearest
+    /// person of its gender named before the quotation; a document ("говорится в заявлении
+    /// полиции") is its author, and without one ("в их заявлении") the speaker named last before.
+    /// Without a phrase, the first person or organisation named in the clause.
+    private func resolve(_ phrase: Range<Int>?, clause: Range<Int>, quote: Range<Int>) -> Resolved? {
         guard let phrase, !phrase.isEmpty else {
             guard !clause.isEmpty, !entities.isEmpty else { return nil }
             let hits = entities.overlapping(tokens.byteRange(clause))
             guard let hit = hits.first(where: { $0.type == .person }) ?? hits.first(where: { $0.type == .organization }) else { return nil }
-            return (hit.bytes, hit.type)
+            return Resolved(bytes: hit.bytes, entity: hit.type, mention: hit.index)
         }
         let bytes = tokens.byteRange(phrase)
-        guard !entities.isEmpty else { return (bytes, nil) }
-        let hits = entities.overlapping(bytes)
-        if let person = hits.first(where: { $0.type == .person }) { return (person.bytes, .person) }
-        for hit in hits where hit.type != .person && onlyInstitutionsBefore(hit.bytes.lowerBound, in: phrase) {
-            if hit.type == .organization || hit.bytes.lowerBound <= bytes.lowerBound { return (hit.bytes, hit.type) }
+        guard !entities.isEmpty else { return Resolved(bytes: bytes) }
+        let before = min(quote.lowerBound, bytes.lowerBound)
+        if phrase.count == 1, let feminine = pronounGender(phrase.lowerBound) {
+            let person = entities.person(before: before, feminine: feminine, reach: Self.pronounReach)
+            return Resolved(bytes: bytes, entity: person.map { _ in .person }, mention: person?.index)
         }
-        return (bytes, nil)
+        let hits = entities.overlapping(bytes)
+        // Of several persons, the last: "защитник Алёхиной Александр Подрабинёк".
+        if let person = hits.last(where: { $0.type == .person }) {
+            return Resolved(bytes: person.bytes, entity: .person, mention: person.index)
+        }
+        for hit in hits where hit.type != .person && onlyInstitutionsBefore(hit.bytes.lowerBound, in: phrase) {
+            if hit.type == .organization || hit.bytes.lowerBound <= bytes.lowerBound {
+                return Resolved(bytes: hit.bytes, entity: hit.type, mention: hit.index)
+            }
+        }
+        let clauseBytes = clause.isEmpty ? bytes : tokens.byteRange(clause)
+        if let named = entities.overlapping(clauseBytes).first(where: {
+            $0.type == .person && $0.bytes.lowerBound >= bytes.upperBound && $0.bytes.lowerBound - bytes.upperBound <= Self.roleReach
+        }) {
+            return Resolved(bytes: named.bytes, entity: .person, mention: named.index)
+        }
+        if let document = phrase.first(where: { QuoteLexicon.documents.contains(tokens.key($0)) }) {
+            // "заявлении полиции": the words after the document name its author.
+            let rest = (document + 1)..<phrase.upperBound
+            if let author = rest.firstIndex(where: {
+                tokens.isWord($0) && pronounGender($0) == nil && !QuoteLexicon.documentModifiers.contains(tokens.key($0))
+            }) {
+                return Resolved(bytes: tokens.byteRange(author..<phrase.upperBound))
+            }
+            if let last = entities.speaker(before: before, reach: Self.pronounReach) {
+                return Resolved(bytes: bytes, entity: last.type, mention: last.index)
+            }
+        }
+        return Resolved(bytes: bytes)
+    }
+
+    /// How far back (bytes) a pronoun or an authorless document looks for who it means: about two
+    /// paragraphs of news text.
+    static let pronounReach = 1_200
+    /// How far after a role noun (bytes) its name may follow in the clause.
+    static let roleReach = 80
+
+    /// false for "он", "его", true for "она", "её"; nil for other words.
+    private func pronounGender(_ k: Int) -> Bool? {
+        switch QuoteLexicon.genderedPronouns.value(tokens.key(k)) {
+        case 1: false
+        case 2: true
+        default: nil
+        }
     }
 
     private func onlyInstitutionsBefore(_ byte: Int, in phrase: Range<Int>) -> Bool {

@@ -31,7 +31,8 @@ extension WordTokens {
     }
 
     /// The non-blank lines, each marked when it may hold or introduce a quotation: it has a quote
-    /// mark, opens with a dash, ends with a colon, or follows a line ending with one. Every rule
+    /// mark, opens with a dash, has a colon in its first 80 bytes or ends with one, or follows a
+    /// line ending with one. Every rule
     /// of `QuoteFinder` needs one of these, so the other lines are never cut.
     private static func candidateLines(_ b: UnsafeBufferPointer<UInt8>) -> [(bytes: Range<Int>, candidate: Bool)] {
         var lines: [(bytes: Range<Int>, candidate: Bool)] = []
@@ -65,7 +66,9 @@ extension WordTokens {
                 let dash =
                     b[first] == 0x2D || (b[first] == 0xE2 && first + 2 < n && b[first + 1] == 0x80 && (0x90...0x95).contains(b[first + 2]))
                 let colon = b[last - 1] == 0x3A
-                lines.append((first..<last, quoted || dash || colon || afterColon))
+                // An interview's line opens with a name and a colon ("Фридрих фон Болен: …").
+                let named = (first..<min(last, first + 80)).contains { b[$0] == 0x3A }
+                lines.append((first..<last, quoted || dash || colon || afterColon || named))
                 afterColon = colon
             }
             start = k + 1

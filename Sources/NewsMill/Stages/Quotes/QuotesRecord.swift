@@ -38,8 +38,8 @@ extension RecordBlock {
                       "$ref": "#/$defs/end"
                     },
                     "form": {
-                      "description": "dash: a paragraph opening with a dash; quoted: words in «…» or \"…\" with an attribution (or a whole quoted sentence); reported: words in dashes or marks relayed by a source (\"цитирует … телеканал CNN\", \"передаёт ТАСС\"); block: a paragraph without marks after one ending with an attribution (\"Министр сказал:\").",
-                      "enum": ["dash", "quoted", "reported", "block"]
+                      "description": "dash: a paragraph opening with a dash; quoted: words in «…» or \"…\" with an attribution (or a whole quoted sentence); reported: words in dashes or marks relayed by a source (\"цитирует … телеканал CNN\", \"передаёт ТАСС\"); block: a paragraph without marks after one ending with an attribution (\"Министр сказал:\"); interview: a paragraph opening with the speaker's or the outlet's name and a colon (\"Фридрих фон Болен: …\").",
+                      "enum": ["dash", "quoted", "reported", "block", "interview"]
                     },
                     "speaker": {
                       "description": "Who is quoted, as named in text (e.g. \"военный\"); null when no speaker is found.",
@@ -59,9 +59,18 @@ extension RecordBlock {
                         "entity": {
                           "description": "The type of the named entity (entities stage) the speaker resolves to; null when none is in reach or the entities stage did not run.",
                           "enum": ["PER", "ORG", "LOC", null]
+                        },
+                        "group": {
+                          "description": "The speaker's entity group: the index in entities of the entity's first mention. A pronoun (\"сказал он\", \"по её словам\") resolves to the nearest person of its gender named before the quotation, a role to the name after it in the clause (\"сказала комедиантка Эллен Дедженерес\"), a document without an author (\"говорится в заявлении\") to the speaker named last before it; null when none is reliable or the entities stage did not run.",
+                          "type": ["integer", "null"],
+                          "minimum": 0
+                        },
+                        "normal": {
+                          "description": "The entity's fullest name in the nominative (entities[i].canonical): what to count speakers by; null with group.",
+                          "type": ["string", "null"]
                         }
                       },
-                      "required": ["text", "start", "end", "entity"],
+                      "required": ["text", "start", "end", "entity", "group", "normal"],
                       "additionalProperties": false
                     },
                     "verb": {
@@ -86,9 +95,18 @@ extension RecordBlock {
                         "entity": {
                           "description": "The type of the named entity the source resolves to; null when none.",
                           "enum": ["PER", "ORG", "LOC", null]
+                        },
+                        "group": {
+                          "description": "The source's entity group, as speaker.group.",
+                          "type": ["integer", "null"],
+                          "minimum": 0
+                        },
+                        "normal": {
+                          "description": "The source entity's fullest name, as speaker.normal.",
+                          "type": ["string", "null"]
                         }
                       },
-                      "required": ["text", "start", "end", "entity"],
+                      "required": ["text", "start", "end", "entity", "group", "normal"],
                       "additionalProperties": false
                     }
                   },
@@ -116,6 +134,8 @@ extension RecordBlock {
                     json.key("start"); json.int(speaker.start)
                     json.key("end"); json.int(speaker.end)
                     json.key("entity"); json.string(speaker.entity?.rawValue)
+                    json.key("group"); json.int(speaker.group)
+                    json.key("normal"); json.string(speaker.normal)
                     json.endObject()
                 } else {
                     json.null()
