@@ -35,6 +35,18 @@
 #   WHERE regexp_matches(d.value, '^[0-9]{4}-[0-9]{2}')
 #   GROUP BY ALL ORDER BY mentions DESC, month LIMIT 10;
 #
+#   -- Who is in the news: people by the documents that name them and the quotations they are
+#   -- given (entities and quotes stages; exact duplicates counted once).
+#   WITH docs AS (SELECT * FROM read_json_auto('out/part-*.jsonl') WHERE dedup.status <> 'exact'),
+#    named AS (SELECT DISTINCT id, e.canonical AS person
+#              FROM (SELECT id, unnest(entities) AS e FROM docs) WHERE e.type = 'PER'),
+#    said AS (SELECT q.speaker.normal AS person, count(*) AS quotes
+#             FROM (SELECT unnest(quotes) AS q FROM docs)
+#             WHERE q.speaker.entity = 'PER' AND q.speaker.normal IS NOT NULL GROUP BY ALL)
+#   SELECT person, count(*) AS documents, coalesce(any_value(said.quotes), 0) AS quotes
+#   FROM named LEFT JOIN said USING (person)
+#   GROUP BY person ORDER BY documents DESC, quotes DESC, person LIMIT 10;
+#
 # pandas (nested fields are dicts; .str[...] reaches into them, json_normalize flattens them):
 #
 #   import pandas as pd
@@ -199,6 +211,37 @@ for path in sorted(glob("out/part-*.jsonl")):
 top = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
 check("duckdb: date mentions by month equal the records' dates", months == top and len(top) > 0,
       f"duckdb={months} records={top}")
+
+PEOPLE_SQL = """
+WITH docs AS (SELECT * FROM read_json_auto('out/part-*.jsonl') WHERE dedup.status <> 'exact'),
+ named AS (SELECT DISTINCT id, e.canonical AS person
+           FROM (SELECT id, unnest(entities) AS e FROM docs) WHERE e.type = 'PER'),
+ said AS (SELECT q.speaker.normal AS person, count(*) AS quotes
+          FROM (SELECT unnest(quotes) AS q FROM docs)
+          WHERE q.speaker.entity = 'PER' AND q.speaker.normal IS NOT NULL GROUP BY ALL)
+SELECT person, count(*) AS documents, coalesce(any_value(said.quotes), 0) AS quotes
+FROM named LEFT JOIN said USING (person)
+GROUP BY person ORDER BY documents DESC, quotes DESC, person LIMIT 10;
+"""
+print(PEOPLE_SQL.strip())
+duckdb.sql(PEOPLE_SQL).show()
+people = duckdb.sql(PEOPLE_SQL).fetchall()
+named, said = {}, {}
+for path in sorted(glob("out/part-*.jsonl")):
+    for line in open(path, encoding="utf-8"):
+        r = json.loads(line)
+        if r["dedup"]["status"] == "exact":
+            continue
+        for person in {e["canonical"] for e in r.get("entities") or [] if e["type"] == "PER"}:
+            named[person] = named.get(person, 0) + 1
+        for q in r.get("quotes") or []:
+            sp = q.get("speaker")
+            if sp and sp.get("entity") == "PER" and sp.get("normal"):
+                said[sp["normal"]] = said.get(sp["normal"], 0) + 1
+expected_people = sorted(((p, n, said.get(p, 0)) for p, n in named.items()), key=lambda t: (-t[1], -t[2], t[0]))[:10]
+check("duckdb: people by documents and quotes equal the records' entities and speakers",
+      people == expected_people and len(people) > 0 and any(q > 0 for _, _, q in people),
+      f"duckdb={people} records={expected_people}")
 
 # ---- pandas (same text as the comment block at the top) ----
 print("\n== pandas", pd.__version__)
