@@ -330,6 +330,13 @@ import Testing
             found(twitter, entities: entities(twitter, [("Минздрава", .organization), ("Мэтт Хэнкок", .person)]))
                 == ["Очень рад за них, поздравляю! | quoted | Мэтт Хэнкок(PER) | -"])
         #expect(found("Он поздравил пару через Twitter: «Очень рад за них, поздравляю!»", entities: []).isEmpty, "no verb and no one named")
+        let marx = "Си Цзиньпин назвал Маркса «величайшим мыслителем в истории», «учителем революции». Он назвал фильм «Титаник»."
+        #expect(
+            found(marx, entities: entities(marx, [("Си Цзиньпин", .person)]))
+                == [
+                    "величайшим мыслителем в истории | quoted | Си Цзиньпин(PER) | назвал",
+                    "учителем революции | quoted | Си Цзиньпин(PER) | назвал",
+                ])
         let welcome = "Гостей приветствовал губернатор края Виктор Томенко:\nМиссия нашего фестиваля — подарить зрителям праздник."
         #expect(
             found(welcome, entities: entities(welcome, [("Виктор Томенко", .person)]))

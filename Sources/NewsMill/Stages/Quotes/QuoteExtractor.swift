@@ -313,7 +313,10 @@ struct QuoteFinder {
         guard range.count >= 4, !reader.entities.isEmpty else { return false }
         var first = range.lowerBound
         if tokens[first].mark == .openQuote || tokens[first].mark == .eitherQuote { first += 1 }
-        guard let name = reader.entities.starting(at: Int(tokens[first].start)), name.type != .location else { return false }
+        // "СМИ: …" heads a report, not an interview.
+        guard let name = reader.entities.starting(at: Int(tokens[first].start)), name.type != .location,
+            tokens.key(first) != QuoteLexicon.media
+        else { return false }
         var colon = first
         while colon < range.upperBound && Int(tokens[colon].end) <= name.bytes.upperBound { colon += 1 }
         if colon < range.upperBound, tokens[colon].mark == .closeQuote || tokens[colon].mark == .eitherQuote { colon += 1 }
@@ -475,10 +478,12 @@ struct QuoteFinder {
         }
         let anchorEnd: Int
         var byPhrase = false
+        var naming = false
         switch anchor {
         case .verb(let v):
             anchorEnd = v + 1
             byPhrase = tokens.key(v - 1) == QuoteLexicon.kak
+            naming = QuoteLexicon.verb(tokens.key(v)) == .naming
         case .phrase(let phrase):
             anchorEnd = phrase.upperBound
             byPhrase = true
@@ -497,8 +502,10 @@ struct QuoteFinder {
         } else if tokens.isMark(connector, .comma) && byPhrase {
             accepted = true
         } else if fragment {
-            // Further on in the reported clause: "заявил, что решение «было ошибкой»".
-            accepted = byPhrase || (anchorEnd..<o).contains { tokens.key($0) == QuoteLexicon.chto || tokens.isMark($0, .colon) }
+            // Further on in the reported clause: "заявил, что решение «было ошибкой»"; the words
+            // something is named with: "назвал Маркса «величайшим мыслителем»".
+            accepted =
+                byPhrase || naming || (anchorEnd..<o).contains { tokens.key($0) == QuoteLexicon.chto || tokens.isMark($0, .colon) }
         }
         guard accepted else { return nil }
         return read(anchor, clause: start..<o)

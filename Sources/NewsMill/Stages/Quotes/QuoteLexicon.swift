@@ -10,6 +10,10 @@ enum QuoteLexicon {
         case relay
         /// No subject; the source is the document named after "в" ("говорится в заявлении").
         case impersonal
+        /// The speaker names something in their own words: "назвал Маркса «величайшим
+        /// мыслителем»". Only a lower-case fragment after it is a quotation; "назвал фильм
+        /// «Титаник»" is a title.
+        case naming
     }
 
     /// Past tense given in the masculine; the feminine, neuter and plural are made from it
@@ -64,6 +68,7 @@ enum QuoteLexicon {
         add(speechPresent, .speech)
         add(relayForms, .relay)
         add(impersonalForms, .impersonal)
+        add(["назвал", "назвала", "назвало", "назвали", "назвав"], .naming)
         return QuoteWordTable(entries)
     }()
 
@@ -73,6 +78,7 @@ enum QuoteLexicon {
 
     // MARK: Phrases
 
+    static let media = WordKey("сми")
     static let po = WordKey("по"), kak = WordKey("как"), chto = WordKey("что")
     static let words = WordKey("слова"), reference = WordKey("ссылкой")
     static let so = WordKey("со"), na = WordKey("на"), iz = WordKey("из")
