@@ -305,6 +305,55 @@ import Testing
                 == ["Погибших нет | quoted | полиции | говорится"])
     }
 
+    @Test(arguments: [
+        // The outlet told is no speaker when someone is named after it.
+        ("«Цены вырастут», — подтвердил «Ъ» участник газового рынка.", ["Цены вырастут | quoted | участник газового рынка | подтвердил"]),
+        ("«Решение принято», — сказал ТАСС представитель ведомства.", ["Решение принято | quoted | представитель ведомства | сказал"]),
+        (
+            "«Посольство закрыто», — сообщили РИА Новости в пресс-службе базы.",
+            ["Посольство закрыто | quoted | пресс-службе базы | сообщили"]
+        ),
+        ("«Решение принято», — сообщил ТАСС.", ["Решение принято | quoted | ТАСС | сообщил"]),
+        // The people named before a place speak, not the place.
+        ("Болельщики в зале ответили: «Героям слава!».", ["Героям слава! | quoted | Болельщики | ответили"]),
+        // A verb right after a quotation and its comma has its speaker after it.
+        (
+            "Деньги «требуют полной отдачи», говорит тренер, «поэтому я продолжу работу».",
+            ["требуют полной отдачи | quoted | тренер | говорит", "поэтому я продолжу работу | quoted | тренер | говорит"]
+        ),
+        // A verb inside an earlier quotation is not the narrator's.
+        (
+            "Врач сообщил, что «состояние тяжелое, говорят коллеги» и «он второй день в реанимации».",
+            ["состояние тяжелое, говорят коллеги | quoted | Врач | сообщил", "он второй день в реанимации | quoted | Врач | сообщил"]
+        ),
+        // Four words or more in lower case after a speech verb are its speaker's words.
+        (
+            "Судья высказался за право граждан «создавать семейные отношения вне брака».",
+            ["создавать семейные отношения вне брака | quoted | Судья | высказался"]
+        ),
+        // MediaWiki's emphasis around a quotation is markup.
+        (
+            "''«Я больше не поддерживаю эту страну»'', — заявила актриса.",
+            ["Я больше не поддерживаю эту страну | quoted | актриса | заявила"]
+        ),
+    ])
+    func speakersPastOutletsPlacesAndMarkup(_ text: String, _ expected: [String]) {
+        #expect(found(text) == expected)
+    }
+
+    @Test func whatANamingVerbNamesIsNotItsSpeaker() {
+        let object = "Министр Иван Петров посетил учреждение и назвал его «учебным центром»."
+        #expect(
+            found(object, entities: grouped(object, [("Иван Петров", .person)]))
+                == ["учебным центром | quoted | Иван Петров(PER) | назвал"])
+        let gerund = "Актриса Анна Белова написала министру Петрову письмо, назвав его «человеком слова»."
+        #expect(
+            found(gerund, entities: grouped(gerund, [("Анна Белова", .person), ("Петрову", .person)]))
+                == ["человеком слова | quoted | Анна Белова(PER) | назвав"])
+        let subject = "Позднее президент, выступая перед сотрудниками, назвал нападение «ужасной атакой»."
+        #expect(found(subject, entities: []) == ["ужасной атакой | quoted | президент | назвал"])
+    }
+
     @Test func interviewsDashRunsAndIntroductionsByName() {
         let interview =
             "Фридрих фон Болен: Мы не ожидали такого успеха.\n«Лента.ру»: Что будет с компанией дальше?\nФ. фон Болен: Она вырастет вдвое."

@@ -221,6 +221,12 @@ struct WordTokens {
                     i = Self.wordEnd(b, from: i, limit: n, table, compounds: compounds)
                     kind = .word
                 case .mark, .continuation:
+                    if compounds && b[i] == 0x27 && i + 1 < n && b[i + 1] == 0x27 {
+                        // MediaWiki's emphasis ('' and ''') around a quotation: markup, not text
+                        // the phrases hold ("''«…»'', — заявила актриса").
+                        while i < n && b[i] == 0x27 { i += 1 }
+                        continue
+                    }
                     if mark == .none { mark = cls == .mark && width == 1 ? Self.mark(ofASCII: b[i]) : .other }
                     i += width
                     kind = .mark

@@ -70,6 +70,12 @@ struct AttributionReader {
     func anchor(before end: Int, from start: Int) -> Anchor? {
         var k = end - 1
         while k >= start {
+            // A verb inside an earlier quotation is its speaker's, not the narrator's:
+            // "сообщил, что «состояние тяжелое, говорят врачи» и «…»".
+            if let open = quoteGroupStart(k, limit: start) {
+                k = open - 1
+                continue
+            }
             let key = tokens.key(k)
             if Lexicon.verb(key) != nil { return .verb(k) }
             if Lexicon.opinionNouns.contains(key) {
@@ -90,16 +96,47 @@ struct AttributionReader {
             a.speaker = locativeSource(around: v, in: clause)
         case .relay?:
             readRelay(verb: v, clause: clause, into: &a)
+        case .naming?:
+            // "назвал его «…»": the words after the verb are what is named. After "и" or as a
+            // gerund ("…и назвал его", "назвав его") the speaker is the sentence's subject, which
+            // the output finds as the first name in the clause.
+            let joinsEarlier = tokens.key(v) == Lexicon.namingGerund || tokens.key(v - 1) == Lexicon.i
+            a.speaker = joinsEarlier ? nil : phraseBefore(v - 1, to: clause.lowerBound)
         default:
+            // "сказал ТАСС источник", "подтвердил «Ъ» участник рынка": the outlet told is no speaker
+            // when someone is named after it.
+            let told = outletEnd(v + 1, to: clause.upperBound) ?? (v + 1)
             // "заявили в Кремле": a place for the people who speak there, when no one is named.
             let after =
-                phraseAfter(v + 1, to: clause.upperBound)
-                ?? (isPlural(v) && Lexicon.locatives.contains(tokens.key(v + 1)) ? phraseAfter(v + 2, to: clause.upperBound) : nil)
+                phraseAfter(told, to: clause.upperBound)
+                ?? (isPlural(v) && Lexicon.locatives.contains(tokens.key(told)) ? phraseAfter(told + 1, to: clause.upperBound) : nil)
+                ?? (told > v + 1 ? phraseAfter(v + 1, to: clause.upperBound) : nil)
             let before = phraseBefore(v - 1, to: clause.lowerBound)
             let opensClause = v == clause.lowerBound || tokens[v - 1].kind == .mark || Lexicon.clauseOpeners.contains(tokens.key(v - 1))
-            a.speaker = quoteFirst ? after ?? before : before ?? (opensClause ? after : nil)
+            // "«…», говорит Юханссон, «…»": a verb right after a quotation and its comma has its
+            // speaker after it.
+            let afterQuote = tokens.isMark(v - 1, .comma) && quoteGroupStart(v - 2, limit: clause.lowerBound - 64) != nil
+            a.speaker = quoteFirst || afterQuote ? after ?? before : before ?? (opensClause ? after : nil)
         }
         return a
+    }
+
+    /// Where an outlet's name (in the dative: "ТАСС", "«Ъ»", "РИА Новости", "Интерфаксу") starting
+    /// at token k ends; nil when none starts there or nothing follows it.
+    private func outletEnd(_ k: Int, to end: Int) -> Int? {
+        var next: Int
+        if let close = quoteGroupEnd(k, limit: end) {
+            guard close - k - 1 >= 1, close - k - 1 <= 2, ((k + 1)..<close).allSatisfy({ Lexicon.toldOutlets.contains(tokens.key($0)) })
+            else {
+                return nil
+            }
+            next = close + 1
+        } else {
+            guard tokens.isWord(k), Lexicon.toldOutlets.contains(tokens.key(k)) else { return nil }
+            next = k + 1
+            if tokens.key(next) == Lexicon.novosti { next += 1 }
+        }
+        return next < end && tokens.isWord(next) ? next : nil
     }
 
     /// "заявили", "сообщают", "говорят": a verb with no one named behind it.
@@ -287,8 +324,14 @@ struct AttributionReader {
         // выхода пластинки"); the speaker starts after the circumstance, else at the first name.
         let p = phrase.lowerBound - 1
         guard p >= start, tokens.isWord(p), Lexicon.prepositions.contains(tokens.key(p)) else { return phrase }
-        // "В Госдепе США отметили": the people of a place, named by it.
+        // "В Госдепе США отметили": the people of a place, named by it, unless they are named
+        // before it ("украинцы в зале ответили").
         if verb < tokens.count, Lexicon.verb(tokens.key(verb)) != nil, isPlural(verb), Lexicon.locatives.contains(tokens.key(p)) {
+            if let head = wordsBefore(p - 1, to: start), !Lexicon.circumstances.contains(tokens.key(head.lowerBound)),
+                !Lexicon.prepositions.contains(tokens.key(head.lowerBound - 1))
+            {
+                return head
+            }
             return phrase
         }
         var first = phrase.lowerBound

@@ -503,9 +503,12 @@ struct QuoteFinder {
             accepted = true
         } else if fragment {
             // Further on in the reported clause: "заявил, что решение «было ошибкой»"; the words
-            // something is named with: "назвал Маркса «величайшим мыслителем»".
+            // something is named with: "назвал Маркса «величайшим мыслителем»"; a phrase of four
+            // words or more in lower case after a speech verb is its speaker's words, not a name
+            // ("высказался за право «создавать семейные отношения, …»").
             accepted =
-                byPhrase || naming || (anchorEnd..<o).contains { tokens.key($0) == QuoteLexicon.chto || tokens.isMark($0, .colon) }
+                byPhrase || naming || wordCount(words) >= 4
+                || (anchorEnd..<o).contains { tokens.key($0) == QuoteLexicon.chto || tokens.isMark($0, .colon) }
         }
         guard accepted else { return nil }
         return read(anchor, clause: start..<o)

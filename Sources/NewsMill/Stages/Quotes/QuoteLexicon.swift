@@ -159,6 +159,14 @@ enum QuoteLexicon {
     ])
 
     /// Genitives that name an outlet inside such a phrase ("в эфире телеканала «Россия 24»").
+    /// Outlets a speaker talks to, named without "изданию": "сказал ТАСС", "подтвердил «Ъ»".
+    static let toldOutlets = set([
+        "тасс", "риа", "интерфаксу", "интерфакс", "рбк", "ъ", "коммерсанту", "известиям", "ведомостям", "медузе",
+        "фонтанке", "нсн", "rt", "bbc", "би-би-си", "reuters", "рейтер", "bloomberg", "cnn", "afp", "ap",
+        "мк", "кп", "аиф",
+    ])
+    static let novosti = WordKey("новости"), namingGerund = WordKey("назвав")
+
     static let outletGenitives = set([
         "телеканала", "газеты", "агентства", "радиостанции", "издания", "журнала", "программы", "сайта",
         "портала", "информагентства", "радио", "телекомпании", "шоу",

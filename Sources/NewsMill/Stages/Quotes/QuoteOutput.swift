@@ -121,7 +121,7 @@ struct QuoteOutput {
     /// paragraphs of news text.
     static let pronounReach = 1_200
     /// How far after a role noun (bytes) its name may follow in the clause.
-    static let roleReach = 80
+    static let roleReach = 160
 
     /// false for "он", "его", true for "она", "её"; nil for other words.
     private func pronounGender(_ k: Int) -> Bool? {
