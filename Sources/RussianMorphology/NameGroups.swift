@@ -102,8 +102,9 @@ public enum NameGroups {
             if let only = byFirst.first, Set(byFirst.map(root)).count == 1 { join(only, index) }
         }
 
-        // The canonical name: the one with the most words, the first of those.
-        let words = folded.map { $0.utf8.reduce(1) { $1 == UInt8(ascii: " ") ? $0 + 1 : $0 } }
+        // The canonical name: the one with the most different words, the first of those (a
+        // word written twice by mistake, "Максим Дадашев Дадашев", makes no fuller name).
+        let words = folded.map { Set($0.split(separator: " ")).count }
         var canonical: [Int: Int] = [:]
         for index in mentions.indices {
             let group = root(index)

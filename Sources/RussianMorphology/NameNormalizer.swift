@@ -181,9 +181,11 @@ public struct NameNormalizer: Sendable {
                 // The verb after a name agrees with it only when the name is its subject: "Медведева
                 // заявила" is her nominative; "Дональда Трампа подтвердила" says nothing of him.
                 if let genderHint, grammaticalCase == g.nomn, gender != genderHint { continue }
+                // A word with no reading of that case and gender counts against it: "Эда Гонсалеса"
+                // is not a woman's nominative when "Гонсалеса" can only be his genitive.
                 let score =
                     readings.reduce(0) { sum, options in
-                        sum + (options.filter { matches($0, grammaticalCase, gender) }.map(\.weight).max() ?? 0)
+                        sum + (options.filter { matches($0, grammaticalCase, gender) }.map(\.weight).max() ?? (options.isEmpty ? 0 : -3))
                     } + (genderHint != nil && grammaticalCase == g.nomn ? 2 : 0)
                 let rank =
                     (hint.contains(grammaticalCase) ? 0 : 100) + (genderHint != nil && grammaticalCase == g.nomn ? 0 : 50) + genderRank * 10
@@ -230,6 +232,19 @@ public struct NameNormalizer: Sendable {
     }
 
     private func nameReadings(_ word: String, position: NamePosition) -> [NameReading] {
+        var out = readings(ofNameWord: word, position: position)
+        // A woman's surname ending in a consonant does not decline ("Анна Франк", "Серена
+        // Уильямс"): a reading of no weight, so that her name is not counted out.
+        if position == .last, let last = word.unicodeScalars.last.map(lowercase),
+            "бвгджзклмнпрстфхцчшщ".unicodeScalars.contains(last),
+            !out.contains(where: { $0.grammaticalCase == g.nomn && $0.gender != g.masc })
+        {
+            out.append(NameReading(grammaticalCase: g.nomn, gender: g.femn, form: .written(word), weight: 0))
+        }
+        return out
+    }
+
+    private func readings(ofNameWord word: String, position: NamePosition) -> [NameReading] {
         let parses = dictionary.parses(of: word)
         let known = parses.filter { !$0.predicted }
         let nameTags = g.name.union(g.surn).union(g.patr)
@@ -252,6 +267,17 @@ public struct NameNormalizer: Sendable {
                             form: parse.tag.contains(g.fixd)
                                 ? .written(word) : .inflected(parse, like: parse.tag.subtracting(g.msf).union(gender), fallback: word),
                             weight: usual + (parse.tag.intersects(nameTags) ? 3 : parse.tag.contains(g.noun) ? 2 : 1)))
+                }
+            }
+            // A first name the dictionary knows only as a woman's ("Эда") may be the genitive of a
+            // man's it lacks ("Эд"): the surname's case then decides ("Эда Гонсалеса").
+            if position == .first, word.endsWith("а"), !out.contains(where: { $0.gender == g.masc && $0.grammaticalCase == g.gent }) {
+                let scalars = Array(word.unicodeScalars)
+                if scalars.count >= 3, "бвгджзклмнпрстфхцчшщ".unicodeScalars.contains(lowercase(scalars[scalars.count - 2])) {
+                    let stem = String(String.UnicodeScalarView(scalars.dropLast()))
+                    for grammaticalCase in [g.gent, g.accs] {
+                        out.append(NameReading(grammaticalCase: grammaticalCase, gender: g.masc, form: .written(stem), weight: 1))
+                    }
                 }
             }
             return out

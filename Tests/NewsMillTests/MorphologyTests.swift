@@ -89,6 +89,10 @@ enum MorphologyFixtures {
         ("PER", "Шону Комбсу", "Шон Комбс"),
         ("PER", "Криштиану Роналду", "Криштиану Роналду"),
         ("PER", "Джейкоб Зума", "Джейкоб Зума"),
+        // A first name known only as a woman's, with a surname that can only be his genitive.
+        ("PER", "Эда Гонсалеса", "Эд Гонсалес"),
+        ("PER", "Серена Уильямс", "Серена Уильямс"),
+        ("PER", "Анна Франк", "Анна Франк"),
         // Organisations and places: the head and its adjectives; what follows stays.
         ("ORG", "Совета Федерации", "Совет Федерации"),
         ("ORG", "Государственной думы", "Государственная дума"),
@@ -139,6 +143,12 @@ enum MorphologyFixtures {
         ])
         #expect(found.map(\.group) == [0, 0, 2, 2, 0])
         #expect(found.map(\.canonical) == ["Николас Мадуро", "Николас Мадуро", "Хуан Гуайдо", "Хуан Гуайдо", "Николас Мадуро"])
+    }
+
+    @Test func aNameWithAWordTwiceIsNoFullerName() {
+        let found = groups([(.person, "Максим Дадашев"), (.person, "Максим Дадашев Дадашев"), (.person, "Дадашев")])
+        #expect(found.map(\.group) == [0, 0, 0])
+        #expect(found.map(\.canonical) == ["Максим Дадашев", "Максим Дадашев", "Максим Дадашев"])
     }
 
     @Test func initialsAndOtherFirstNames() {
