@@ -43,7 +43,10 @@ public struct NormalizeStage: ConfigurableStage {
         if let title = document.title {
             // A title is one line: its line breaks become spaces (bytes, not Characters: titles are many).
             let decoded = typography.htmlEntities ? HTMLEntities.decode(title) : title
-            let oneLine = String(decoding: normalizer.normalize(decoded).utf8.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
+            var oneLine = normalizer.normalize(decoded)
+            if oneLine.withUTF8({ ByteScan.contains($0, 0x0A) }) {
+                oneLine = String(passOutput: oneLine.utf8.map { $0 == 0x0A ? 0x20 : $0 })
+            }
             let clean = typography.rewriteQuotesAndDashes(oneLine)
             document.title = clean.isEmpty ? nil : clean
         }
@@ -55,17 +58,18 @@ public struct NormalizeStage: ConfigurableStage {
 
     /// HTML entities (rare) first, so what they stand for (NBSP, a soft hyphen, a line break) is
     /// cleaned like the same character typed in; then the normalizer's byte passes and typography
-    /// on their bytes: one String is made (and validated) for the lot.
+    /// on their bytes: one String is made for the lot.
     private func normalizeText(_ text: String) -> String {
         var text = text
-        if typography.htmlEntities && text.withUTF8({ $0.contains(0x26) }) { text = HTMLEntities.decode(text) }
-        var pending: [UInt8]? = text.withUTF8 { normalizer.cleanedBytes($0) }
+        if typography.htmlEntities && text.withUTF8({ ByteScan.contains($0, 0x26) }) { text = HTMLEntities.decode(text) }
+        let cleaned = text.withUTF8 { normalizer.cleanedBytes($0) }
+        var pending = cleaned.bytes
         if let bytes = pending {
             pending = bytes.withUnsafeBufferPointer { typography.rewrite($0) } ?? bytes
         } else {
             pending = text.withUTF8 { typography.rewrite($0) }
         }
-        if let bytes = pending { text = String(decoding: bytes, as: UTF8.self) }
-        return normalizer.composed(text)
+        if let bytes = pending { text = String(passOutput: bytes) }
+        return normalizer.composed(text, surelyNFC: cleaned.surelyNFC)
     }
 }

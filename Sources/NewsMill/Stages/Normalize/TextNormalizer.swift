@@ -24,48 +24,130 @@ public struct TextNormalizer: Sendable {
 
     public func normalize(_ text: String) -> String {
         var text = text
-        if let rebuilt = text.withUTF8({ cleanedBytes($0) }) { text = String(decoding: rebuilt, as: UTF8.self) }
-        return composed(text)
+        let cleaned = text.withUTF8 { cleanedBytes($0) }
+        if let rebuilt = cleaned.bytes { text = String(passOutput: rebuilt) }
+        return composed(text, surelyNFC: cleaned.surelyNFC)
     }
 
-    /// The character and line passes on UTF-8, nil when they change nothing. Byte passes hand
-    /// bytes to each other so that a String (whose creation validates UTF-8) is made once.
-    func cleanedBytes(_ original: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    /// The character and line passes on UTF-8 (bytes nil when they change nothing), and whether
+    /// their result is surely NFC (`isSurelyNFC`), found on the way. Byte passes hand bytes to
+    /// each other so that a String is made once.
+    func cleanedBytes(_ original: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8]?, surelyNFC: Bool) {
         if removeInvisible || unifySpaces, let cleaned = cleanCharacters(original) {
-            return cleaned.withUnsafeBufferPointer { joinLines($0) } ?? cleaned
+            let joined = cleaned.withUnsafeBufferPointer { joinLines($0) }
+            return (joined.bytes ?? cleaned, joined.surelyNFC)
         }
         return joinLines(original)
     }
 
-    /// NFC, when it is switched on and the text is not NFC already.
-    func composed(_ text: String) -> String {
-        nfc && !Self.isNFC(text) ? text.precomposedStringWithCanonicalMapping : text
+    /// NFC, when it is switched on and the text is not NFC already. `surelyNFC`: the byte passes
+    /// found nothing that could change under NFC, so the text needs no look at all; they drop
+    /// or add only scalars that cannot, so what held for their input holds for their output.
+    func composed(_ text: String, surelyNFC: Bool) -> String {
+        nfc && !surelyNFC && !Self.isNFC(text) ? text.precomposedStringWithCanonicalMapping : text
     }
 
-    /// The kept lines joined by single "\n"s, or nil when that is the text already.
-    private func joinLines(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        let lines = lineRanges(s)
-        var tiles = lines.first?.lowerBound == 0 && lines.last?.upperBound == s.count
-        if tiles {
-            for k in lines.indices.dropFirst()
-            where lines[k].lowerBound != lines[k - 1].upperBound + 1 || s[lines[k - 1].upperBound] != 0x0A {
-                tiles = false
-                break
+    /// Bytes where `joinLines` looks closer: what may start a line break (LF, VT, FF, CR, the
+    /// leads of NEL, U+2028 and U+2029) or a scalar outside `isSurelyNFC`'s safe ranges.
+    private static let lineMarks: [Bool] = (0...255).map { b in
+        (0x0A...0x0D).contains(b) || b == 0xC2 || b == 0xE2 || !Self.nfcSafe[b]
+    }
+
+    /// The kept lines, trimmed, joined by single "\n"s (nil when that is the text already), and
+    /// whether the text is surely NFC. One scan: lines are found and the NFC screen done on the
+    /// same stops, and while the kept lines are the text itself or one stretch of it (the usual
+    /// body: a line break left of the headline, blanks at the end) nothing is copied until the
+    /// end. Valid UTF-8 is cut only around ASCII and whole blanks and breaks: it stays valid.
+    private func joinLines(_ s: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8]?, surelyNFC: Bool) {
+        Self.lineMarks.withUnsafeBufferPointer { marks in
+            Self.nfcSafe.withUnsafeBufferPointer { safe in joinLines(s, marks: marks, nfcSafe: safe) }
+        }
+    }
+
+    private func joinLines(
+        _ s: UnsafeBufferPointer<UInt8>, marks: UnsafeBufferPointer<Bool>, nfcSafe: UnsafeBufferPointer<Bool>
+    ) -> (bytes: [UInt8]?, surelyNFC: Bool) {
+        let n = s.count
+        var surelyNFC = true
+        // The kept lines so far are s[keptStart..<keptEnd], until `out` holds them.
+        var keptStart = -1
+        var keptEnd = 0
+        var out: [UInt8]?
+        func keep(_ start: Int, _ end: Int) {
+            var start = start
+            var stop = end
+            if trimLines {
+                while start < stop, let w = Self.blankWidth(s, at: start, limit: stop) { start += w }
+                while start < stop, let w = Self.blankWidthBefore(s, end: stop, limit: start) { stop -= w }
+                if start == stop { return }
             }
+            if out == nil {
+                if keptStart < 0 {
+                    keptStart = start
+                    keptEnd = stop
+                    return
+                }
+                if start == keptEnd + 1 && s[keptEnd] == 0x0A {
+                    keptEnd = stop
+                    return
+                }
+                out = []
+                out!.reserveCapacity(n)
+                out!.append(contentsOf: UnsafeBufferPointer(rebasing: s[keptStart..<keptEnd]))
+            }
+            out!.append(0x0A)
+            out!.append(contentsOf: UnsafeBufferPointer(rebasing: s[start..<stop]))
         }
-        if tiles || (lines.isEmpty && s.isEmpty) { return nil }
-        var joined = [UInt8]()
-        joined.reserveCapacity(s.count)
-        for (k, line) in lines.enumerated() {
-            if k > 0 { joined.append(0x0A) }
-            joined.append(contentsOf: UnsafeBufferPointer(rebasing: s[line]))
+        var lineStart = 0
+        var i = 0
+        while i < n {
+            while i + 8 <= n {
+                let x = ByteScan.load(s, i)
+                if ByteScan.below(x, 0x0E) | ByteScan.leadsOutsideCyrillic(x) != 0 { break }
+                i += 8
+            }
+            let chunkEnd = min(n, i + 8)
+            while i < chunkEnd && !marks[Int(s[i])] { i += 1 }
+            guard i < chunkEnd else { continue }
+            let b = s[i]
+            if surelyNFC && !nfcSafe[Int(b)] {
+                // U+2010–U+203F (E2 80 90–BF), U+2040–U+206F (E2 81 80–AF), U+2116 (E2 84 96)
+                let b1: UInt8 = i + 2 < n ? s[i + 1] : 0
+                let b2: UInt8 = i + 2 < n ? s[i + 2] : 0
+                surelyNFC = b == 0xE2 && ((b1 == 0x80 && b2 >= 0x90) || (b1 == 0x81 && b2 <= 0xAF) || (b1 == 0x84 && b2 == 0x96))
+            }
+            var breakLength = 0
+            if b == 0x0A {
+                breakLength = 1
+            } else if unifyLineBreaks {
+                switch b {
+                case 0x0D: breakLength = i + 1 < n && s[i + 1] == 0x0A ? 2 : 1
+                case 0x0B, 0x0C: breakLength = 1
+                case 0xC2 where i + 1 < n && s[i + 1] == 0x85: breakLength = 2
+                case 0xE2 where i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9): breakLength = 3
+                default: break
+                }
+            }
+            if breakLength == 0 {
+                i += 1
+                continue
+            }
+            keep(lineStart, i)
+            i += breakLength
+            lineStart = i
         }
-        return joined
+        keep(lineStart, n)
+        if let out { return (out, surelyNFC) }
+        if keptStart < 0 { return (n == 0 ? nil : [], surelyNFC) }
+        if keptStart == 0 && keptEnd == n { return (nil, surelyNFC) }
+        return (Array(UnsafeBufferPointer(rebasing: s[keptStart..<keptEnd])), surelyNFC)
     }
 
-    /// Bytes that can start something `cleanCharacters` changes: C0 controls, tab, space, DEL,
-    /// 0xC2 (NBSP, soft hyphen, C1 controls), 0xE2 (U+2000–U+206F), 0xE3 (U+3000), 0xEF (U+FEFF).
-    private static let mayChange: [Bool] = (0...255).map { $0 <= 0x20 || [0x7F, 0xC2, 0xE2, 0xE3, 0xEF].contains($0) }
+    /// Bytes that can start something `cleanCharacters` changes: C0 controls, tab, DEL, 0xC2
+    /// (NBSP, soft hyphen, C1 controls), 0xE2 (U+2000–U+206F), 0xE3 (U+3000), 0xEF (U+FEFF).
+    /// A space changes only after a space, so spaces are looked at in pairs, not one by one:
+    /// they are a sixth of Russian text.
+    private static let mayChange: [Bool] = (0...255).map { $0 < 0x20 || [0x7F, 0xC2, 0xE2, 0xE3, 0xEF].contains($0) }
 
     /// One byte pass that copies unchanged runs in bulk, and only once something changes.
     /// Every sequence dropped or replaced is a whole scalar: the result stays valid UTF-8.
@@ -76,11 +158,21 @@ public struct TextNormalizer: Sendable {
             var i = 0
             let n = s.count
             while i < n {
-                let b = s[i]
-                guard mayChange[Int(b)] else {
-                    i += 1
-                    continue
+                while i + 8 <= n {
+                    let x = ByteScan.load(s, i)
+                    var marks = ByteScan.below(x, 0x20) | ByteScan.equal(x, 0x7F) | ByteScan.leadsOutsideCyrillic(x)
+                    if unifySpaces {
+                        // Each byte's left neighbour in the same lane: a space after a space.
+                        let before = i > 0 ? ByteScan.load(s, i - 1) : x << 8
+                        marks |= ByteScan.equal(x, 0x20) & ByteScan.equal(before, 0x20)
+                    }
+                    if marks != 0 { break }
+                    i += 8
                 }
+                let chunkEnd = min(n, i + 8)
+                while i < chunkEnd && !mayChange[Int(s[i])] && !(s[i] == 0x20 && unifySpaces && i > 0 && s[i - 1] == 0x20) { i += 1 }
+                guard i < chunkEnd else { continue }
+                let b = s[i]
                 let b1: UInt8 = i + 1 < n ? s[i + 1] : 0
                 let b2: UInt8 = i + 2 < n ? s[i + 2] : 0
                 // (replacement: a space or nothing, bytes consumed), or nil to keep the bytes.
@@ -119,63 +211,14 @@ public struct TextNormalizer: Sendable {
                 out!.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<i]))
                 if action.space && out!.last != 0x20 { out!.append(0x20) }
                 i += action.consumed
+                // Spaces right after what became (or left) a space go too: not pairs in the input.
+                while unifySpaces && i < n && s[i] == 0x20 && out!.last == 0x20 { i += 1 }
                 runStart = i
             }
             guard var out else { return nil }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<n]))
             return out
         }
-    }
-
-    /// Bytes that may start a line break: LF, VT, FF, CR and the lead bytes of NEL, U+2028 and U+2029.
-    private static let mayBreak: [Bool] = (0...255).map { [0x0A, 0x0B, 0x0C, 0x0D, 0xC2, 0xE2].contains($0) }
-
-    /// Byte ranges of the lines to keep, trimmed.
-    private func lineRanges(_ s: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-        Self.mayBreak.withUnsafeBufferPointer { lineRanges(s, mayBreak: $0) }
-    }
-
-    private func lineRanges(_ s: UnsafeBufferPointer<UInt8>, mayBreak: UnsafeBufferPointer<Bool>) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        let n = s.count
-        var lineStart = 0
-        var i = 0
-        func addLine(_ start: Int, _ end: Int) {
-            var start = start
-            var stop = end
-            if trimLines {
-                while start < stop, let w = Self.blankWidth(s, at: start, limit: stop) { start += w }
-                while start < stop, let w = Self.blankWidthBefore(s, end: stop, limit: start) { stop -= w }
-                if start == stop { return }
-            }
-            ranges.append(start..<stop)
-        }
-        while i < n {
-            while i < n && !mayBreak[Int(s[i])] { i += 1 }
-            guard i < n else { break }
-            let b = s[i]
-            var breakLength = 0
-            if b == 0x0A {
-                breakLength = 1
-            } else if unifyLineBreaks {
-                switch b {
-                case 0x0D: breakLength = i + 1 < n && s[i + 1] == 0x0A ? 2 : 1
-                case 0x0B, 0x0C: breakLength = 1
-                case 0xC2 where i + 1 < n && s[i + 1] == 0x85: breakLength = 2
-                case 0xE2 where i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9): breakLength = 3
-                default: break
-                }
-            }
-            if breakLength == 0 {
-                i += 1
-                continue
-            }
-            addLine(lineStart, i)
-            i += breakLength
-            lineStart = i
-        }
-        addLine(lineStart, n)
-        return ranges
     }
 
     /// NFC without normalizing: a byte-level check that accepts the ranges news text lives
@@ -230,5 +273,16 @@ public struct TextNormalizer: Sendable {
             }
             return true
         }
+    }
+}
+
+extension String {
+    /// A String of what the normalize passes wrote, without validating it again: they cut valid
+    /// UTF-8 only at scalar boundaries and insert only whole scalars. (The check cost as much as
+    /// all the passes together, about 11 instructions a byte of Cyrillic.) Debug builds, and
+    /// so the tests and the fuzz targets, still check.
+    init(passOutput bytes: [UInt8]) {
+        assert(String(validating: bytes, as: UTF8.self) != nil, "a normalize pass wrote invalid UTF-8")
+        self = String(copying: UTF8Span(unchecked: bytes.span))
     }
 }
