@@ -13,15 +13,15 @@ import Foundation
 var optimization: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 var cpuCheck: [SwiftSetting] = []
 // The AVX-512 matrix product gives the same sums as the AVX2 one in three quarters of the time on
-// Zen 4/5 (docs/performance.md). Only its own module is compiled for those CPUs (znver4: the
-// x86-64-v4 set; this Swift does not take that name), and NewsMillNER calls it only when
+// Zen 5 (docs/performance.md). Only its own module is compiled for those CPUs (skylake-avx512:
+// the x86-64-v4 set, a name this Swift does not take), and NewsMillNER calls it only when
 // /proc/cpuinfo lists avx512f, bw, dq and vl.
 var wideOptimization: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 #if arch(x86_64)
 if ProcessInfo.processInfo.environment["NEWSMILL_PORTABLE"] == nil {
     optimization.append(.unsafeFlags(["-target-cpu", "haswell"]))
     optimization.append(.define("NEWSMILL_WIDE_KERNEL"))
-    wideOptimization.append(.unsafeFlags(["-target-cpu", "znver4"]))
+    wideOptimization.append(.unsafeFlags(["-target-cpu", "skylake-avx512"]))
     cpuCheck = [.define("NEWSMILL_NEEDS_AVX2")]
 }
 #endif
