@@ -86,6 +86,12 @@ let package = Package(
             dependencies: ["NewsMill"],
             path: "Benchmarks/StageBench"
         ),
+        // Not part of the CLI: the NER model alone on one thread, for the peer figure against natasha.
+        .executableTarget(
+            name: "newsmill-nerbench",
+            dependencies: ["NewsMillNER"],
+            path: "Benchmarks/NERBench"
+        ),
         // Not part of the CLI: entity normal forms on given spans, for Scripts/eval/normal-eval.sh.
         .executableTarget(
             name: "newsmill-normaleval",

@@ -7,7 +7,8 @@
 #   SHARDS=8 SEED=ru30k-1 TEXTS=$SHARED/data/nerel-ru-wikinews/texts Benchmarks/make-corpus.sh /work/bench/ru30k 30000
 # For each J in JOBS: `newsmill run CORPUS/tar/*.tar.gz -o OUT -j J -q` under /usr/bin/time, RUNS times.
 # Prints markdown: per J the median wall s, docs/s, MB/s of text, CPU s, peak RSS, entities articles/s
-# per core (documents / entities CPU s) and the word cache's hit rate; then CPU seconds per stage.
+# per core (documents / entities stage s); then the seconds of every stage. The word cache's hit rate:
+# Benchmarks/README.md (newsmill-nerbench).
 # With REFERENCE=/path/to/an/older/newsmill, each run of NEWSMILL is followed by one of REFERENCE
 # (back to back, so both see the same machine load), and every part file and rejects.jsonl of the
 # two must be byte-identical, else the script stops with exit 1.
@@ -88,22 +89,19 @@ for label in labels:
         report = reports[i]
         docs = report["documents"]["read"]
         stage_cpu = report["timing"]["stages"]
-        counts = report.get("stages", {}).get("entities", {})
-        reused, computed = counts.get("word_cache/reused"), counts.get("word_cache/computed")
-        hit = f"{100 * reused / (reused + computed):.1f}%" if reused is not None and reused + computed else "–"
         entities = stage_cpu.get("entities")
         per_core = f"{docs / entities:,.0f}" if entities else "–"
         rows.append(
             f"| {names[label]} | {j} | {' '.join(f'{t[0]:.2f}' for t in times)} | {wall:.2f} | {docs / wall:,.0f} "
             f"| {text_bytes / 1e6 / wall:.2f} | {statistics.median(t[2] for t in times):.1f} | {max(t[1] for t in times) / 1024:.0f} "
-            f"| {per_core} | {hit} |")
+            f"| {per_core} |")
         stages[(names[label], j)] = stage_cpu
-print("| binary | -j | runs (s) | median s | docs/s | MB/s text | CPU s | peak RSS MB | entities articles/s per core | word cache hit |")
-print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+print("| binary | -j | runs (s) | median s | docs/s | MB/s text | CPU s | peak RSS MB | entities articles/s per core |")
+print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
 print("\n".join(rows))
 print()
 columns = list(next(iter(stages.values())).keys())
-print("CPU seconds per stage (report.json timing.stages of the median run, summed over workers):")
+print("Seconds per stage (report.json timing.stages of the median run: time in the stage summed over workers):")
 print()
 print("| binary | -j | " + " | ".join(columns) + " |")
 print("|---|---:|" + "---:|" * len(columns))

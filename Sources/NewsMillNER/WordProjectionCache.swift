@@ -12,9 +12,6 @@ import Foundation
 /// since the hand last passed keeps its row one more turn), plus one slot index per vocabulary
 /// word. Not thread-safe: one per worker, lent out by `WordProjectionCaches`.
 final class WordProjectionCache {
-    /// 16,384 rows: 48 MB per worker for the news model. On the ru30k benchmark 8,192 reuse 88%
-    /// of the rows and 16,384 reuse 92% (docs/performance.md).
-    static let defaultCapacity = 16_384
 
     let capacity: Int
     let width: Int

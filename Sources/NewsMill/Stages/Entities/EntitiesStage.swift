@@ -57,12 +57,8 @@ public struct EntitiesStage: ConfigurableStage {
     }
 
     public func process(_ document: inout Document, counts: inout StageCounts) -> Verdict {
-        var usage = WordProjectionUsage()
-        var entities = tagger.entities(in: document.text, usage: &usage)
-        var titleEntities = document.title.map { tagger.entities(in: $0, usage: &usage) } ?? []
-        // Scheduling decides what a worker's cache holds, so these two vary from run to run.
-        counts.add("word_cache/reused", usage.reused)
-        counts.add("word_cache/computed", usage.computed)
+        var entities = tagger.entities(in: document.text)
+        var titleEntities = document.title.map { tagger.entities(in: $0) } ?? []
         if let normalForms {
             normalForms.annotate(&entities, in: document.text)
             if let title = document.title { normalForms.annotate(title: &titleEntities, in: title, text: entities) }
