@@ -1,18 +1,33 @@
 /// Finds named entities with `NERModel`: razdel tokens → word and shape ids → convolutional
 /// encoder → tag scores → CRF (Viterbi) → BIO spans. Pure function of the text, so any thread
-/// may run it and the result never depends on which one did.
+/// may run it and the result never depends on which one did (nor on what its word cache held).
 public struct EntityTagger: Sendable {
+    /// Rows of the first layer's word part kept per worker (`WordProjectionCache`): 48 MB each for
+    /// the news model. On the 30k-document benchmark 8,192 rows reuse 68% of the rows a text needs,
+    /// 16,384 84%, 32,768 99% for another 46 MB a worker (docs/performance.md).
+    public static let defaultCachedWords = 16_384
+
     let model: NERModel
     /// Tokens encoded at once; longer texts go in windows that overlap by the encoder's reach, so
     /// memory stays bounded and every token's scores are exactly what one pass would give.
     let window: Int
+    let caches: WordProjectionCaches
 
-    public init(model: NERModel, window: Int = 2048) {
+    /// `cachedWords` bounds each worker's cache of first-layer word rows (0: none).
+    public init(model: NERModel, window: Int = 2048, cachedWords: Int = defaultCachedWords) {
         self.model = model
         self.window = window
+        caches = WordProjectionCaches(
+            vocabularySize: model.words.count, width: model.kernel * model.first.outputs, capacity: cachedWords)
     }
 
     public func entities(in text: String) -> [EntityMention] {
+        var usage = WordProjectionUsage()
+        return entities(in: text, usage: &usage)
+    }
+
+    /// The same, adding to `usage` how many first-layer word rows came from the cache.
+    public func entities(in text: String, usage: inout WordProjectionUsage) -> [EntityMention] {
         let scalars = Array(text.unicodeScalars)
         let tokens = WordTokenizer.tokenize(scalars)
         guard !tokens.isEmpty else { return [] }
@@ -20,11 +35,14 @@ public struct EntityTagger: Sendable {
         let tagCount = model.tags.count
         var scores = [Float](repeating: 0, count: tokens.count * tagCount)
         let reach = model.first.padding + model.rest.reduce(0) { $0 + $1.padding }
+        let cache = caches.borrow()
+        defer { caches.giveBack(cache) }
+        var trace: [[Float]]? = nil
         var start = 0
         while start < tokens.count {
             let end = min(tokens.count, start + window)
             let lower = max(0, start - reach), upper = min(tokens.count, end + reach)
-            let chunk = emissions(words[lower..<upper], shapes[lower..<upper])
+            let chunk = emissions(words[lower..<upper], shapes[lower..<upper], cache: cache, usage: &usage, trace: &trace)
             scores.replaceSubrange(
                 (start * tagCount)..<(end * tagCount),
                 with: chunk[((start - lower) * tagCount)..<((end - lower) * tagCount)])
@@ -73,42 +91,37 @@ public struct EntityTagger: Sendable {
         return true
     }
 
-    /// Tag scores for a run of tokens, zero-padded at both ends (token × tag, row-major).
-    func emissions(_ words: ArraySlice<Int32>, _ shapes: ArraySlice<Int32>) -> [Float] {
-        var trace: [[Float]]? = nil
-        return emissions(words, shapes, trace: &trace)
+    /// Tag scores for a run of tokens, zero-padded at both ends (token × tag, row-major); a
+    /// non-nil `trace` collects every layer's output (token × channel, no padding rows), for tests
+    /// against the reference implementation.
+    func emissions(_ words: ArraySlice<Int32>, _ shapes: ArraySlice<Int32>, trace: inout [[Float]]?) -> [Float] {
+        let cache = caches.borrow()
+        defer { caches.giveBack(cache) }
+        var usage = WordProjectionUsage()
+        return emissions(words, shapes, cache: cache, usage: &usage, trace: &trace)
     }
 
-    /// The same; a non-nil `trace` collects every layer's output (token × channel, no padding
-    /// rows), for tests against the reference implementation.
-    func emissions(_ words: ArraySlice<Int32>, _ shapes: ArraySlice<Int32>, trace: inout [[Float]]?) -> [Float] {
+    func emissions(
+        _ words: ArraySlice<Int32>, _ shapes: ArraySlice<Int32>, cache: WordProjectionCache, usage: inout WordProjectionUsage,
+        trace: inout [[Float]]?
+    ) -> [Float] {
         let n = words.count
         let first = model.first
         let outputs = first.outputs
         let kernel = model.kernel
         let wide = kernel * outputs
 
-        // First layer, word part: each distinct word once.
-        var local: [Int32: Int32] = [:]
-        local.reserveCapacity(n)
-        var distinct: [Int32] = []
-        var slot = [Int32](repeating: 0, count: n)
-        for (i, word) in words.enumerated() {
-            if let known = local[word] {
-                slot[i] = known
-            } else {
-                let id = Int32(distinct.count)
-                local[word] = id
-                distinct.append(word)
-                slot[i] = id
-            }
-        }
+        // First layer, word part: the cached rows, and each distinct word the cache lacks once.
+        var sources: [Int32] = []
+        sources.reserveCapacity(n)
+        var misses: [Int32] = []
+        cache.lookUp(words, sources: &sources, misses: &misses, usage: &usage)
         let dimension = model.wordDimension
-        var vectors = [Float](repeating: 0, count: distinct.count * dimension)
+        var vectors = [Float](repeating: 0, count: misses.count * dimension)
         let width = model.subvectorWidth
         model.codes.withUnsafeBufferPointer { codes in
             model.indexes.withUnsafeBufferPointer { indexes in
-                for (u, word) in distinct.enumerated() {
+                for (u, word) in misses.enumerated() {
                     let row = Int(word) * model.subvectors
                     for q in 0..<model.subvectors {
                         let code = (q * model.centroids + Int(indexes[row + q])) * width
@@ -117,10 +130,13 @@ public struct EntityTagger: Sendable {
                 }
             }
         }
-        var projected = [Float](repeating: 0, count: distinct.count * wide)
-        vectors.withUnsafeBufferPointer { a in
-            projected.withUnsafeMutableBufferPointer { c in
-                MatrixMultiply.multiply(a.baseAddress!, lda: dimension, rows: distinct.count, first.window, into: c.baseAddress!, ldc: wide)
+        var projected = [Float](repeating: 0, count: misses.count * wide)
+        if !misses.isEmpty {
+            vectors.withUnsafeBufferPointer { a in
+                projected.withUnsafeMutableBufferPointer { c in
+                    MatrixMultiply.multiply(
+                        a.baseAddress!, lda: dimension, rows: misses.count, first.window, into: c.baseAddress!, ldc: wide)
+                }
             }
         }
 
@@ -139,7 +155,7 @@ public struct EntityTagger: Sendable {
                             for k in 0..<kernel {
                                 let position = t + k - first.padding
                                 guard position >= 0 && position < n else { continue }
-                                let word = p.baseAddress! + Int(slot[position]) * wide + k * outputs
+                                let word = cache.row(sources[position], missRows: p.baseAddress) + k * outputs
                                 let shape = shapeTable.baseAddress! + (Int(shapes[shapes.startIndex + position]) * kernel + k) * outputs
                                 if vectorized {
                                     Self.accumulate(sum.baseAddress!, word, shape, count: outputs)
@@ -154,6 +170,8 @@ public struct EntityTagger: Sendable {
                 }
             }
         }
+
+        projected.withUnsafeBufferPointer { cache.store(misses, missRows: $0.baseAddress) }
 
         trace?.append(Array(hidden[(padding * channels)..<((n + padding) * channels)]))
         for (index, block) in model.rest.enumerated() {

@@ -1,3 +1,6 @@
+import Foundation
+import NewsMillNERWide
+
 /// A weight matrix of K rows and N columns laid out for `MatrixMultiply`: panels of 16 columns,
 /// each panel's K rows contiguous, so the kernel streams one panel with 64-byte loads.
 struct PackedMatrix: Sendable {
@@ -26,6 +29,21 @@ struct PackedMatrix: Sendable {
 /// C = A · B for row-major A (any row stride, so overlapping rows can be convolution windows)
 /// and a packed B: register-blocked 4 rows × 16 columns, SIMD accumulators.
 enum MatrixMultiply {
+    /// Whether to use `WideMultiply`, which gives the same sums: this build has it and the CPU
+    /// runs AVX-512 (F, BW, DQ, VL: x86-64-v4). NEWSMILL_NER_KERNEL=avx2 keeps the AVX2 kernel.
+    static let wide: Bool = {
+        #if NEWSMILL_WIDE_KERNEL
+            guard ProcessInfo.processInfo.environment["NEWSMILL_NER_KERNEL"] != "avx2",
+                let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+                let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+            else { return false }
+            let listed = Set(flags.split(separator: " "))
+            return ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy { listed.contains(Substring($0)) }
+        #else
+            return false
+        #endif
+    }()
+
     /// Writes C[m][n] for m < `rows`, n < b.columns; `c` has row stride `ldc` ≥ b.columns.
     static func multiply(
         _ a: UnsafePointer<Float>, lda: Int, rows: Int, _ b: PackedMatrix,
@@ -34,6 +52,10 @@ enum MatrixMultiply {
         let k = b.rows
         let width = PackedMatrix.panelWidth
         b.panels.withUnsafeBufferPointer { panels in
+            if wide {
+                WideMultiply.multiply(a, lda: lda, rows: rows, panels: panels.baseAddress!, depth: k, columns: b.columns, into: c, ldc: ldc)
+                return
+            }
             let panelCount = (b.columns + width - 1) / width
             var m = 0
             while m + 4 <= rows {

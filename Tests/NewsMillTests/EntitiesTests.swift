@@ -129,6 +129,114 @@ enum NERFixtures {
     }
 }
 
+@Suite struct WordProjectionCacheTests {
+    /// Varied text: the reference sentences, a news article, and words the vocabulary lacks, in
+    /// Latin, digits, mixed case and emoji, so hits, misses, unknown words and evictions all occur.
+    static let texts: [String] = {
+        let article = try! String(contentsOfFile: CLIRunner.packageRoot + "/corpus/000_e05233e226880e41.txt", encoding: .utf8)
+        return NERFixtures.reference.cases.map(\.text) + [
+            article,
+            "ПАО «Сбербанк» и Mail.Ru Group: 12,5% акций; Иван Иванович Иванов-Петров (ИИП) 😀 уехал в Санкт-Петербург.",
+            "Москва, МОСКВА, москва. Zyxwvq Щёлкбрынь Ъъъ — 2024-03-01, 17:45, №5, т.д.",
+            String(article.prefix(700)),
+        ]
+    }()
+
+    /// Every token's tag scores, as bit patterns: a cached row must give exactly the same floats.
+    static func scores(_ tagger: EntityTagger, _ text: String) -> [UInt32] {
+        let scalars = Array(text.unicodeScalars)
+        let (words, shapes) = tagger.encode(WordTokenizer.tokenize(scalars), scalars)
+        var trace: [[Float]]? = nil
+        return tagger.emissions(words[...], shapes[...], trace: &trace).map(\.bitPattern)
+    }
+
+    @Test(arguments: [1, 3, 64, EntityTagger.defaultCachedWords])
+    func cachedRowsGiveTheScoresOfComputedOnes(capacity: Int) throws {
+        let model = try NERFixtures.model()
+        let uncached = EntityTagger(model: model, cachedWords: 0)
+        let cached = EntityTagger(model: model, cachedWords: capacity)
+        // Twice forward and once backward, so rows are reused after other texts evicted some.
+        let order = Self.texts + Self.texts + Self.texts.reversed()
+        for text in order {
+            let same = Self.scores(cached, text) == Self.scores(uncached, text)
+            #expect(same, "capacity \(capacity): tag scores of \(text.prefix(40))")
+            #expect(cached.entities(in: text) == uncached.entities(in: text))
+        }
+        // Windows of 5 tokens overlap, so a chunk reuses rows its neighbour just stored.
+        let windowed = EntityTagger(model: model, window: 5, cachedWords: capacity)
+        for text in Self.texts { #expect(windowed.entities(in: text) == uncached.entities(in: text)) }
+    }
+
+    @Test func rowsAreReusedAndTheBoundHolds() throws {
+        let model = try NERFixtures.model()
+        let text = Self.texts[4]
+        let scalars = Array(text.unicodeScalars)
+        let (words, _) = EntityTagger(model: model).encode(WordTokenizer.tokenize(scalars), scalars)
+        let distinct = Set(words).count
+        let width = model.kernel * model.first.outputs
+        let rows = [Float](repeating: 1, count: words.count * width)
+
+        func pass(_ cache: WordProjectionCache) -> WordProjectionUsage {
+            var usage = WordProjectionUsage()
+            var sources: [Int32] = []
+            var misses: [Int32] = []
+            cache.lookUp(words[...], sources: &sources, misses: &misses, usage: &usage)
+            #expect(sources.count == words.count && Set(misses).count == misses.count)
+            rows.withUnsafeBufferPointer { cache.store(misses, missRows: $0.baseAddress) }
+            return usage
+        }
+
+        let roomy = WordProjectionCache(vocabularySize: model.words.count, width: width, capacity: distinct)
+        #expect(pass(roomy) == WordProjectionUsage(reused: 0, computed: distinct))
+        #expect(pass(roomy) == WordProjectionUsage(reused: distinct, computed: 0))
+        #expect(roomy.count == distinct)
+
+        let small = WordProjectionCache(vocabularySize: model.words.count, width: width, capacity: 4)
+        for _ in 0..<3 {
+            let usage = pass(small)
+            #expect(usage.reused + usage.computed == distinct && usage.reused <= 4)
+            #expect(small.count == 4)
+        }
+        let none = WordProjectionCache(vocabularySize: model.words.count, width: width, capacity: 0)
+        #expect(pass(none) == WordProjectionUsage(reused: 0, computed: distinct))
+        #expect(pass(none) == WordProjectionUsage(reused: 0, computed: distinct))
+        #expect(none.count == 0)
+    }
+
+    /// Workers share one tagger; whichever cache a text meets, warm or cold, its entities are the same.
+    @Test func concurrentCallersGetTheirOwnCacheAndTheSameEntities() throws {
+        let model = try NERFixtures.model()
+        let expected = Self.texts.map { EntityTagger(model: model, cachedWords: 0).entities(in: $0) }
+        let shared = EntityTagger(model: model, cachedWords: 32)
+        let results = Results(count: Self.texts.count * 8)
+        DispatchQueue.concurrentPerform(iterations: results.count) { i in
+            results.set(i, shared.entities(in: Self.texts[i % Self.texts.count]))
+        }
+        for i in 0..<results.count { #expect(results.get(i) == expected[i % Self.texts.count]) }
+        #expect(shared.caches.count <= ProcessInfo.processInfo.activeProcessorCount + 1)
+    }
+
+    final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [[EntityMention]]
+        let count: Int
+        init(count: Int) {
+            self.count = count
+            values = Array(repeating: [], count: count)
+        }
+        func set(_ i: Int, _ value: [EntityMention]) {
+            lock.lock()
+            values[i] = value
+            lock.unlock()
+        }
+        func get(_ i: Int) -> [EntityMention] {
+            lock.lock()
+            defer { lock.unlock() }
+            return values[i]
+        }
+    }
+}
+
 @Suite struct EntityTaggerTests {
     @Test func everyLayerMatchesTheReference() throws {
         let model = try NERFixtures.model()

@@ -15,8 +15,11 @@ public struct EntitiesStage: ConfigurableStage {
     /// Nil with `normal: false`: mentions as written, without `normal`, `group` and `canonical`.
     let normalForms: EntityNormalForms?
 
-    public init(modelDirectory: String, normalForms: Bool = true) throws(NERModel.Failure) {
-        tagger = EntityTagger(model: try Self.loadModel(modelDirectory))
+    /// `cachedWords`: first-layer word rows each worker keeps across documents (`word_cache`).
+    public init(
+        modelDirectory: String, normalForms: Bool = true, cachedWords: Int = EntityTagger.defaultCachedWords
+    ) throws(NERModel.Failure) {
+        tagger = EntityTagger(model: try Self.loadModel(modelDirectory), cachedWords: cachedWords)
         guard normalForms else {
             self.normalForms = nil
             return
@@ -29,8 +32,9 @@ public struct EntitiesStage: ConfigurableStage {
     }
 
     public init(options: ConfigSection) throws(ConfigError) {
-        try options.allowOnly(["models", "normal"])
+        try options.allowOnly(["models", "normal", "word_cache"])
         let normal = try options.bool("normal", default: true)
+        let cachedWords = try options.int("word_cache", default: EntityTagger.defaultCachedWords, range: 0...1_048_576)
         let configured = try options.string("models", default: "")
         let candidates = configured.isEmpty ? Self.defaultModelDirectories() : [configured]
         guard let directory = candidates.first(where: Self.holdsModel) else {
@@ -45,7 +49,7 @@ public struct EntitiesStage: ConfigurableStage {
                 """)
         }
         do {
-            try self.init(modelDirectory: directory, normalForms: normal)
+            try self.init(modelDirectory: directory, normalForms: normal, cachedWords: cachedWords)
         } catch {
             throw options.error(
                 "models", "cannot load the NER model or dictionary: \(error.message); run Scripts/install-models.sh to fetch them again")
