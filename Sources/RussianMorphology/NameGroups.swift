@@ -23,6 +23,45 @@ public enum NameGroups {
     }
 
     public static func assign(_ mentions: [Mention]) -> [Assignment] {
+        // A document names its entities again and again ("России" ten times): the distinct names
+        // are grouped, in the order they first appear, and every mention takes its name's group.
+        // Groups and canonical names are the same as over every mention: a group is named by its
+        // first mention, and a repeated name joins what its first mention joins.
+        var slots: [DistinctName: Int] = [:]
+        var distinct: [Mention] = []
+        var firstMention: [Int] = []
+        let slotOf = mentions.enumerated().map { index, mention in
+            let key = DistinctName(kind: mention.kind, text: mention.normal)
+            if let slot = slots[key] { return slot }
+            slots[key] = distinct.count
+            distinct.append(mention)
+            firstMention.append(index)
+            return distinct.count - 1
+        }
+        let assigned = assignDistinct(distinct)
+        return slotOf.map { slot in
+            var assignment = assigned[slot]
+            assignment.group = firstMention[assignment.group]
+            return assignment
+        }
+    }
+
+    /// A name compared and hashed as UTF-8 bytes, as written: String's own hashing normalizes
+    /// non-ASCII text first.
+    private struct DistinctName: Hashable {
+        var kind: NameNormalizer.Kind
+        var text: String
+
+        static func == (a: DistinctName, b: DistinctName) -> Bool { a.kind == b.kind && a.text.utf8.elementsEqual(b.text.utf8) }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(kind)
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    private static func assignDistinct(_ mentions: [Mention]) -> [Assignment] {
         var parent = Array(mentions.indices)
         func root(_ i: Int) -> Int {
             var i = i
@@ -43,7 +82,7 @@ public enum NameGroups {
 
         // Organisations and places: the same name, or one of its well-known variants, or a one-word
         // name in another case ("Башинформа" that the dictionary could not decline).
-        var byKey: [String: Int] = [:]
+        var byKey: [DistinctName: Int] = [:]
         var placeKeys: [(index: Int, key: String)] = []
         for (index, mention) in mentions.enumerated() where mention.kind != .person {
             let key = NameVariants.canonicalKey(folded[index])
@@ -51,6 +90,7 @@ public enum NameGroups {
             var keys = [tag + key]
             if key.utf8.count >= 12, !key.utf8.contains(UInt8(ascii: " ")) { keys.append(tag + "~" + stem(key)) }
             for key in keys {
+                let key = DistinctName(kind: .organisation, text: key)
                 if let first = byKey[key] { join(first, index) } else { byKey[key] = index }
             }
             if mention.kind == .location && capitalised[index] { placeKeys.append((index, key)) }
@@ -104,7 +144,12 @@ public enum NameGroups {
 
         // The canonical name: the one with the most different words, the first of those (a
         // word written twice by mistake, "Максим Дадашев Дадашев", makes no fuller name).
-        let words = folded.map { Set($0.split(separator: " ")).count }
+        let words = folded.map { name in
+            let spaces = name.utf8.reduce(0) { $1 == UInt8(ascii: " ") ? $0 + 1 : $0 }
+            guard spaces >= 2 else { return spaces + 1 }
+            let parts = name.split(separator: " ")
+            return parts.indices.filter { i in !parts[..<i].contains { $0.utf8.elementsEqual(parts[i].utf8) } }.count
+        }
         var canonical: [Int: Int] = [:]
         for index in mentions.indices {
             let group = root(index)

@@ -151,6 +151,14 @@ enum MorphologyFixtures {
         #expect(found.map(\.canonical) == ["Максим Дадашев", "Максим Дадашев", "Максим Дадашев"])
     }
 
+    @Test func theSameNameAgainIsTheSameEntity() {
+        // Names the person rules cannot split into first name and surname still join their repeats.
+        let found = groups([
+            (.person, "Ли Куан Ю"), (.location, "Сингапур"), (.person, "Ли Куан Ю"), (.person, "Кигели V"), (.person, "Кигели V"),
+        ])
+        #expect(found.map(\.group) == [0, 1, 0, 3, 3])
+    }
+
     @Test func initialsAndOtherFirstNames() {
         let found = groups([(.person, "Владимир Путин"), (.person, "В. Путин"), (.person, "Людмила Путина"), (.person, "Владимир")])
         #expect(found[1].group == 0)
