@@ -16,12 +16,7 @@
 #      REFERENCE=  SCRATCH=/tmp/newsmill-pipeline-bench  NEWSMILL_MODELS (where the NER model is)
 set -euo pipefail
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
-[[ ${1:-} == -h || ${1:-} == --help || $# -ne 1 ]] && { usage; exit $(( $# != 1 ? 2 : 0 )); }
-
-CORPUS=$(cd "$1" && pwd)
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/corpus-args.sh"
 RUNS=${RUNS:-3}
 JOBS=${JOBS:-2 1}
 PIPELINE=${PIPELINE:-$REPO/Pipelines/default.yaml}

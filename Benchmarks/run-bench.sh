@@ -15,12 +15,7 @@
 #      SCRATCH=/tmp/newsmill-bench (output folders; deleted between runs, outside the timing)
 set -euo pipefail
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
-[[ ${1:-} == -h || ${1:-} == --help || $# -ne 1 ]] && { usage; exit $(( $# != 1 ? 2 : 0 )); }
-
-CORPUS=$(cd "$1" && pwd)
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/corpus-args.sh"
 RUNS=${RUNS:-3}
 NOISE=${NOISE:-15}
 RETRIES=${RETRIES:-3}

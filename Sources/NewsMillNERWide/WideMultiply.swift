@@ -3,7 +3,8 @@
 /// CPU. Its 32 vector registers hold 8 rows × 16 columns of sums, twice the rows of the AVX2
 /// kernel, so one load of B feeds 8 multiply-adds and the adds of one sum are far enough apart
 /// not to wait for each other. Every element is still summed in the order of k, a multiply then
-/// an add (never fused), so the result is bit for bit the AVX2 kernel's.
+/// an add (never fused), so the result is bit for bit the AVX2 kernel's. `kernel1` and `store`
+/// repeat the AVX2 file's on purpose: code shared from `NewsMillNER` would be compiled for AVX2.
 public enum WideMultiply {
     /// C[m][n] = Σ_k A[m][k] · B[k][n] for m < `rows`, n < `columns`. B is packed in panels of
     /// 16 columns, each panel's `depth` rows contiguous (`PackedMatrix`).
