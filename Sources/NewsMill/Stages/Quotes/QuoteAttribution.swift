@@ -100,9 +100,15 @@ struct AttributionReader {
             // "назвал его «…»": the words after the verb are what is named. After "и" or as a
             // gerund ("…и назвал его", "назвав его") the speaker is the sentence's subject, which
             // the output finds as the first name in the clause.
-            let joinsEarlier = tokens.key(v) == Lexicon.namingGerund || tokens.key(v - 1) == Lexicon.i
+            let joinsEarlier = Lexicon.namingGerunds.contains(tokens.key(v)) || tokens.key(v - 1) == Lexicon.i
             a.speaker = joinsEarlier ? nil : phraseBefore(v - 1, to: clause.lowerBound)
         default:
+            // "прокомментировал отравление и порассуждал о «…»": a second verb shares the first's
+            // subject, not the first verb's object.
+            if tokens.key(v - 1) == Lexicon.i, let earlier = earlierVerb(before: v - 1, from: clause.lowerBound) {
+                a.speaker = read(verb: earlier, clause: clause, quoteFirst: false).speaker
+                return a
+            }
             // "сказал ТАСС источник", "подтвердил «Ъ» участник рынка": the outlet told is no speaker
             // when someone is named after it.
             let told = outletEnd(v + 1, to: clause.upperBound) ?? (v + 1)
@@ -119,6 +125,18 @@ struct AttributionReader {
             a.speaker = quoteFirst || afterQuote ? after ?? before : before ?? (opensClause ? after : nil)
         }
         return a
+    }
+
+    /// The speech verb of the same clause before token k, when no other "и" comes between.
+    private func earlierVerb(before k: Int, from start: Int) -> Int? {
+        var j = k - 1
+        while j >= start && j >= k - 24 {
+            let key = tokens.key(j)
+            if key == Lexicon.i || tokens.endsSentence(j) { return nil }
+            if let verb = Lexicon.verb(key) { return verb == .speech ? j : nil }
+            j -= 1
+        }
+        return nil
     }
 
     /// Where an outlet's name (in the dative: "ТАСС", "«Ъ»", "РИА Новости", "Интерфаксу") starting

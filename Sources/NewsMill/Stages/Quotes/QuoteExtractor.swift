@@ -378,6 +378,7 @@ struct QuoteFinder {
         var attribution: Attribution?
         if let close = last.span.close { attribution = attributionAfter(close, in: last.paragraph) }
         if attribution == nil { attribution = attributionBefore(first.span, in: first.paragraph) }
+        if attribution == nil, parts.count == 1 { attribution = coordinatedAttribution(span, in: p) }
 
         var pieces: [(words: Range<Int>, clause: Range<Int>?, paragraph: Int)] = []
         for part in parts {
@@ -441,16 +442,38 @@ struct QuoteFinder {
         var j = close + 1
         let comma = tokens.isMark(j, .comma)
         if comma { j += 1 }
+        let words = inner(Span(open: openOf(close, in: p), close: close), in: p)
         if j < end && tokens[j].mark == .dash {
             j += 1
-        } else if !comma || wordCount(inner(Span(open: openOf(close, in: p), close: close), in: p)) < 3 {
-            // "«Спартак» с «Академией футбола», пишет газета": without the dash, a name.
+        } else if !comma || (wordCount(words) < 3 && !tokens.isLowerCase(words.lowerBound)) {
+            // "«Спартак» с «Академией футбола», пишет газета": without the dash, a name; words in
+            // lower case are not ("«выгоден нам», заявил премьер").
             return nil
         }
         guard j < end, tokens.isLowerCase(j) else { return nil }
         let clause = j..<narratorClauseEnd(from: j, limit: end)
         guard let v = reader.verb(in: clause) else { return nil }
         return reader.read(verb: v, clause: clause, quoteFirst: true)
+    }
+
+    /// "«очень могущественное государство» и «выгоден нам», заявил премьер": fragments in lower case
+    /// joined by "и" or a comma share the attribution after the last of them.
+    private func coordinatedAttribution(_ span: Span, in p: Int) -> Attribution? {
+        guard tokens.isLowerCase(span.open + 1) else { return nil }
+        let spans = spansOf[p]
+        guard var index = spans.firstIndex(where: { $0.open == span.open }) else { return nil }
+        var current = span
+        for _ in 0..<3 {
+            guard let close = current.close, index + 1 < spans.count else { return nil }
+            let next = spans[index + 1]
+            guard next.open == close + 2, tokens.key(close + 1) == QuoteLexicon.i || tokens.isMark(close + 1, .comma),
+                tokens.isLowerCase(next.open + 1), let nextClose = next.close
+            else { return nil }
+            if let attribution = attributionAfter(nextClose, in: p) { return attribution }
+            current = next
+            index += 1
+        }
+        return nil
     }
 
     /// Spans are in text order, so a binary search: a dialogue paragraph holds thousands.
@@ -490,9 +513,17 @@ struct QuoteFinder {
         }
         let words = inner(span, in: p)
         let connector = o - 1
-        let fragment = tokens.isLowerCase(words.lowerBound) && wordCount(words) >= 2
+        let lowerCase = tokens.isLowerCase(words.lowerBound)
+        let fragment = lowerCase && wordCount(words) >= 2
         var accepted = false
-        if tokens.isMark(connector, .colon) {
+        if case .verb(let v) = anchor, v == connector - 1, QuoteLexicon.about.contains(tokens.key(connector)) {
+            // "порассуждал о «предательстве Новороссии»": what is spoken of, in the speaker's words.
+            accepted = fragment
+        } else if naming && lowerCase && wordCount(words) == 1 {
+            // "назвал результаты выборов «катастрофой»": one word in lower case after a naming verb
+            // is the speaker's word; a title would be capitalized.
+            accepted = true
+        } else if tokens.isMark(connector, .colon) {
             accepted = true
         } else if tokens.key(connector) == QuoteLexicon.chto && connector >= anchorEnd {
             // "заявил, что «Газпром» повысит цены" names a company; a quotation ends the sentence or is long.
@@ -518,11 +549,19 @@ struct QuoteFinder {
     private func isQuotedSentence(_ first: (span: Span, paragraph: Int), _ last: (span: Span, paragraph: Int)) -> Bool {
         let range = paragraphs[first.paragraph]
         let o = first.span.open
-        let opensSentence = o == range.lowerBound || tokens.endsSentence(o - 1) || tokens.isMark(o - 1, .closeQuote)
+        // "«…», — сказал Трамп, когда его спросили. — «…»": the narrator's dash opens it too.
+        let opensSentence =
+            o == range.lowerBound || tokens.endsSentence(o - 1) || tokens.isMark(o - 1, .closeQuote)
+            || (tokens[o - 1].mark == .dash && (o - 1 == range.lowerBound || tokens.endsSentence(o - 2)))
         let words = inner(first.span, in: first.paragraph)
         guard opensSentence, tokens.isCapitalized(words.lowerBound), wordCount(words) >= 4 else { return false }
         guard let close = last.span.close else { return true }
-        return close + 1 == paragraphs[last.paragraph].upperBound || tokens.endsSentence(close + 1) || tokens.endsSentence(close - 1)
+        let end = paragraphs[last.paragraph].upperBound
+        if close + 1 == end || tokens.endsSentence(close + 1) || tokens.endsSentence(close - 1) { return true }
+        // "«На мне парадная форма», — с этими словами Квачков …": narrator's words follow it.
+        var j = close + 1
+        if tokens.isMark(j, .comma) { j += 1 }
+        return j + 1 < end && tokens[j].mark == .dash && tokens.isLowerCase(j + 1)
     }
 
     /// The speaker of the quotation just before, in this paragraph or the one before.
