@@ -246,7 +246,12 @@ def score(texts, gold, preds, drop_forms=()):
         neg = [g for g in gold[k] if g["label"] == "not_quote"]
         pq = [p for p in preds.get(k, []) if p.get("form") not in drop_forms]
         for p in pq:
-            if p.get("text") is not None and text[p["start"]:p["end"]] != p["text"]:
+            if p.get("parts"):
+                # A quotation the narrator cut: its pieces lie inside start..end, in order.
+                edges = [p["start"]] + [x for part in p["parts"] for x in (part["start"], part["end"])] + [p["end"]]
+                if edges != sorted(edges) or edges[1] != p["start"] or edges[-2] != p["end"]:
+                    bad_offsets += 1
+            elif p.get("text") is not None and text[p["start"]:p["end"]] != p["text"]:
                 bad_offsets += 1
         s["gold"] += len(gq)
         s["pred"] += len(pq)

@@ -37,7 +37,7 @@ import Testing
         "dedup":{"hash":"f31cc634e258dc9290cda771c6353687","status":"exact","of":"19a8d5bc81e62056ee08af44","similarity":1.0,"cluster":"19a8d5bc81e62056ee08af44","merges":[]},\
         "entities":[{"type":"LOC","text":"США","start":29,"end":32,"normal":"США"}],\
         "dates":[{"text":"23 января","value":"--01-23","start":0,"end":9,"anchor":null}],\
-        "quotes":[{"text":"Нам нужна поддержка","start":36,"end":55,"form":"dash","speaker":{"text":"военный","start":66,"end":73,"entity":null,"group":null,"normal":null},"verb":"заявил","source":null}],\
+        "quotes":[{"text":"Нам нужна поддержка","start":36,"end":55,"parts":null,"form":"dash","speaker":{"text":"военный","start":66,"end":73,"entity":null,"group":null,"normal":null},"verb":"заявил","source":null}],\
         "numbers":[{"text":"16 человек","start":0,"end":10,"value":16,"kind":"cardinal","unit":"человек","currency":null}]}
         """
 

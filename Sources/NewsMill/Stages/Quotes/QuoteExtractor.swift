@@ -57,6 +57,9 @@ struct FoundQuote {
     var form: QuoteForm
     var attribution: Attribution?
     var paragraph: Int
+    /// The speaker's words of a quotation the narrator's words cut ("«A, — сказал он. — B»"):
+    /// A and B; empty when `words` are all the speaker's.
+    var parts: [Range<Int>] = []
 }
 
 /// The paragraph-by-paragraph grammar of quotations (see `QuoteExtractor`).
@@ -179,6 +182,7 @@ struct QuoteFinder {
         if parts.contains(where: { $0.clause != nil }) {
             // A part takes the narrator's words after it, else those before it.
             var previous: Attribution?
+            var pieces: [(words: Range<Int>, attribution: Attribution?)] = []
             for (k, part) in parts.enumerated() {
                 var current = previous
                 if let clause = part.clause, let a = attribution(ofNarrator: clause) {
@@ -187,8 +191,9 @@ struct QuoteFinder {
                 } else if part.clause == nil, previous == nil {
                     current = parts[(k + 1)...].lazy.compactMap { $0.clause }.first.flatMap { self.attribution(ofNarrator: $0) }
                 }
-                add(words: part.words, attribution: current, form: .dash, paragraph: p)
+                pieces.append((part.words, current))
             }
+            addInterrupted(pieces, form: .dash, paragraph: p)
             return true
         }
         if dashRunIsList { return false }
@@ -395,14 +400,50 @@ struct QuoteFinder {
             guard !unattributed || options.includeUnattributed else { return }
         }
         var current = attribution
+        var voiced: [(words: Range<Int>, attribution: Attribution?)] = []
         for (k, piece) in pieces.enumerated() {
+            if k > 0 && piece.paragraph != pieces[k - 1].paragraph {
+                addInterrupted(voiced, form: .quoted, paragraph: pieces[k - 1].paragraph)
+                voiced = []
+            }
             if let clause = piece.clause, let a = self.attribution(ofNarrator: clause) {
                 current = a
             } else if piece.clause == nil && k == 0 && attribution == nil {
                 current = pieces.lazy.compactMap { $0.clause }.first.flatMap { self.attribution(ofNarrator: $0) }
             }
-            add(words: piece.words, attribution: current, form: .quoted, paragraph: piece.paragraph)
+            voiced.append((piece.words, current))
         }
+        if let last = pieces.last { addInterrupted(voiced, form: .quoted, paragraph: last.paragraph) }
+    }
+
+    /// The pieces of one paragraph's speech that the narrator's words cut ("«A, — сказал он. —
+    /// B»") are one quotation while the same voice goes on: a piece whose narrator names someone
+    /// else ("— Готов? — спросил он. — Готов, — ответил Иван.") starts another.
+    private mutating func addInterrupted(
+        _ pieces: [(words: Range<Int>, attribution: Attribution?)], form: QuoteForm, paragraph: Int
+    ) {
+        var run: [Range<Int>] = []
+        var attribution: Attribution?
+        func flush(_ finder: inout QuoteFinder) {
+            guard let first = run.first, let last = run.last else { return }
+            finder.add(
+                words: first.lowerBound..<last.upperBound, attribution: attribution, form: form, paragraph: paragraph,
+                parts: run.count > 1 ? run : [])
+            run = []
+        }
+        for piece in pieces {
+            if !run.isEmpty && !sameVoice(attribution, piece.attribution) { flush(&self) }
+            if run.isEmpty { attribution = piece.attribution }
+            run.append(piece.words)
+        }
+        flush(&self)
+    }
+
+    private func sameVoice(_ a: Attribution?, _ b: Attribution?) -> Bool {
+        guard let b, let other = b.speaker else { return true }
+        guard let a, let speaker = a.speaker else { return false }
+        // "рассказал Андреа" and "заключил Андреа Падован" share a name.
+        return speaker.contains { k in tokens.isWord(k) && other.contains { tokens.key($0) == tokens.key(k) } }
     }
 
     /// The words of a part without a stray comma before the narrator's dash.
@@ -571,15 +612,21 @@ struct QuoteFinder {
         return a
     }
 
-    private mutating func add(words: Range<Int>, attribution: Attribution?, form: QuoteForm, paragraph: Int) {
+    private mutating func add(
+        words: Range<Int>, attribution: Attribution?, form: QuoteForm, paragraph: Int, parts: [Range<Int>] = []
+    ) {
         var words = words
         // "— «Мы готовы», — сказал он": the dash quotation's words without their marks.
-        if words.count >= 3, let close = reader.quoteGroupEnd(words.lowerBound, limit: words.upperBound), close == words.upperBound - 1 {
+        if parts.isEmpty, words.count >= 3, let close = reader.quoteGroupEnd(words.lowerBound, limit: words.upperBound),
+            close == words.upperBound - 1
+        {
             words = (words.lowerBound + 1)..<close
         }
+        let parts = parts.filter { wordCount($0) > 0 }
         guard !words.isEmpty, wordCount(words) > 0 else { return }
         if attribution == nil && !options.includeUnattributed { return }
         let form = attribution?.relayed == true ? .reported : form
-        found.append(FoundQuote(words: words, form: form, attribution: attribution, paragraph: paragraph))
+        found.append(
+            FoundQuote(words: words, form: form, attribution: attribution, paragraph: paragraph, parts: parts.count > 1 ? parts : []))
     }
 }

@@ -39,12 +39,26 @@ public struct QuoteSpeaker: Sendable, Equatable {
     }
 }
 
+/// Where a piece of a quotation the narrator's words cut is, in Unicode scalars of the text.
+public struct QuotePart: Sendable, Equatable {
+    public var start: Int
+    public var end: Int
+
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = end
+    }
+}
+
 /// A quotation: the quoted words without their marks, with offsets in Unicode scalars of the
-/// text (end exclusive), its speaker and attribution verb when the text gives them.
+/// text (end exclusive), its speaker and attribution verb when the text gives them. When the
+/// narrator's words cut it ("«A, — сказал он. — B»"), `start`..<`end` runs from A to B, `parts`
+/// holds A and B, and `text` is their words joined as said ("A. B").
 public struct QuoteMention: Sendable, Equatable {
     public var text: String
     public var start: Int
     public var end: Int
+    public var parts: [QuotePart]
     public var form: QuoteForm
     public var speaker: QuoteSpeaker?
     public var verb: String?
@@ -54,11 +68,12 @@ public struct QuoteMention: Sendable, Equatable {
 
     public init(
         text: String, start: Int, end: Int, form: QuoteForm, speaker: QuoteSpeaker? = nil, verb: String? = nil,
-        source: QuoteSpeaker? = nil
+        source: QuoteSpeaker? = nil, parts: [QuotePart] = []
     ) {
         self.text = text
         self.start = start
         self.end = end
+        self.parts = parts
         self.form = form
         self.speaker = speaker
         self.verb = verb

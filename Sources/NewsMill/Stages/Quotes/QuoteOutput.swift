@@ -10,6 +10,7 @@ struct QuoteOutput {
         guard !found.isEmpty else { return [] }
         struct Draft {
             var words: Range<Int>
+            var parts: [Range<Int>]
             var form: QuoteForm
             var speaker: Resolved?
             var source: Resolved?
@@ -19,7 +20,7 @@ struct QuoteOutput {
             let a = quote.attribution
             let words = tokens.byteRange(quote.words)
             return Draft(
-                words: words, form: quote.form,
+                words: words, parts: quote.parts.map { tokens.byteRange($0) }, form: quote.form,
                 speaker: a.flatMap { resolve($0.speaker, clause: $0.clause, quote: words) },
                 source: a.flatMap { a in a.source.flatMap { resolve($0, clause: a.clause, quote: words) } },
                 verb: a?.verb.map { tokens.text($0) })
@@ -32,14 +33,22 @@ struct QuoteOutput {
         // per quotation and dominated texts of thousands of them.
         var wanted: [(byte: Int, slot: Int)] = []
         wanted.reserveCapacity(drafts.count * 2)
+        // The parts' slots follow the 6 per draft.
+        var partSlot = [Int](repeating: 0, count: drafts.count)
+        var slots = 6 * drafts.count
         for (k, d) in drafts.enumerated() {
             wanted.append((d.words.lowerBound, 6 * k))
             wanted.append((d.words.upperBound, 6 * k + 1))
             if let s = d.speaker { wanted += [(s.bytes.lowerBound, 6 * k + 2), (s.bytes.upperBound, 6 * k + 3)] }
             if let s = d.source { wanted += [(s.bytes.lowerBound, 6 * k + 4), (s.bytes.upperBound, 6 * k + 5)] }
+            partSlot[k] = slots
+            for part in d.parts {
+                wanted += [(part.lowerBound, slots), (part.upperBound, slots + 1)]
+                slots += 2
+            }
         }
         wanted.sort { $0.byte < $1.byte }
-        var scalarAt = [Int](repeating: 0, count: 6 * drafts.count)
+        var scalarAt = [Int](repeating: 0, count: slots)
         var offsets = tokens.scalarOffsets
         for w in wanted { scalarAt[w.slot] = offsets.offset(ofByte: w.byte) }
         func speaker(_ s: Resolved?, slot: Int) -> QuoteSpeaker? {
@@ -52,9 +61,28 @@ struct QuoteOutput {
         }
         return drafts.enumerated().map { k, d in
             QuoteMention(
-                text: tokens.text(bytes: d.words), start: scalarAt[6 * k], end: scalarAt[6 * k + 1], form: d.form,
-                speaker: speaker(d.speaker, slot: 6 * k + 2), verb: d.verb, source: speaker(d.source, slot: 6 * k + 4))
+                text: d.parts.isEmpty ? tokens.text(bytes: d.words) : joined(d.parts), start: scalarAt[6 * k],
+                end: scalarAt[6 * k + 1], form: d.form, speaker: speaker(d.speaker, slot: 6 * k + 2), verb: d.verb,
+                source: speaker(d.source, slot: 6 * k + 4),
+                parts: d.parts.indices.map { QuotePart(start: scalarAt[partSlot[k] + 2 * $0], end: scalarAt[partSlot[k] + 2 * $0 + 1]) })
         }
+    }
+
+    /// The speaker's words of a quotation the narrator cut, as said: "«Это опасно, — сказала
+    /// она. — Трагедия в том…»" → "Это опасно. Трагедия в том…", "«Я, — сказал он, — не
+    /// согласен»" → "Я не согласен".
+    private func joined(_ parts: [Range<Int>]) -> String {
+        var text = ""
+        for part in parts {
+            let words = tokens.text(bytes: part)
+            if let last = text.unicodeScalars.last, let first = words.unicodeScalars.first {
+                let capital = first.properties.isUppercase
+                if capital && !".!?…".unicodeScalars.contains(last) { text += "." }
+                text += " "
+            }
+            text += words
+        }
+        return text
     }
 
     /// A speaker as the text names it, and the entity mention it stands for when there is one.

@@ -27,7 +27,7 @@ extension RecordBlock {
                   "type": "object",
                   "properties": {
                     "text": {
-                      "description": "The quoted words, without the surrounding quotation marks or dashes; equals text[start:end].",
+                      "description": "The quoted words, without the surrounding quotation marks or dashes; equals text[start:end] when parts is null, else the parts' words joined as said (a full stop where the narrator's words cut between sentences).",
                       "type": "string",
                       "minLength": 1
                     },
@@ -36,6 +36,24 @@ extension RecordBlock {
                     },
                     "end": {
                       "$ref": "#/$defs/end"
+                    },
+                    "parts": {
+                      "description": "A quotation the narrator's words cut («A, — сказал он. — B»): the pieces of the speaker's words (two or more), in order, start..end running from the first to the last; null when the words are not cut.",
+                      "type": ["array", "null"],
+                      "items": {
+                        "description": "One piece of the speaker's words.",
+                        "type": "object",
+                        "properties": {
+                          "start": {
+                            "$ref": "#/$defs/start"
+                          },
+                          "end": {
+                            "$ref": "#/$defs/end"
+                          }
+                        },
+                        "required": ["start", "end"],
+                        "additionalProperties": false
+                      }
                     },
                     "form": {
                       "description": "dash: a paragraph opening with a dash; quoted: words in «…» or \"…\" with an attribution (or a whole quoted sentence); reported: words in dashes or marks relayed by a source (\"цитирует … телеканал CNN\", \"передаёт ТАСС\"); block: a paragraph without marks after one ending with an attribution (\"Министр сказал:\"); interview: a paragraph opening with the speaker's or the outlet's name and a colon (\"Фридрих фон Болен: …\").",
@@ -110,7 +128,7 @@ extension RecordBlock {
                       "additionalProperties": false
                     }
                   },
-                  "required": ["text", "start", "end", "form", "speaker", "verb", "source"],
+                  "required": ["text", "start", "end", "parts", "form", "speaker", "verb", "source"],
                   "additionalProperties": false
                 }
               }
@@ -125,6 +143,19 @@ extension RecordBlock {
             json.key("text"); json.string(quote.text)
             json.key("start"); json.int(quote.start)
             json.key("end"); json.int(quote.end)
+            json.key("parts")
+            if quote.parts.isEmpty {
+                json.null()
+            } else {
+                json.beginArray()
+                for part in quote.parts {
+                    json.beginObject()
+                    json.key("start"); json.int(part.start)
+                    json.key("end"); json.int(part.end)
+                    json.endObject()
+                }
+                json.endArray()
+            }
             json.key("form"); json.string(quote.form.rawValue)
             for (key, speaker) in [("speaker", quote.speaker), ("source", quote.source)] {
                 json.key(key)
