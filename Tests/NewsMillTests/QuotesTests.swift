@@ -290,6 +290,43 @@ import Testing
         return mentions
     }
 
+    @Test func speakersPastObjectsClausesAndGenitives() throws {
+        // The person of "по словам" is who speaks, not the name in the next clause.
+        let prosecutors = "По словам прокуроров, Иван Петров оказался «не в том месте в неподходящее время»."
+        #expect(
+            found(prosecutors, entities: grouped(prosecutors, [("Иван Петров", .person)]))
+                == ["не в том месте в неподходящее время | quoted | прокуроров | По словам"])
+        // A verdict is not speech; the document before "говорится" is the source.
+        let verdict = "В заявлении ведомства говорится, что Ивана Петрова признали виновным в «тяжком нарушении правил службы»."
+        #expect(
+            found(verdict, entities: grouped(verdict, [("Ивана Петрова", .person)]))
+                == ["тяжком нарушении правил службы | quoted | ведомства | говорится"])
+        // A name in the genitive inside a circumstance is not the subject.
+        let genitive = "Тренер Иван Петров после известия о смерти Сергея Смирнова заявил: «Это большая потеря»."
+        var mentions = grouped(genitive, [("Иван Петров", .person), ("Сергея Смирнова", .person)])
+        mentions[1].normal = "Сергей Смирнов"
+        #expect(found(genitive, entities: mentions) == ["Это большая потеря | quoted | Иван Петров(PER) | заявил"])
+        // Of two names in a row, the second: the first says whose defender.
+        let defender = "«Суд не прав», — заявил на суде общественный защитник Анны Смирновой Иван Петров."
+        #expect(
+            found(defender, entities: grouped(defender, [("Анны Смирновой", .person), ("Иван Петров", .person)]))
+                == ["Суд не прав | quoted | Иван Петров(PER) | заявил"])
+        // A second verb without a speech verb before it: the sentence's subject.
+        #expect(
+            found("Президент выразил уверенность, что закон примут, и отметил, что «всё будет готово к весне».")
+                == ["всё будет готово к весне | quoted | Президент | отметил"])
+        // "По словам X" opening the sentence attributes a quotation after a colon in it.
+        #expect(
+            found("По словам актрисы, власти не отвечают на её письма: «Я больше не поддерживаю эту страну».")
+                == ["Я больше не поддерживаю эту страну | quoted | актрисы | По словам"])
+        // A pronoun opening the sentence after a quotation is its speaker, not the man named in between.
+        let next = "Иван Петров после встречи с Сергеем Смирновым заявил: «Мы договорились». Он добавил, что «работа продолжится завтра»."
+        var both = grouped(next, [("Иван Петров", .person), ("Сергеем Смирновым", .person)])
+        both[1].normal = "Сергей Смирнов"
+        let quotes = QuoteExtractor().extract(from: next, entities: both)
+        #expect(quotes.map { $0.speaker?.group } == [0, 0])
+    }
+
     @Test func pronounsAndRolesResolveToTheEntityTheyMean() throws {
         let shoigu = "Министр обороны Сергей Шойгу посетил завод. Там работает Мария Иванова.\n«Мы увеличим выпуск», — сказал он."
         let men = grouped(shoigu, [("Сергей Шойгу", .person), ("Мария Иванова", .person)])

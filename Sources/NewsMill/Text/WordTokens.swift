@@ -343,6 +343,25 @@ struct WordTokens {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
 
+    /// Whether the bytes hold what ends a phrase: . : ; ! ? ( ), a comma when `comma`, or the
+    /// word "что" (what follows is said, not who says it).
+    func breaksPhrase(_ range: Range<Int>, comma: Bool) -> Bool {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return false }
+        let chto: [UInt8] = [0xD1, 0x87, 0xD1, 0x82, 0xD0, 0xBE]
+        for i in range {
+            switch bytes[i] {
+            case 0x2E, 0x3A, 0x3B, 0x21, 0x3F, 0x28, 0x29: return true
+            case 0x2C where comma: return true
+            case 0xD1 where i + 6 <= range.upperBound && bytes[i..<(i + 6)].elementsEqual(chto):
+                let before = i == 0 ? 0x20 : bytes[i - 1]
+                let after = i + 6 < bytes.count ? bytes[i + 6] : 0x20
+                if before < 0x80 && after < 0x80 { return true }
+            default: break
+            }
+        }
+        return false
+    }
+
     func byteRange(_ range: Range<Int>) -> Range<Int> {
         Int(tokens[range.lowerBound].start)..<Int(tokens[range.upperBound - 1].end)
     }

@@ -53,10 +53,24 @@ struct AttributionReader {
     func verb(in range: Range<Int>, within: Int = 4) -> Int? {
         var words = 0
         for k in range where tokens.isWord(k) {
-            if Lexicon.verb(tokens.key(k)) != nil { return k }
+            if isSpeechVerb(k) { return k }
             words += 1
             if words == within { break }
         }
+        return nil
+    }
+
+    /// A verb of the lexicon used for speech: "признали виновным" is a verdict.
+    func isSpeechVerb(_ k: Int) -> Bool {
+        Lexicon.verb(tokens.key(k)) != nil && !Lexicon.verdicts.contains(tokens.key(k + 1))
+    }
+
+    /// "По словам актрисы, …": the phrase that opens a sentence attributes all of it.
+    func openingPhrase(at start: Int) -> Range<Int>? {
+        let k = start
+        guard tokens.key(k) == Lexicon.po else { return nil }
+        if Lexicon.opinionNouns.contains(tokens.key(k + 1)) { return k..<(k + 2) }
+        if Lexicon.possessives.contains(tokens.key(k + 1)) && Lexicon.opinionNouns.contains(tokens.key(k + 2)) { return k..<(k + 3) }
         return nil
     }
 
@@ -77,7 +91,7 @@ struct AttributionReader {
                 continue
             }
             let key = tokens.key(k)
-            if Lexicon.verb(key) != nil { return .verb(k) }
+            if isSpeechVerb(k) { return .verb(k) }
             if Lexicon.opinionNouns.contains(key) {
                 if tokens.key(k - 1) == Lexicon.po { return .phrase((k - 1)..<(k + 1)) }
                 if Lexicon.possessives.contains(tokens.key(k - 1)) && tokens.key(k - 2) == Lexicon.po { return .phrase((k - 2)..<(k + 1)) }
@@ -105,9 +119,19 @@ struct AttributionReader {
         default:
             // "прокомментировал отравление и порассуждал о «…»": a second verb shares the first's
             // subject, not the first verb's object.
-            if tokens.key(v - 1) == Lexicon.i, let earlier = earlierVerb(before: v - 1, from: clause.lowerBound) {
-                a.speaker = read(verb: earlier, clause: clause, quoteFirst: false).speaker
-                return a
+            if tokens.key(v - 1) == Lexicon.i {
+                if let earlier = earlierVerb(before: v - 1, from: clause.lowerBound) {
+                    a.speaker = read(verb: earlier, clause: clause, quoteFirst: false).speaker
+                    return a
+                }
+                // "Президент выразил уверенность, что … и отметил, что «…»": the sentence's subject,
+                // the capitalized words that open it (a role before a name finds the name).
+                var end = clause.lowerBound
+                while end < v && tokens.isCapitalized(end) && !Lexicon.stops.contains(tokens.key(end)) { end += 1 }
+                if end > clause.lowerBound {
+                    a.speaker = clause.lowerBound..<end
+                    return a
+                }
             }
             // "сказал ТАСС источник", "подтвердил «Ъ» участник рынка": the outlet told is no speaker
             // when someone is named after it.
@@ -280,7 +304,9 @@ struct AttributionReader {
             } else if tokens.isWord(k) && Lexicon.stops.contains(key) && k + 1 < end && Lexicon.circumstances.contains(tokens.key(k + 1)) {
                 k = modifiersEnd(k + 2, to: end)
             } else if tokens.isMark(k, .comma) && !jumpedComma {
-                // "— заявил, отвечая на вопрос журналистов, министр": past the inserted phrase.
+                // "— заявил, отвечая на вопрос журналистов, министр": past the inserted phrase;
+                // ", что …" is what was said, not who said it.
+                if tokens.key(k + 1) == Lexicon.chto { return nil }
                 jumpedComma = true
                 var c = k + 1
                 while c < end && !tokens.isMark(c, .comma) { c += 1 }
@@ -358,14 +384,24 @@ struct AttributionReader {
         } else {
             first += 1
             while first < phrase.upperBound && !tokens.isCapitalized(first) { first += 1 }
+            // "после известия о смерти Дадашева": a name in the genitive is the object's.
+            if first < phrase.upperBound && entities.isInflectedPerson(at: tokens.byteRange(first..<(first + 1))) {
+                first = phrase.upperBound
+            }
         }
         if first < phrase.upperBound && wordCountIn(first..<phrase.upperBound) > 0 { return first..<phrase.upperBound }
         // "Источник «Ъ» в правительстве пояснил", "Тихонов накануне матча признался": the phrase
-        // before the preposition, unless it is the object of one too ("в беседе с НСН").
-        guard let head = wordsBefore(p - 1, to: start), !Lexicon.circumstances.contains(tokens.key(head.lowerBound)),
-            !Lexicon.prepositions.contains(tokens.key(head.lowerBound - 1))
-        else { return nil }
-        return head
+        // before the preposition, unless it is the object of one too ("в беседе с НСН"); past a
+        // chain of them ("Бадди Макгирт после известия о смерти Дадашева заявил").
+        var preposition = p
+        for _ in 0..<3 {
+            guard let head = wordsBefore(preposition - 1, to: start), !Lexicon.circumstances.contains(tokens.key(head.lowerBound))
+            else { return nil }
+            let before = head.lowerBound - 1
+            guard before >= start, Lexicon.prepositions.contains(tokens.key(before)) else { return head }
+            preposition = before
+        }
+        return nil
     }
 
     /// Words read backwards from token k up to an edge.

@@ -94,10 +94,17 @@ struct QuoteEntities {
 
     /// A woman's name: its surname (last word of the fullest name) ends as Russian feminine names
     /// do ("Анна Иванова", "Мария Захарова", "Мадонна"); foreign men's names in -а are the miss.
-    private func isFeminine(_ index: Int) -> Bool {
+    func isFeminine(_ index: Int) -> Bool {
         let name = mentions[index].canonical ?? mentions[index].normal ?? mentions[index].text
         guard let last = name.unicodeScalars.last else { return false }
         return last == "а" || last == "я"
+    }
+
+    /// A person named over `bytes` in another case than the nominative ("о смерти Дадашева"): not
+    /// the subject of the sentence.
+    func isInflectedPerson(at bytes: Range<Int>) -> Bool {
+        guard let span = overlapping(bytes).first, span.type == .person, let normal = mentions[span.index].normal else { return false }
+        return normal != mentions[span.index].text
     }
 
     /// The mention starting at a byte offset.

@@ -536,9 +536,13 @@ struct QuoteFinder {
         let o = span.open
         if o == range.lowerBound { return introduction(before: p, naming: true) }
         let start = sentenceStart(before: o, in: range, notBefore: o - 30)
-        guard let anchor = reader.anchor(before: o, from: start) else {
+        guard var anchor = reader.anchor(before: o, from: start) else {
             // "Глава Минздрава Мэтт Хэнкок поздравил пару через Twitter: «…»".
             return tokens.isMark(o - 1, .colon) ? namingClause(start..<(o - 1)) : nil
+        }
+        // "По словам актрисы, власти не отвечают на её просьбы: «…»".
+        if case .verb(let v) = anchor, let opening = reader.openingPhrase(at: start), opening.upperBound <= v {
+            anchor = .phrase(opening)
         }
         let anchorEnd: Int
         var byPhrase = false

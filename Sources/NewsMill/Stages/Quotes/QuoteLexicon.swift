@@ -86,6 +86,12 @@ enum QuoteLexicon {
     static let words = WordKey("слова"), reference = WordKey("ссылкой")
     static let so = WordKey("со"), na = WordKey("на"), iz = WordKey("из")
     static let i = WordKey("и")
+    /// "признали виновным", "признал банкротом": a verdict, not speech.
+    static let verdicts = set([
+        "виновным", "виновной", "виновными", "невиновным", "невиновной", "невиновными", "банкротом", "недействительным",
+        "недействительной", "недействительными", "незаконным", "незаконной", "незаконными", "экстремистской",
+        "экстремистским", "нежелательной", "погибшим", "погибшей", "пропавшим", "умершим",
+    ])
     /// "говорят о «…»": what is spoken about, in the speaker's words.
     static let about = set(["о", "об", "обо"])
 

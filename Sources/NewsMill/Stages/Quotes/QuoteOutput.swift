@@ -16,13 +16,15 @@ struct QuoteOutput {
             var source: Resolved?
             var verb: String?
         }
+        var previous: (end: Int, speaker: Int)?
         var drafts: [Draft] = found.map { quote in
             let a = quote.attribution
             let words = tokens.byteRange(quote.words)
+            let speaker = a.flatMap { resolve($0.speaker, clause: $0.clause, quote: words, previous: previous) }
+            previous = speaker?.entity == .person ? speaker?.mention.map { (words.upperBound, $0) } : nil
             return Draft(
-                words: words, parts: quote.parts.map { tokens.byteRange($0) }, form: quote.form,
-                speaker: a.flatMap { resolve($0.speaker, clause: $0.clause, quote: words) },
-                source: a.flatMap { a in a.source.flatMap { resolve($0, clause: a.clause, quote: words) } },
+                words: words, parts: quote.parts.map { tokens.byteRange($0) }, form: quote.form, speaker: speaker,
+                source: a.flatMap { a in a.source.flatMap { resolve($0, clause: a.clause, quote: words, previous: nil) } },
                 verb: a?.verb.map { tokens.text($0) })
         }
         drafts.sort { $0.words.lowerBound < $1.words.lowerBound }
@@ -100,23 +102,33 @@ struct QuoteOutput {
     /// person of its gender named before the quotation; a document ("говорится в заявлении
     /// полиции") is its author, and without one ("в их заявлении") the speaker named last before.
     /// Without a phrase, the first person or organisation named in the clause.
-    private func resolve(_ phrase: Range<Int>?, clause: Range<Int>, quote: Range<Int>) -> Resolved? {
+    private func resolve(
+        _ phrase: Range<Int>?, clause: Range<Int>, quote: Range<Int>, previous: (end: Int, speaker: Int)?
+    ) -> Resolved? {
         guard let phrase, !phrase.isEmpty else {
             guard !clause.isEmpty, !entities.isEmpty else { return nil }
             let hits = entities.overlapping(tokens.byteRange(clause))
-            guard let hit = hits.first(where: { $0.type == .person }) ?? hits.first(where: { $0.type == .organization }) else { return nil }
+            guard let hit = hits.first(where: { $0.type == .person }).map(named) ?? hits.first(where: { $0.type == .organization })
+            else { return nil }
             return Resolved(bytes: hit.bytes, entity: hit.type, mention: hit.index)
         }
         let bytes = tokens.byteRange(phrase)
         guard !entities.isEmpty else { return Resolved(bytes: bytes) }
         let before = min(quote.lowerBound, bytes.lowerBound)
         if phrase.count == 1, let feminine = pronounGender(phrase.lowerBound) {
+            // "X заявил: «…». Он добавил, что …": the pronoun that opens the next sentence is the
+            // speaker just quoted.
+            if let previous, bytes.lowerBound >= previous.end, bytes.lowerBound - previous.end <= Self.continuationReach,
+                entities.isFeminine(previous.speaker) == feminine
+            {
+                return Resolved(bytes: bytes, entity: .person, mention: previous.speaker)
+            }
             let person = entities.person(before: before, feminine: feminine, reach: Self.pronounReach)
             return Resolved(bytes: bytes, entity: person.map { _ in .person }, mention: person?.index)
         }
         let hits = entities.overlapping(bytes)
         // Of several persons, the last: "защитник Алёхиной Александр Подрабинёк".
-        if let person = hits.last(where: { $0.type == .person }) {
+        if let person = hits.last(where: { $0.type == .person }).map(named) {
             return Resolved(bytes: person.bytes, entity: .person, mention: person.index)
         }
         for hit in hits where hit.type != .person && onlyInstitutionsBefore(hit.bytes.lowerBound, in: phrase) {
@@ -124,11 +136,18 @@ struct QuoteOutput {
                 return Resolved(bytes: hit.bytes, entity: hit.type, mention: hit.index)
             }
         }
+        // A role and the name after it in the same phrase ("сказал один из зрителей, 62-летний
+        // Хоакин Ортис"), not in a clause of its own ("говорится, что …", "По словам прокуроров,
+        // Чжан …").
         let clauseBytes = clause.isEmpty ? bytes : tokens.byteRange(clause)
         if let named = entities.overlapping(clauseBytes).first(where: {
             $0.type == .person && $0.bytes.lowerBound >= bytes.upperBound && $0.bytes.lowerBound - bytes.upperBound <= Self.roleReach
-        }) {
-            return Resolved(bytes: named.bytes, entity: .person, mention: named.index)
+        }),
+            !tokens.breaksPhrase(
+                bytes.upperBound..<named.bytes.lowerBound, comma: QuoteLexicon.opinionNouns.contains(tokens.key(phrase.lowerBound - 1)))
+        {
+            let person = self.named(named)
+            return Resolved(bytes: person.bytes, entity: .person, mention: person.index)
         }
         if let document = phrase.first(where: { QuoteLexicon.documents.contains(tokens.key($0)) }) {
             // "заявлении полиции": the words after the document name its author.
@@ -136,7 +155,12 @@ struct QuoteOutput {
             if let author = rest.firstIndex(where: {
                 tokens.isWord($0) && pronounGender($0) == nil && !QuoteLexicon.documentModifiers.contains(tokens.key($0))
             }) {
-                return Resolved(bytes: tokens.byteRange(author..<phrase.upperBound))
+                let authorBytes = tokens.byteRange(author..<phrase.upperBound)
+                // "в заявлении полиции": the organisation it names, when the entities know it.
+                if let named = entities.overlapping(authorBytes).first(where: { $0.bytes.lowerBound == authorBytes.lowerBound }) {
+                    return Resolved(bytes: named.bytes, entity: named.type, mention: named.index)
+                }
+                return Resolved(bytes: authorBytes)
             }
             if let last = entities.speaker(before: before, reach: Self.pronounReach) {
                 return Resolved(bytes: bytes, entity: last.type, mention: last.index)
@@ -145,6 +169,18 @@ struct QuoteOutput {
         return Resolved(bytes: bytes)
     }
 
+    /// Of two persons named in a row, the second: "защитник Алёхиной Александр Подрабинёк" is
+    /// Подрабинёк, the first name the genitive that tells whose defender.
+    private func named(_ person: QuoteEntities.Span) -> QuoteEntities.Span {
+        let end = person.bytes.upperBound
+        return entities.overlapping(end..<(end + 2)).first {
+            $0.type == .person && $0.bytes.lowerBound > end && $0.bytes.lowerBound <= end + 1
+        } ?? person
+    }
+
+    /// How far after a quotation (bytes: its closing mark, a full stop, a space) a pronoun still
+    /// continues its speaker's words.
+    static let continuationReach = 8
     /// How far back (bytes) a pronoun or an authorless document looks for who it means: about two
     /// paragraphs of news text.
     static let pronounReach = 1_200
