@@ -85,6 +85,23 @@ import Testing
         #expect(QuoteExtractor().extract(from: text).isEmpty)
     }
 
+    @Test(.timeLimit(.minutes(1))) func fragmentsJoinedByAndInOneParagraph() {
+        // Each fragment looks for the span after it: a scan of the paragraph's spans made it quadratic.
+        let text = String(repeating: "«первые слова» и «вторые слова», ", count: 20_000) + "заявил министр."
+        let quotes = QuoteExtractor().extract(from: text)
+        #expect(
+            quotes.map(QuotesTests.describe).suffix(2) == [
+                "первые слова | quoted | министр | заявил", "вторые слова | quoted | министр | заявил",
+            ])
+    }
+
+    @Test(.timeLimit(.minutes(1))) func oneQuotationCutThousandsOfTimes() {
+        let text = "«" + String(repeating: "Мы готовы, — сказал министр. — ", count: 10_000) + "Всё»."
+        let quotes = QuoteExtractor().extract(from: text)
+        #expect(quotes.count == 1)
+        #expect(quotes.first?.parts.count == 10_001)
+    }
+
     @Test(.timeLimit(.minutes(1))) func longDialogueParagraphGivesEveryQuotation() {
         let turn = "«Мы готовы к переговорам», — сказал министр. — «Но не сегодня», — добавил он. "
         let n = 5_000

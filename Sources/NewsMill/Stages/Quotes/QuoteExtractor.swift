@@ -502,7 +502,8 @@ struct QuoteFinder {
     private func coordinatedAttribution(_ span: Span, in p: Int) -> Attribution? {
         guard tokens.isLowerCase(span.open + 1) else { return nil }
         let spans = spansOf[p]
-        guard var index = spans.firstIndex(where: { $0.open == span.open }) else { return nil }
+        var index = indexOf(open: span.open, in: spans)
+        guard index < spans.count, spans[index].open == span.open else { return nil }
         var current = span
         for _ in 0..<3 {
             guard let close = current.close, index + 1 < spans.count else { return nil }
@@ -520,13 +521,19 @@ struct QuoteFinder {
     /// Spans are in text order, so a binary search: a dialogue paragraph holds thousands.
     private func openOf(_ close: Int, in p: Int) -> Int {
         let spans = spansOf[p]
+        let lower = indexOf(open: close, in: spans)
+        guard lower > 0, spans[lower - 1].close == close else { return close }
+        return spans[lower - 1].open
+    }
+
+    /// The first span opening at or after token `open`.
+    private func indexOf(open: Int, in spans: [Span]) -> Int {
         var lower = 0, upper = spans.count
         while lower < upper {
             let mid = (lower + upper) / 2
-            if spans[mid].open < close { lower = mid + 1 } else { upper = mid }
+            if spans[mid].open < open { lower = mid + 1 } else { upper = mid }
         }
-        guard lower > 0, spans[lower - 1].close == close else { return close }
-        return spans[lower - 1].open
+        return lower
     }
 
     /// "X заявил: «…»", "По словам X, «…»", "Как сказал X, «…»", "X считает, что «…»", a lower-case
