@@ -12,13 +12,20 @@ public struct RecordBlock: Sendable {
     public let position: Position
     /// The JSON Schema of the block's keys: an object of property schemas, in record order.
     public let schema: String
+    /// Schemas the block's `schema` refers to more than once ("#/$defs/name"): an object of
+    /// named schemas, added to the record schema's `$defs`.
+    public let definitions: String
     /// Writes the block's keys and values when the document has them; nothing otherwise.
     public let write: @Sendable (Document, inout JSONWriter) -> Void
 
-    public init(field: Field, position: Position, schema: String, write: @escaping @Sendable (Document, inout JSONWriter) -> Void) {
+    public init(
+        field: Field, position: Position, schema: String, definitions: String = "{}",
+        write: @escaping @Sendable (Document, inout JSONWriter) -> Void
+    ) {
         self.field = field
         self.position = position
         self.schema = schema
+        self.definitions = definitions
         self.write = write
     }
 }

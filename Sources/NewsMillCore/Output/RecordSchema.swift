@@ -14,11 +14,19 @@ public enum RecordSchema {
         else { throw Failure(description: "the record's own schema has no properties") }
         var seen = Set<Field>()
         var slots: [RecordBlock.Position: [(key: String, value: JSONValue)]] = [:]
+        var definitions: [(key: String, value: JSONValue)] = []
         for block in blocks where seen.insert(block.field).inserted {
             guard case .object(let properties) = try parse(block.schema, what: "the schema of block \(block.field)") else {
                 throw Failure(description: "the schema of block \(block.field) is not an object of properties")
             }
             slots[block.position, default: []] += properties
+            guard case .object(let named) = try parse(block.definitions, what: "the definitions of block \(block.field)") else {
+                throw Failure(description: "the definitions of block \(block.field) are not an object of schemas")
+            }
+            definitions += named
+        }
+        if !definitions.isEmpty, let defs = top.firstIndex(where: { $0.key == "$defs" }), case .object(let own) = top[defs].value {
+            top[defs].value = .object(own + definitions)
         }
         var properties: [(key: String, value: JSONValue)] = []
         for property in own {

@@ -61,35 +61,7 @@ extension RecordBlock {
                     },
                     "speaker": {
                       "description": "Who is quoted, as named in text (e.g. \"военный\"); null when no speaker is found.",
-                      "type": ["object", "null"],
-                      "properties": {
-                        "text": {
-                          "description": "The speaker as named in text; equals text[start:end].",
-                          "type": "string",
-                          "minLength": 1
-                        },
-                        "start": {
-                          "$ref": "#/$defs/start"
-                        },
-                        "end": {
-                          "$ref": "#/$defs/end"
-                        },
-                        "entity": {
-                          "description": "The type of the named entity (entities stage) the speaker resolves to; null when none is in reach or the entities stage did not run.",
-                          "enum": ["PER", "ORG", "LOC", null]
-                        },
-                        "group": {
-                          "description": "The speaker's entity group: the index in entities of the entity's first mention. A pronoun (\"сказал он\", \"по её словам\") resolves to the nearest person of its gender named before the quotation, a role to the name after it in the clause (\"сказала комедиантка Эллен Дедженерес\"), a document without an author (\"говорится в заявлении\") to the speaker named last before it; null when none is reliable or the entities stage did not run.",
-                          "type": ["integer", "null"],
-                          "minimum": 0
-                        },
-                        "normal": {
-                          "description": "The entity's fullest name in the nominative (entities[i].canonical): what to count speakers by; null with group.",
-                          "type": ["string", "null"]
-                        }
-                      },
-                      "required": ["text", "start", "end", "entity", "group", "normal"],
-                      "additionalProperties": false
+                      "$ref": "#/$defs/quoteParty"
                     },
                     "verb": {
                       "description": "The attribution verb or phrase as in text (\"заявил\", \"по словам\", \"цитирует\"); null when there is none.",
@@ -97,40 +69,48 @@ extension RecordBlock {
                     },
                     "source": {
                       "description": "Form reported: the outlet that relays the words (\"CNN\" in \"цитирует одного из солдат телеканал CNN\"), the same as speaker when the text names no one else; null for other forms.",
-                      "type": ["object", "null"],
-                      "properties": {
-                        "text": {
-                          "description": "The source as named in text; equals text[start:end].",
-                          "type": "string",
-                          "minLength": 1
-                        },
-                        "start": {
-                          "$ref": "#/$defs/start"
-                        },
-                        "end": {
-                          "$ref": "#/$defs/end"
-                        },
-                        "entity": {
-                          "description": "The type of the named entity the source resolves to; null when none.",
-                          "enum": ["PER", "ORG", "LOC", null]
-                        },
-                        "group": {
-                          "description": "The source's entity group, as speaker.group.",
-                          "type": ["integer", "null"],
-                          "minimum": 0
-                        },
-                        "normal": {
-                          "description": "The source entity's fullest name, as speaker.normal.",
-                          "type": ["string", "null"]
-                        }
-                      },
-                      "required": ["text", "start", "end", "entity", "group", "normal"],
-                      "additionalProperties": false
+                      "$ref": "#/$defs/quoteParty"
                     }
                   },
                   "required": ["text", "start", "end", "parts", "form", "speaker", "verb", "source"],
                   "additionalProperties": false
                 }
+              }
+            }
+            """#,
+        definitions: #"""
+            {
+              "quoteParty": {
+                "description": "A quotation's speaker or source as the text names it, and the entity it is; null when there is none.",
+                "type": ["object", "null"],
+                "properties": {
+                  "text": {
+                    "description": "As named in text (\"военный\", \"он\", \"CNN\"); equals text[start:end].",
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "start": {
+                    "$ref": "#/$defs/start"
+                  },
+                  "end": {
+                    "$ref": "#/$defs/end"
+                  },
+                  "entity": {
+                    "description": "The type of the named entity (entities stage) it resolves to; null when none is in reach or the entities stage did not run.",
+                    "enum": ["PER", "ORG", "LOC", null]
+                  },
+                  "group": {
+                    "description": "Its entity group: the index in entities of the entity's first mention. A pronoun (\"сказал он\", \"по её словам\") resolves to the speaker just quoted when it opens the next sentence, else to the nearest person of its gender named before the quotation; a role to the name after it in its phrase (\"сказала комедиантка Эллен Дедженерес\"); a document without an author (\"говорится в заявлении\") to the speaker named last before it; null when none is reliable or the entities stage did not run.",
+                    "type": ["integer", "null"],
+                    "minimum": 0
+                  },
+                  "normal": {
+                    "description": "The entity's fullest name in the nominative (entities[i].canonical): what to count speakers by; null with group.",
+                    "type": ["string", "null"]
+                  }
+                },
+                "required": ["text", "start", "end", "entity", "group", "normal"],
+                "additionalProperties": false
               }
             }
             """#
