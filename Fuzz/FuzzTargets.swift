@@ -54,6 +54,34 @@ func checkSpan(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int, _ expected
     }
 }
 
+/// A quotation the narrator cut: its parts lie in order from `start` to `end`, and its text is
+/// their slices joined by a space (after a full stop where one was added).
+func checkParts(_ scalars: [Unicode.Scalar], _ quote: QuoteMention) {
+    guard quote.parts.count >= 2, quote.parts.first?.start == quote.start, quote.parts.last?.end == quote.end else {
+        fail("quote [\(quote.start), \(quote.end)) has parts \(quote.parts) that do not run from its start to its end")
+    }
+    // Compared scalar by scalar: a part may start with a mark that combines with the space before it.
+    let text = Array(quote.text.unicodeScalars)
+    var at = 0
+    var previousEnd = quote.start
+    for (k, part) in quote.parts.enumerated() {
+        guard part.start >= previousEnd, part.start < part.end, part.end <= scalars.count else {
+            fail("quote part [\(part.start), \(part.end)) out of order or outside the text")
+        }
+        previousEnd = part.end
+        if k > 0 {
+            if at < text.count && text[at] == "." { at += 1 }
+            if at < text.count && text[at] == " " { at += 1 }
+        }
+        let slice = scalars[part.start..<part.end]
+        guard at + slice.count <= text.count, text[at..<(at + slice.count)].elementsEqual(slice) else {
+            fail("quote text \(quote.text.debugDescription) lacks its part at [\(part.start), \(part.end))")
+        }
+        at += slice.count
+    }
+    if at != text.count { fail("quote text \(quote.text.debugDescription) goes on past its parts") }
+}
+
 func checkMentions(_ document: Document) {
     let scalars = Array(document.text.unicodeScalars)
     for date in document.dates ?? [] { checkSpan(scalars, date.start, date.end, date.text, "date") }
@@ -63,7 +91,11 @@ func checkMentions(_ document: Document) {
     }
     for entity in document.entities ?? [] { checkSpan(scalars, entity.start, entity.end, entity.text, "entity") }
     for quote in document.quotes ?? [] {
-        checkSpan(scalars, quote.start, quote.end, quote.text, "quote")
+        if quote.parts.isEmpty {
+            checkSpan(scalars, quote.start, quote.end, quote.text, "quote")
+        } else {
+            checkParts(scalars, quote)
+        }
         if let speaker = quote.speaker { checkSpan(scalars, speaker.start, speaker.end, speaker.text, "speaker") }
         if let source = quote.source { checkSpan(scalars, source.start, source.end, source.text, "quote source") }
     }
