@@ -325,6 +325,14 @@ import Testing
         both[1].normal = "Сергей Смирнов"
         let quotes = QuoteExtractor().extract(from: next, entities: both)
         #expect(quotes.map { $0.speaker?.group } == [0, 0])
+        // A name in -а read as a woman's is a man's when another mention of him ends in a consonant.
+        let man = "Суд допросил Виталия Маркива. Маркив молчал. Потом он крикнул: «Я невиновен»."
+        var markiv = grouped(man, [("Виталия Маркива", .person), ("Маркив", .person)], same: [1: 0])
+        markiv[0].normal = "Виталий Маркива"
+        markiv[0].canonical = "Виталий Маркива"
+        markiv[1].canonical = "Виталий Маркива"
+        let shout = try #require(QuoteExtractor().extract(from: man, entities: markiv).first)
+        #expect(shout.speaker?.text == "он" && shout.speaker?.group == 0)
     }
 
     @Test func pronounsAndRolesResolveToTheEntityTheyMean() throws {

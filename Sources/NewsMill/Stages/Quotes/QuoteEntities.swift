@@ -14,6 +14,8 @@ struct QuoteEntities {
     private(set) var spans: [Span] = []
     /// The document's mentions, for the groups and names the speakers point to.
     private(set) var mentions: [EntityMention] = []
+    /// Groups of persons one of whose mentions ends in a consonant, as only a man's name does.
+    private var masculineGroups: Set<Int> = []
 
     init() {}
 
@@ -21,6 +23,11 @@ struct QuoteEntities {
     init(_ mentions: [EntityMention], in tokens: WordTokens) {
         guard !mentions.isEmpty else { return }
         self.mentions = mentions
+        for mention in mentions where mention.type == .person {
+            if let group = mention.group, let last = mention.text.unicodeScalars.last, Self.russianConsonants.contains(last) {
+                masculineGroups.insert(group)
+            }
+        }
         let sorted = mentions.indices.filter { mentions[$0].start >= 0 && mentions[$0].start < mentions[$0].end }
             .sorted { mentions[$0].start < mentions[$1].start }
         // Every start and end, in scalar order, mapped to its byte offset.
@@ -46,6 +53,8 @@ struct QuoteEntities {
             return Span(type: mentions[m].type, bytes: start..<end, index: m)
         }
     }
+
+    private static let russianConsonants = Set("бвгджзклмнпрстфхцчшщ".unicodeScalars)
 
     var isEmpty: Bool { spans.isEmpty }
 
@@ -93,11 +102,14 @@ struct QuoteEntities {
     }
 
     /// A woman's name: its surname (last word of the fullest name) ends as Russian feminine names
-    /// do ("Анна Иванова", "Мария Захарова", "Мадонна"); foreign men's names in -а are the miss.
+    /// do ("Анна Иванова", "Мария Захарова", "Мадонна"), and no mention of the entity ends in a
+    /// consonant as a man's does ("Маркив" beside "Виталия Маркива"); foreign men's names in -а
+    /// named no other way are the miss.
     func isFeminine(_ index: Int) -> Bool {
         let name = mentions[index].canonical ?? mentions[index].normal ?? mentions[index].text
-        guard let last = name.unicodeScalars.last else { return false }
-        return last == "а" || last == "я"
+        guard let last = name.unicodeScalars.last, last == "а" || last == "я" else { return false }
+        guard let group = mentions[index].group else { return true }
+        return !masculineGroups.contains(group)
     }
 
     /// A person named over `bytes` in another case than the nominative ("о смерти Дадашева"): not
