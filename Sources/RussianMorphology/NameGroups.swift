@@ -23,22 +23,77 @@ public enum NameGroups {
     }
 
     public static func assign(_ mentions: [Mention]) -> [Assignment] {
+        grouped(mentions).assignments
+    }
+
+    /// The groups of a document's mentions, and what grouping them again with more mentions after
+    /// them (a headline's) needs: `assign(_:after:)` gives the later mentions what `assign` over
+    /// all of them gives, without grouping the first ones' names from the start.
+    public struct Grouped: Sendable {
+        public let assignments: [Assignment]
+        /// The distinct names of the mentions with their corrected normals, in the order they first
+        /// appear, each with the index of its first mention.
+        let names: [Name]
+        let firstMention: [Int]
+    }
+
+    public static func grouped(_ mentions: [Mention]) -> Grouped {
         // A document names its entities again and again ("России" ten times): the distinct names
         // are grouped, in the order they first appear, and every mention takes its name's group.
         // Groups and canonical names are the same as over every mention: a group is named by its
         // first mention, and a repeated name joins what its first mention joins.
         var slots: [DistinctName: Int] = [:]
-        var distinct: [Mention] = []
+        var distinct: [Name] = []
         var firstMention: [Int] = []
         let slotOf = mentions.enumerated().map { index, mention in
             let key = DistinctName(kind: mention.kind, text: mention.normal)
             if let slot = slots[key] { return slot }
             slots[key] = distinct.count
-            distinct.append(mention)
+            distinct.append(Name(mention))
             firstMention.append(index)
             return distinct.count - 1
         }
         let assigned = assignDistinct(distinct)
+        let assignments = slotOf.map { slot in
+            var assignment = assigned[slot]
+            assignment.group = firstMention[assignment.group]
+            return assignment
+        }
+        // The names the mentions have after grouping: a corrected normal ("Медведева" for
+        // "Медведев") may be another slot's name, so those are merged, the first slot keeping it.
+        guard assigned.indices.contains(where: { !assigned[$0].normal.utf8.elementsEqual(distinct[$0].normal.utf8) }) else {
+            return Grouped(assignments: assignments, names: distinct, firstMention: firstMention)
+        }
+        var seen: Set<DistinctName> = []
+        var names: [Name] = []
+        var firsts: [Int] = []
+        for slot in distinct.indices {
+            let normal = assigned[slot].normal
+            guard seen.insert(DistinctName(kind: distinct[slot].kind, text: normal)).inserted else { continue }
+            names.append(
+                normal.utf8.elementsEqual(distinct[slot].normal.utf8)
+                    ? distinct[slot] : Name(Mention(kind: distinct[slot].kind, normal: normal)))
+            firsts.append(firstMention[slot])
+        }
+        return Grouped(assignments: assignments, names: names, firstMention: firsts)
+    }
+
+    /// The assignments of `mentions` (a headline's) as `assign` gives them over the mentions of
+    /// `earlier` with their corrected normals followed by `mentions`; a group is the index of its
+    /// first mention in that joined list.
+    public static func assign(_ mentions: [Mention], after earlier: Grouped) -> [Assignment] {
+        let offset = earlier.assignments.count
+        var names = earlier.names
+        var firstMention = earlier.firstMention
+        let slotOf = mentions.enumerated().map { index, mention in
+            if let slot = names.firstIndex(where: { $0.kind == mention.kind && $0.normal.utf8.elementsEqual(mention.normal.utf8) }) {
+                return slot
+            }
+            names.append(Name(mention))
+            firstMention.append(offset + index)
+            return names.count - 1
+        }
+        let assigned = assignDistinct(names)
         return slotOf.map { slot in
             var assignment = assigned[slot]
             assignment.group = firstMention[assignment.group]
@@ -61,7 +116,59 @@ public enum NameGroups {
         }
     }
 
-    private static func assignDistinct(_ mentions: [Mention]) -> [Assignment] {
+    /// What the rules read of one distinct name, worked out once.
+    struct Name: Sendable {
+        let kind: NameNormalizer.Kind
+        let normal: String
+        let folded: String
+        /// Split into first name and surname: persons only.
+        let person: PersonName
+        let capitalised: Bool
+        /// Organisations and places: the name-variant key of `folded`, and the key of its stem
+        /// for a long one-word name.
+        let key: String
+        let stemKey: String?
+        /// Places in lower case: a one-word adjective with "ск" ("японским"), and the place its
+        /// stem does not show.
+        let isAdjective: Bool
+        let adjectivePlace: String?
+        /// A capitalised place's key's first four letters, when it has four.
+        let keyPrefix: String?
+        /// Its different words.
+        let words: Int
+
+        init(_ mention: Mention) {
+            kind = mention.kind
+            normal = mention.normal
+            folded = fold(normal)
+            person = kind == .person ? PersonName(normal) : PersonName()
+            capitalised = normal.unicodeScalars.first.map(isUppercase) ?? false
+            if kind != .person {
+                key = NameVariants.canonicalKey(folded)
+                stemKey = key.utf8.count >= 12 && !key.utf8.contains(UInt8(ascii: " ")) ? stem(key) : nil
+            } else {
+                key = ""
+                stemKey = nil
+            }
+            if kind == .location && !capitalised {
+                isAdjective = !folded.utf8.contains(UInt8(ascii: " ")) && folded.contains("ск")
+                adjectivePlace = isAdjective ? NameVariants.placeOfAdjective(folded) : nil
+            } else {
+                isAdjective = false
+                adjectivePlace = nil
+            }
+            keyPrefix = kind == .location && capitalised && key.count >= 4 ? String(key.prefix(4)) : nil
+            let spaces = folded.utf8.reduce(0) { $1 == UInt8(ascii: " ") ? $0 + 1 : $0 }
+            if spaces >= 2 {
+                let parts = folded.split(separator: " ")
+                words = parts.indices.filter { i in !parts[..<i].contains { $0.utf8.elementsEqual(parts[i].utf8) } }.count
+            } else {
+                words = spaces + 1
+            }
+        }
+    }
+
+    private static func assignDistinct(_ mentions: [Name]) -> [Assignment] {
         var parent = Array(mentions.indices)
         func root(_ i: Int) -> Int {
             var i = i
@@ -76,37 +183,34 @@ public enum NameGroups {
             if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
         }
         var normals = mentions.map(\.normal)
-        let folded = mentions.map { fold($0.normal) }
-        let names = mentions.map { $0.kind == .person ? PersonName($0.normal) : PersonName() }
-        let capitalised = mentions.map { $0.normal.unicodeScalars.first.map(isUppercase) ?? false }
 
         // Organisations and places: the same name, or one of its well-known variants, or a one-word
         // name in another case ("Башинформа" that the dictionary could not decline).
         var byKey: [DistinctName: Int] = [:]
-        var placeKeys: [(index: Int, key: String)] = []
+        var placeKeys: [(index: Int, key: String, prefix: String?)] = []
         for (index, mention) in mentions.enumerated() where mention.kind != .person {
-            let key = NameVariants.canonicalKey(folded[index])
             let tag = mention.kind == .location ? "L" : "O"
-            var keys = [tag + key]
-            if key.utf8.count >= 12, !key.utf8.contains(UInt8(ascii: " ")) { keys.append(tag + "~" + stem(key)) }
+            var keys = [tag + mention.key]
+            if let stemKey = mention.stemKey { keys.append(tag + "~" + stemKey) }
             for key in keys {
                 let key = DistinctName(kind: .organisation, text: key)
                 if let first = byKey[key] { join(first, index) } else { byKey[key] = index }
             }
-            if mention.kind == .location && capitalised[index] { placeKeys.append((index, key)) }
+            if mention.kind == .location && mention.capitalised { placeKeys.append((index, mention.key, mention.keyPrefix)) }
         }
         // A place named by its adjective ("японским", "белорусские") joins the place.
-        for (index, mention) in mentions.enumerated() where mention.kind == .location && !capitalised[index] {
-            let word = folded[index]
-            guard !word.utf8.contains(UInt8(ascii: " ")), word.contains("ск") else { continue }
-            let base = NameVariants.placeOfAdjective(word)
+        for (index, mention) in mentions.enumerated() where mention.kind == .location && !mention.capitalised {
+            guard mention.isAdjective else { continue }
+            let word = mention.folded
+            let base = mention.adjectivePlace
             let place = placeKeys.first { place in
-                base.map { $0 == place.key } ?? (place.key.count >= 4 && word.startsWith(String(place.key.prefix(4))))
+                base.map { $0 == place.key } ?? (place.prefix.map { word.startsWith($0) } ?? false)
             }
             if let place { join(place.index, index) }
         }
 
         // Persons named with two words or more: the same surname and compatible first names.
+        let names = mentions.map(\.person)
         let people = mentions.indices.filter { mentions[$0].kind == .person }
         let full = people.filter { names[$0].first != nil && names[$0].surname != nil }
         for (position, index) in full.enumerated() {
@@ -121,7 +225,7 @@ public enum NameGroups {
         // person first), else an earlier mention of the same word, else a full name's first name
         // when only one entity has it.
         for index in people where names[index].first == nil {
-            guard let word = names[index].surname else { continue }
+            guard names[index].surname != nil else { continue }
             if let target = full.first(where: { names[$0].surnameMatches(names[index]) }) {
                 join(target, index)
                 // A surname that is his in one reading and hers in another takes the full name's;
@@ -138,23 +242,18 @@ public enum NameGroups {
                 join(same, index)
                 continue
             }
-            let byFirst = full.filter { names[$0].firstKey == fold(word) }
+            // The word folded is its surname key.
+            let byFirst = full.filter { names[$0].firstKey == key }
             if let only = byFirst.first, Set(byFirst.map(root)).count == 1 { join(only, index) }
         }
 
         // The canonical name: the one with the most different words, the first of those (a
         // word written twice by mistake, "Максим Дадашев Дадашев", makes no fuller name).
-        let words = folded.map { name in
-            let spaces = name.utf8.reduce(0) { $1 == UInt8(ascii: " ") ? $0 + 1 : $0 }
-            guard spaces >= 2 else { return spaces + 1 }
-            let parts = name.split(separator: " ")
-            return parts.indices.filter { i in !parts[..<i].contains { $0.utf8.elementsEqual(parts[i].utf8) } }.count
-        }
         var canonical: [Int: Int] = [:]
         for index in mentions.indices {
             let group = root(index)
             if let best = canonical[group] {
-                if words[index] > words[best] { canonical[group] = index }
+                if mentions[index].words > mentions[best].words { canonical[group] = index }
             } else {
                 canonical[group] = index
             }
