@@ -127,7 +127,9 @@ public enum NameGroups {
         /// Organisations and places: the name-variant key of `folded`, and the key of its stem
         /// for a long one-word name.
         let key: String
-        let stemKey: String?
+        /// The keys it is looked up by: its kind's tag and `key`, and for a long one-word name,
+        /// the tag, "~" and the key's stem.
+        let keys: [String]
         /// Places in lower case: a one-word adjective with "ск" ("японским"), and the place its
         /// stem does not show.
         let isAdjective: Bool
@@ -145,10 +147,13 @@ public enum NameGroups {
             capitalised = normal.unicodeScalars.first.map(isUppercase) ?? false
             if kind != .person {
                 key = NameVariants.canonicalKey(folded)
-                stemKey = key.utf8.count >= 12 && !key.utf8.contains(UInt8(ascii: " ")) ? stem(key) : nil
+                let tag = kind == .location ? "L" : "O"
+                var keys = [tag + key]
+                if key.utf8.count >= 12, !key.utf8.contains(UInt8(ascii: " ")) { keys.append(tag + "~" + stem(key)) }
+                self.keys = keys
             } else {
                 key = ""
-                stemKey = nil
+                keys = []
             }
             if kind == .location && !capitalised {
                 isAdjective = !folded.utf8.contains(UInt8(ascii: " ")) && folded.contains("ск")
@@ -189,10 +194,7 @@ public enum NameGroups {
         var byKey: [DistinctName: Int] = [:]
         var placeKeys: [(index: Int, key: String, prefix: String?)] = []
         for (index, mention) in mentions.enumerated() where mention.kind != .person {
-            let tag = mention.kind == .location ? "L" : "O"
-            var keys = [tag + mention.key]
-            if let stemKey = mention.stemKey { keys.append(tag + "~" + stemKey) }
-            for key in keys {
+            for key in mention.keys {
                 let key = DistinctName(kind: .organisation, text: key)
                 if let first = byKey[key] { join(first, index) } else { byKey[key] = index }
             }
@@ -230,20 +232,26 @@ public enum NameGroups {
                 join(target, index)
                 // A surname that is his in one reading and hers in another takes the full name's;
                 // so does one the dictionary could not decline ("Шеферу" beside "Томас Шефер").
-                if let surname = names[target].surname, let key = names[target].surnameKey, let own = names[index].surnameKey, key != own,
-                    names[index].isOnlyWord, key + "а" == own || own + "а" == key || key.utf8.count < own.utf8.count
+                let plain = names[target].plain && names[index].plain
+                if let surname = names[target].surname, let key = names[target].surnameKey, let own = names[index].surnameKey,
+                    !same(key, own, plain: plain), names[index].isOnlyWord,
+                    sameWithA(key, own, plain: plain) || sameWithA(own, key, plain: plain) || key.utf8.count < own.utf8.count
                 {
                     normals[index] = casing(surname, like: mentions[index].normal)
                 }
                 continue
             }
-            let key = names[index].surnameKey
-            if let same = people.first(where: { $0 < index && names[$0].first == nil && names[$0].surnameKey == key }) {
-                join(same, index)
+            // Its surname key (never nil here) is the word folded.
+            let key = names[index].surnameKey!
+            let plain = names[index].plain
+            if let earlier = people.first(where: { other in
+                other < index && names[other].first == nil
+                    && names[other].surnameKey.map { same($0, key, plain: plain && names[other].plain) } == true
+            }) {
+                join(earlier, index)
                 continue
             }
-            // The word folded is its surname key.
-            let byFirst = full.filter { names[$0].firstKey == key }
+            let byFirst = full.filter { other in names[other].firstKey.map { same($0, key, plain: plain && names[other].plain) } == true }
             if let only = byFirst.first, Set(byFirst.map(root)).count == 1 { join(only, index) }
         }
 
@@ -266,18 +274,29 @@ public enum NameGroups {
 
     /// A word without its case ending, to match forms the dictionary could not decline.
     static func stem(_ folded: String) -> String {
-        let count = folded.unicodeScalars.count
-        for ending in stemEndings where count > ending.count + 2 && folded.endsWith(ending.text) {
-            return String(String.UnicodeScalarView(folded.unicodeScalars.dropLast(ending.count)))
+        var text = folded
+        let stemmed: String? = text.withUTF8 { bytes in
+            var count = 0
+            for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+            for ending in stemEndings where count > ending.count + 2 && bytes.count >= ending.bytes.count {
+                let cut = bytes.count - ending.bytes.count
+                guard ending.bytes.indices.allSatisfy({ bytes[cut + $0] == ending.bytes[$0] }) else { continue }
+                // The ending starts with a lead byte: the cut is between two scalars.
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<cut]), as: UTF8.self)
+            }
+            return nil
         }
-        return folded
+        return stemmed ?? folded
     }
 
-    private static let stemEndings: [(text: String, count: Int)] =
+    private static let stemEndings: [(bytes: [UInt8], count: Int)] =
         ["ами", "ями", "ого", "ому", "ом", "ем", "ой", "ей", "ым", "им", "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и", "о"]
-        .map { ($0, $0.unicodeScalars.count) }
+        .map { (Array($0.utf8), $0.unicodeScalars.count) }
 
+    /// Lower case, ё as е, letters and digits only, the runs between them one space; quotes are
+    /// no separators.
     static func fold(_ text: String) -> String {
+        if let folded = foldRussian(text) { return folded }
         var out = String.UnicodeScalarView()
         var space = false
         for scalar in text.unicodeScalars {
@@ -293,6 +312,92 @@ public enum NameGroups {
         return String(out)
     }
 
+    /// `fold` on the UTF-8 bytes of a text in ASCII, Russian letters (U+0400–U+045F), « and »;
+    /// nil for any other text. Its result is plain (`isPlain`).
+    private static func foldRussian(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var space = false
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte < 0x80 {
+                    i += 1
+                    switch byte {
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                        UInt8(ascii: "0")...UInt8(ascii: "9"):
+                        if space && !out.isEmpty { out.append(UInt8(ascii: " ")) }
+                        space = false
+                        out.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte)
+                    case UInt8(ascii: "\""): break
+                    default: space = true
+                    }
+                    continue
+                }
+                guard i + 1 < bytes.count else { return nil }
+                let next = bytes[i + 1]
+                i += 2
+                var scalar: UInt32
+                switch (byte, next) {
+                case (0xC2, 0xAB), (0xC2, 0xBB): continue  // « »
+                case (0xD0, 0x80...0xBF): scalar = 0x400 + UInt32(next - 0x80)
+                case (0xD1, 0x80...0x9F): scalar = 0x440 + UInt32(next - 0x80)
+                default: return nil
+                }
+                // Lower case as `lowercase` gives it, then ё as е.
+                if scalar < 0x410 { scalar += 80 } else if scalar < 0x430 { scalar += 32 }
+                if scalar == 0x451 { scalar = 0x435 }
+                if space && !out.isEmpty { out.append(UInt8(ascii: " ")) }
+                space = false
+                if scalar < 0x440 {
+                    out.append(0xD0)
+                    out.append(UInt8(0x80 + scalar - 0x400))
+                } else {
+                    out.append(0xD1)
+                    out.append(UInt8(0x80 + scalar - 0x440))
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// In ASCII and Russian letters (U+0400–U+045F) only: text in Unicode NFC that has no
+    /// combining marks, so that two such texts are equal as strings exactly when their bytes are.
+    static func isPlain(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte < 0x80 {
+                    i += 1
+                    continue
+                }
+                guard i + 1 < bytes.count else { return false }
+                let next = bytes[i + 1]
+                guard byte == 0xD0 || (byte == 0xD1 && next <= 0x9F) else { return false }
+                i += 2
+            }
+            return true
+        }
+    }
+
+    /// `a == b` for texts that are both plain when `plain`, by their bytes.
+    @inline(__always)
+    static func same(_ a: String, _ b: String, plain: Bool) -> Bool {
+        if a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8) { return true }
+        return !plain && a == b
+    }
+
+    /// `a + "а" == b` for texts that are both plain when `plain`, by their bytes.
+    @inline(__always)
+    static func sameWithA(_ a: String, _ b: String, plain: Bool) -> Bool {
+        guard plain else { return a + "а" == b }
+        return b.utf8.count == a.utf8.count + 2 && b.utf8.starts(with: a.utf8) && b.endsWith("а")
+    }
+
     private static func casing(_ form: String, like original: String) -> String {
         NameWords.Word.casing(form, like: original)
     }
@@ -306,37 +411,68 @@ public enum NameGroups {
         var firstKey: String?
         var surnameKey: String?
         var surnameStem: String?
+        /// The first name is one letter (an initial).
+        var firstIsInitial = false
+        /// The keys are plain (`isPlain`): compared by their bytes.
+        var plain = true
 
         init() {
             isOnlyWord = false
         }
 
         init(_ normal: String) {
-            let words = normal.unicodeScalars.split(whereSeparator: { !isLetter($0) && $0 != "-" }).map {
-                String(String.UnicodeScalarView($0))
+            // The words: runs of letters and hyphens.
+            let scalars = normal.unicodeScalars
+            var firstWord: Range<String.Index>?
+            var lastWord: Range<String.Index>?
+            var count = 0
+            var start: String.Index?
+            var i = scalars.startIndex
+            while i < scalars.endIndex {
+                let scalar = scalars[i]
+                if isLetter(scalar) || scalar == "-" {
+                    if start == nil { start = i }
+                } else if let begun = start {
+                    if firstWord == nil { firstWord = begun..<i }
+                    lastWord = begun..<i
+                    count += 1
+                    start = nil
+                }
+                i = scalars.index(after: i)
             }
-            isOnlyWord = words.count == 1
-            surname = words.last.flatMap { $0.unicodeScalars.count > 1 ? $0 : nil }
-            first = words.count >= 2 ? words.first : nil
+            if let begun = start {
+                if firstWord == nil { firstWord = begun..<scalars.endIndex }
+                lastWord = begun..<scalars.endIndex
+                count += 1
+            }
+            isOnlyWord = count == 1
+            if let lastWord, scalars[lastWord].count > 1 { surname = String(scalars[lastWord]) }
+            if count >= 2, let firstWord { first = String(scalars[firstWord]) }
             firstKey = first.map(NameGroups.fold)
             surnameKey = surname.map(NameGroups.fold)
             surnameStem = surnameKey.map(NameGroups.stem)
+            firstIsInitial = firstKey.map { $0.count == 1 } ?? false
+            plain = (firstKey.map(NameGroups.isPlain) ?? true) && (surnameKey.map(NameGroups.isPlain) ?? true)
         }
 
         /// Equal first names, or an initial and a name it starts.
         func compatibleFirst(with other: PersonName) -> Bool {
             guard let a = firstKey, let b = other.firstKey else { return true }
-            if a == b { return true }
-            if a.count == 1 { return b.startsWith(a) }
-            if b.count == 1 { return a.startsWith(b) }
+            if NameGroups.same(a, b, plain: plain && other.plain) { return true }
+            if firstIsInitial { return b.startsWith(a) }
+            if other.firstIsInitial { return a.startsWith(b) }
             return false
         }
 
         /// The other's surname is this one, its other-gender form ("Медведева" / "Медведев") or a
         /// form the dictionary could not decline ("Шеферу").
         func surnameMatches(_ other: PersonName) -> Bool {
-            guard let a = surnameKey, let b = other.surnameKey else { return false }
-            return a == b || surnameStem == other.surnameStem || a + "а" == b || b + "а" == a
+            guard let a = surnameKey, let b = other.surnameKey, let stem = surnameStem, let otherStem = other.surnameStem else {
+                return false
+            }
+            let plain = plain && other.plain
+            return NameGroups.same(a, b, plain: plain) || NameGroups.same(stem, otherStem, plain: plain)
+                || NameGroups.sameWithA(a, b, plain: plain) || NameGroups.sameWithA(b, a, plain: plain)
         }
     }
 }

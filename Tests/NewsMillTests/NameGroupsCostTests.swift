@@ -122,4 +122,55 @@ import Testing
         }
         #expect(checked > 20)
     }
+
+    /// Texts in every script and spacing the byte paths must tell apart from their fast cases.
+    static let samples: [String] = [
+        "", " ", "Ё", "ё", "Ёлкино", "ЁЛКИНО", "Николас Мадуро", "В. Путин", "«Газпром»", "\"Газпром\"", "Mail.Ru Group",
+        "Санкт-Петербург", "Диас-Канель", "Ли Куан Ю", "Кигели V", "Ѣ Ѳ ѳ", "Ґрати", "Әлия", "Ⅻ", "straße", "ÉCOLE", "école",
+        "e\u{301}cole", "Й", "И\u{306}", "и\u{306}ра", "Ѝ", "Ѐ", "Ї", "ї", "ʼ", "Анна—Мария", "Анна – Мария", "Анна\u{A0}Мария",
+        "Ан\u{483}на", "1990-х", "О'Нил", "ООН", "Організація", "Бе\u{301}лгород", "Мадуро\u{1F600}", "  Ива  нов  ", "-", "--", "А-",
+        "ДЖОН СМИТ", "Джон Смит-младший", "Сергея Лаврова", "Лавровым", "Шеферу", "Башинформа", "Роскосмосом", "Ёё Ёё",
+    ]
+
+    @Test func foldsStemsAndSplitsAsBefore() {
+        for text in Self.samples {
+            #expect(NameGroups.fold(text).unicodeScalars.elementsEqual(ReferenceNameGroups.fold(text).unicodeScalars), "\(text)")
+            let folded = ReferenceNameGroups.fold(text)
+            #expect(NameGroups.stem(folded).unicodeScalars.elementsEqual(ReferenceNameGroups.stem(folded).unicodeScalars), "\(text)")
+            let (name, reference) = (NameGroups.PersonName(text), ReferenceNameGroups.PersonName(text))
+            #expect(name.first == reference.first && name.surname == reference.surname && name.isOnlyWord == reference.isOnlyWord)
+            #expect(name.firstKey == reference.firstKey && name.surnameKey == reference.surnameKey)
+            #expect(name.surnameStem == reference.surnameStem)
+            for other in Self.samples {
+                let (a, b) = (NameGroups.PersonName(other), ReferenceNameGroups.PersonName(other))
+                #expect(name.surnameMatches(a) == reference.surnameMatches(b), "\(text) | \(other)")
+                #expect(name.compatibleFirst(with: a) == reference.compatibleFirst(with: b), "\(text) | \(other)")
+            }
+        }
+        #expect(NameGroups.isPlain("ёлкино Mail ru") && !NameGroups.isPlain("и\u{306}") && !NameGroups.isPlain("ѳ"))
+    }
+
+    private func bytes(_ text: String?) -> [UInt8]? { text.map { Array($0.utf8) } }
+
+    @Test func contextsFromTheBytesAsFromTheScalars() {
+        let texts =
+            Self.samples + [
+                "В Каракасе  Николас Мадуро встретился с послом.\nПозже Мадуро\u{A0}заявил, что Хуан Гуайдо не прав.",
+                "😀 у\u{2003}Ёлкина 😀 сказала\tона", String(repeating: "очень", count: 12) + " Путин " + String(repeating: "ы", count: 40),
+            ]
+        for text in texts {
+            let scalars = Array(text.unicodeScalars)
+            var spans: [(start: Int, end: Int)] = []
+            for start in -1...(scalars.count + 1) {
+                for end in [start - 1, start, start + 1, start + 3, scalars.count, scalars.count + 2] { spans.append((start, end)) }
+            }
+            let contexts = NameNormalizer.Context.contexts(around: spans, in: text)
+            for (span, context) in zip(spans, contexts) {
+                let reference = NameNormalizer.Context(around: span.start, span.end, in: scalars)
+                #expect(
+                    bytes(context.before) == bytes(reference.before) && bytes(context.after) == bytes(reference.after), "\(text) \(span)")
+            }
+        }
+        #expect(NameNormalizer.Context.contexts(around: [], in: "текст").isEmpty)
+    }
 }

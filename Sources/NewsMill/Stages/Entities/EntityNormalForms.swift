@@ -17,12 +17,7 @@ struct EntityNormalForms: Sendable {
     @discardableResult
     func annotate(_ mentions: inout [EntityMention], in text: String) -> TextGroups {
         guard !mentions.isEmpty else { return .none }
-        let scalars = Array(text.unicodeScalars)
-        let found = mentions.map { mention in
-            let kind = Self.kind(mention.type)
-            let context = NameNormalizer.Context(around: mention.start, mention.end, in: scalars)
-            return NameGroups.Mention(kind: kind, normal: normalizer.normal(of: mention.text, kind: kind, context: context))
-        }
+        let found = normals(mentions, in: text)
         let grouped = NameGroups.grouped(found)
         for (index, assignment) in grouped.assignments.enumerated() {
             mentions[index].normal = assignment.normal
@@ -38,12 +33,7 @@ struct EntityNormalForms: Sendable {
     func annotate(title mentions: inout [EntityMention], in title: String, text groups: TextGroups) {
         guard !mentions.isEmpty else { return }
         let offset = groups.grouped.assignments.count
-        let scalars = Array(title.unicodeScalars)
-        let found = mentions.map { mention in
-            let kind = Self.kind(mention.type)
-            let context = NameNormalizer.Context(around: mention.start, mention.end, in: scalars)
-            return NameGroups.Mention(kind: kind, normal: normalizer.normal(of: mention.text, kind: kind, context: context))
-        }
+        let found = normals(mentions, in: title)
         for (index, assignment) in NameGroups.assign(found, after: groups.grouped).enumerated() {
             mentions[index].normal = assignment.normal
             mentions[index].group = assignment.group < offset ? assignment.group : nil
@@ -71,6 +61,15 @@ struct EntityNormalForms: Sendable {
             mentions[index].normal = assignment.normal
             mentions[index].group = assignment.group < offset ? assignment.group : nil
             mentions[index].canonical = assignment.canonical
+        }
+    }
+
+    /// Each mention's normal form, read with the words around it in `text`.
+    private func normals(_ mentions: [EntityMention], in text: String) -> [NameGroups.Mention] {
+        let contexts = NameNormalizer.Context.contexts(around: mentions.map { ($0.start, $0.end) }, in: text)
+        return zip(mentions, contexts).map { mention, context in
+            let kind = Self.kind(mention.type)
+            return NameGroups.Mention(kind: kind, normal: normalizer.normal(of: mention.text, kind: kind, context: context))
         }
     }
 
