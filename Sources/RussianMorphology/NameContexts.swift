@@ -6,35 +6,33 @@ extension NameNormalizer.Context {
         guard !spans.isEmpty else { return [] }
         var text = text
         return text.withUTF8 { bytes in
-            // Scalar offsets to byte offsets, in one pass over the bytes that scalar offsets need.
+            // Scalar offsets to byte offsets (the end for one past it), in one pass over the bytes
+            // up to the last offset.
             var offsets = spans.flatMap { [$0.start, $0.end] }
             offsets.sort()
-            var byteOf: [Int: Int] = [:]
+            var positions: [Int] = []
+            positions.reserveCapacity(offsets.count)
             var scalar = 0
             var byte = 0
-            var scalarCount = 0
-            for offset in offsets where byteOf[offset] == nil {
+            for offset in offsets {
                 while scalar < offset && byte < bytes.count {
                     byte += 1
                     while byte < bytes.count && bytes[byte] & 0xC0 == 0x80 { byte += 1 }
                     scalar += 1
                 }
-                if scalar < offset { break }
-                byteOf[offset] = byte
-            }
-            // The scalar count, for offsets past the end.
-            if byte < bytes.count {
-                scalarCount = scalar
-                var b = byte
-                while b < bytes.count {
-                    if bytes[b] & 0xC0 != 0x80 { scalarCount += 1 }
-                    b += 1
-                }
-            } else {
-                scalarCount = scalar
+                positions.append(byte)
             }
             func position(_ offset: Int) -> Int {
-                offset >= scalarCount ? bytes.count : offset <= 0 ? 0 : byteOf[offset]!
+                var (low, high) = (0, offsets.count)
+                while low < high {
+                    let middle = (low + high) / 2
+                    if offsets[middle] < offset { low = middle + 1 } else { high = middle }
+                }
+                return positions[low]
+            }
+            /// `isSpace` without a Unicode table lookup for Cyrillic letters.
+            func space(_ scalar: Unicode.Scalar) -> Bool {
+                (0x400...0x4FF).contains(scalar.value) ? false : isSpace(scalar)
             }
             func decode(at i: Int) -> (scalar: Unicode.Scalar, length: Int) {
                 let lead = UInt32(bytes[i])
@@ -59,10 +57,10 @@ extension NameNormalizer.Context {
             return spans.map { span in
                 var context = Self()
                 // Before: spaces back from the start, then up to 32 letters.
-                var b = position(min(span.start, scalarCount))
+                var b = position(span.start)
                 while b > 0 {
                     let p = previous(b)
-                    guard isSpace(decode(at: p).scalar) else { break }
+                    guard space(decode(at: p).scalar) else { break }
                     b = p
                 }
                 var a = b
@@ -75,10 +73,10 @@ extension NameNormalizer.Context {
                 }
                 context.before = a < b ? string(a, b) : nil
                 // After: spaces on from the end, then up to 32 letters.
-                var c = position(max(0, span.end))
+                var c = position(span.end)
                 while c < bytes.count {
                     let (scalar, length) = decode(at: c)
-                    guard isSpace(scalar) else { break }
+                    guard space(scalar) else { break }
                     c += length
                 }
                 var d = c

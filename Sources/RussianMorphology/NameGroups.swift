@@ -35,6 +35,9 @@ public enum NameGroups {
         /// appear, each with the index of its first mention.
         let names: [Name]
         let firstMention: [Int]
+        /// Each name's assignment, when grouping left every name as it was: grouping the same
+        /// names again gives the same.
+        let byName: [Assignment]?
     }
 
     public static func grouped(_ mentions: [Mention]) -> Grouped {
@@ -43,26 +46,28 @@ public enum NameGroups {
         // Groups and canonical names are the same as over every mention: a group is named by its
         // first mention, and a repeated name joins what its first mention joins.
         var slots: [DistinctName: Int] = [:]
+        slots.reserveCapacity(mentions.count)
         var distinct: [Name] = []
         var firstMention: [Int] = []
         let slotOf = mentions.enumerated().map { index, mention in
             let key = DistinctName(kind: mention.kind, text: mention.normal)
             if let slot = slots[key] { return slot }
             slots[key] = distinct.count
-            distinct.append(Name(mention))
+            distinct.append(Name.of(mention))
             firstMention.append(index)
             return distinct.count - 1
         }
         let assigned = assignDistinct(distinct)
-        let assignments = slotOf.map { slot in
-            var assignment = assigned[slot]
+        let byName = assigned.map { assignment in
+            var assignment = assignment
             assignment.group = firstMention[assignment.group]
             return assignment
         }
+        let assignments = slotOf.map { byName[$0] }
         // The names the mentions have after grouping: a corrected normal ("Медведева" for
         // "Медведев") may be another slot's name, so those are merged, the first slot keeping it.
         guard assigned.indices.contains(where: { !assigned[$0].normal.utf8.elementsEqual(distinct[$0].normal.utf8) }) else {
-            return Grouped(assignments: assignments, names: distinct, firstMention: firstMention)
+            return Grouped(assignments: assignments, names: distinct, firstMention: firstMention, byName: byName)
         }
         var seen: Set<DistinctName> = []
         var names: [Name] = []
@@ -72,10 +77,10 @@ public enum NameGroups {
             guard seen.insert(DistinctName(kind: distinct[slot].kind, text: normal)).inserted else { continue }
             names.append(
                 normal.utf8.elementsEqual(distinct[slot].normal.utf8)
-                    ? distinct[slot] : Name(Mention(kind: distinct[slot].kind, normal: normal)))
+                    ? distinct[slot] : Name.of(Mention(kind: distinct[slot].kind, normal: normal)))
             firsts.append(firstMention[slot])
         }
-        return Grouped(assignments: assignments, names: names, firstMention: firsts)
+        return Grouped(assignments: assignments, names: names, firstMention: firsts, byName: nil)
     }
 
     /// The assignments of `mentions` (a headline's) as `assign` gives them over the mentions of
@@ -89,10 +94,12 @@ public enum NameGroups {
             if let slot = names.firstIndex(where: { $0.kind == mention.kind && $0.normal.utf8.elementsEqual(mention.normal.utf8) }) {
                 return slot
             }
-            names.append(Name(mention))
+            names.append(Name.of(mention))
             firstMention.append(offset + index)
             return names.count - 1
         }
+        // Names the text has, as it has them: their groups are the text's.
+        if names.count == earlier.names.count, let byName = earlier.byName { return slotOf.map { byName[$0] } }
         let assigned = assignDistinct(names)
         return slotOf.map { slot in
             var assignment = assigned[slot]
@@ -138,6 +145,20 @@ public enum NameGroups {
         let keyPrefix: String?
         /// Its different words.
         let words: Int
+
+        /// Names recur across a corpus ("России", "Путин"): their features are worked out once
+        /// a run, a table a kind, emptied when full (about 300 bytes a name).
+        private static let known = [
+            SharedCache<Name>(limit: 20_000), SharedCache<Name>(limit: 20_000), SharedCache<Name>(limit: 20_000),
+        ]
+
+        static func of(_ mention: Mention) -> Name {
+            let table = known[mention.kind == .person ? 0 : mention.kind == .organisation ? 1 : 2]
+            if let name = table[mention.normal] { return name }
+            let name = Name(mention)
+            table[mention.normal] = name
+            return name
+        }
 
         init(_ mention: Mention) {
             kind = mention.kind
@@ -191,13 +212,21 @@ public enum NameGroups {
 
         // Organisations and places: the same name, or one of its well-known variants, or a one-word
         // name in another case ("Башинформа" that the dictionary could not decline).
-        var byKey: [DistinctName: Int] = [:]
         var placeKeys: [(index: Int, key: String, prefix: String?)] = []
+        var keyed: [Int] = []
+        var byKey: [DistinctName: Int]? = mentions.count > 48 ? [:] : nil
         for (index, mention) in mentions.enumerated() where mention.kind != .person {
+            // Joins the first earlier name that has the key (when the names are few, a scan costs
+            // less than hashing; keys are compared as bytes either way).
             for key in mention.keys {
-                let key = DistinctName(kind: .organisation, text: key)
-                if let first = byKey[key] { join(first, index) } else { byKey[key] = index }
+                if byKey != nil {
+                    let key = DistinctName(kind: .organisation, text: key)
+                    if let first = byKey![key] { join(first, index) } else { byKey![key] = index }
+                } else if let first = keyed.first(where: { earlier in mentions[earlier].keys.contains { same($0, key, plain: true) } }) {
+                    join(first, index)
+                }
             }
+            keyed.append(index)
             if mention.kind == .location && mention.capitalised { placeKeys.append((index, mention.key, mention.keyPrefix)) }
         }
         // A place named by its adjective ("японским", "белорусские") joins the place.
@@ -257,18 +286,15 @@ public enum NameGroups {
 
         // The canonical name: the one with the most different words, the first of those (a
         // word written twice by mistake, "Максим Дадашев Дадашев", makes no fuller name).
-        var canonical: [Int: Int] = [:]
+        var canonical = [Int](repeating: -1, count: mentions.count)
         for index in mentions.indices {
             let group = root(index)
-            if let best = canonical[group] {
-                if mentions[index].words > mentions[best].words { canonical[group] = index }
-            } else {
-                canonical[group] = index
-            }
+            let best = canonical[group]
+            if best < 0 || mentions[index].words > mentions[best].words { canonical[group] = index }
         }
         return mentions.indices.map { index in
             let group = root(index)
-            return Assignment(group: group, canonical: normals[canonical[group]!], normal: normals[index])
+            return Assignment(group: group, canonical: normals[canonical[group]], normal: normals[index])
         }
     }
 
