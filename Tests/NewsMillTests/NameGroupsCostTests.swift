@@ -86,6 +86,34 @@ import Testing
         }
     }
 
+    /// Workers share the table of names' features: grouping on four threads at once gives what
+    /// the reference gives on one.
+    @Test func groupsAsBeforeOnSeveralThreads() {
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            var generator = Generator(state: 10 + UInt64(worker))
+            for round in 0..<500 {
+                let text = Self.mentions(round % 30, &generator)
+                let title = Self.mentions(1 + round % 3, &generator)
+                let grouped = NameGroups.grouped(text)
+                let corrected = zip(text, grouped.assignments).map { NameGroups.Mention(kind: $0.kind, normal: $1.normal) }
+                if grouped.assignments != ReferenceNameGroups.assign(text)
+                    || NameGroups.assign(title, after: grouped) != Array(ReferenceNameGroups.assign(corrected + title).suffix(title.count))
+                {
+                    failures.add()
+                }
+            }
+        }
+        #expect(failures.count == 0)
+    }
+
+    private final class Failures: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        var count: Int { lock.withLock { value } }
+        func add() { lock.withLock { value += 1 } }
+    }
+
     /// The stage's headline path over real text: the same normals, groups and canonical names as
     /// grouping the text's and the headline's mentions all over again.
     @Test func theStagesHeadlinesAsGroupedFromTheStart() throws {
