@@ -60,8 +60,8 @@ public struct EntitiesStage: ConfigurableStage {
         var entities = tagger.entities(in: document.text)
         var titleEntities = document.title.map { tagger.entities(in: $0) } ?? []
         if let normalForms {
-            normalForms.annotate(&entities, in: document.text)
-            if let title = document.title { normalForms.annotate(title: &titleEntities, in: title, text: entities) }
+            let groups = normalForms.annotate(&entities, in: document.text)
+            if let title = document.title { normalForms.annotate(title: &titleEntities, in: title, text: groups) }
         }
         document.entities = entities
         document.titleEntities = titleEntities
