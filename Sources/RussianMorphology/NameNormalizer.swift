@@ -365,6 +365,20 @@ public struct NameNormalizer: Sendable {
             out.append(NameReading(grammaticalCase: g.datv, gender: g.masc, form: .written(stem), weight: 1))
             out.append(NameReading(grammaticalCase: g.nomn, gender: .none, form: .written(word), weight: 1))
         }
+        // A name in -а declined as a woman's is, whoever bears it ("Степана Бандеры", "Эмира
+        // Кустурицу"); the endings table often reads a plural or a man's name there instead.
+        if let stem = stem(dropping: 1), scalars.count > 3 {
+            let hard = !"гкхжшчщ".unicodeScalars.contains(lowercase(scalars[scalars.count - 2]))
+            if word.endsWith("ы"), hard, !out.contains(where: { $0.grammaticalCase == g.gent }) {
+                out.append(NameReading(grammaticalCase: g.gent, gender: .none, form: .written(stem + "а"), weight: 1))
+            }
+            // Not a first name: "Рикарду", "Криштиану" do not decline.
+            if word.endsWith("у"), position == .last || position == .only,
+                !out.contains(where: { $0.grammaticalCase == g.accs && $0.gender.isEmpty })
+            {
+                out.append(NameReading(grammaticalCase: g.accs, gender: .none, form: .written(stem + "а"), weight: 1))
+            }
+        }
         return out
     }
 
@@ -520,7 +534,7 @@ public struct NameNormalizer: Sendable {
             return word.count > lemma.count && endings.contains { tail.endsWith($0) }
         }
         if last == "а" || last == "я" {
-            let endings = person ? ["ы", "ой", "ей"] : ["ы", "и", "у", "ю", "ой", "ей"]
+            let endings = person ? ["ы", "у", "ой", "ей"] : ["ы", "и", "у", "ю", "ой", "ей"]
             return word.starts(with: lemma.dropLast()) && word.count <= lemma.count + 1 && endings.contains { tail.endsWith($0) }
         }
         // "Скрипаля", "Диас-Канелем".

@@ -109,6 +109,10 @@ enum MorphologyFixtures {
         ("LOC", "Мёртвом море", "Мёртвое море"),
         ("LOC", "Брикстона", "Брикстон"),
         ("ORG", "Известия", "Известия"),
+        // A name in -а declines as a woman's, whoever bears it.
+        ("PER", "Карлоса Сантаны", "Карлос Сантана"),
+        ("PER", "Карлоса Сантану", "Карлос Сантана"),
+        ("PER", "Пабло Неруды", "Пабло Неруда"),
         // Double names the dictionary lacks decline part by part; particles stay.
         ("PER", "Жан-Поля Сартра", "Жан-Поль Сартр"),
         ("PER", "Хосе Перес-Гонсалесом", "Хосе Перес-Гонсалес"),
