@@ -238,7 +238,12 @@ public struct NameNormalizer: Sendable {
         for (position, unit) in units.enumerated() {
             let options = readings[position]
             let fitting = options.filter { matches($0, choice.grammatical, choice.gender) }
-            if let reading = fitting.max(by: { $0.weight < $1.weight }) {
+            // Of two surnames the dictionary reads a woman's oblique form as, the one declined as an
+            // adjective ("Ириной Яровой": "Яровая", not "Ярова").
+            if let reading = fitting.max(by: { a, b in
+                let (x, y) = (adjectival(a) ? 1 : 0, adjectival(b) ? 1 : 0)
+                return a.weight + x < b.weight + y || a.weight + x == b.weight + y && x < y
+            }) {
                 replace(unit, with: nominative(reading))
             } else if syllables, position == units.count - 1, position > 0,
                 !options.contains(where: { matches($0, g.nomn, choice.gender) }),
@@ -255,6 +260,14 @@ public struct NameNormalizer: Sendable {
     private func isNamePart(_ piece: String) -> Bool {
         guard let first = piece.unicodeScalars.first, piece.unicodeScalars.count >= 2 else { return false }
         return isUppercase(first) ? piece.unicodeScalars.count >= 3 : piece.unicodeScalars.count >= 5
+    }
+
+    private func adjectival(_ reading: NameReading) -> Bool {
+        guard case .inflected(let parse, _, _) = reading.form, parse.tag.contains(g.surn), parse.tag.contains(g.femn),
+            !parse.tag.contains(g.nomn)
+        else { return false }
+        let lemma = dictionary.lemma(parse)
+        return lemma.endsWith("ой") || lemma.endsWith("ий") || lemma.endsWith("ый")
     }
 
     private func nominative(_ reading: NameReading) -> String {
@@ -364,6 +377,14 @@ public struct NameNormalizer: Sendable {
         if word.endsWith("у"), let stem = stem(dropping: 1), !out.contains(where: { $0.grammaticalCase == g.datv }) {
             out.append(NameReading(grammaticalCase: g.datv, gender: g.masc, form: .written(stem), weight: 1))
             out.append(NameReading(grammaticalCase: g.nomn, gender: .none, form: .written(word), weight: 1))
+        }
+        // A man's name in -ай, -ей, -ой declined: "Хамида Карзая", "Стивену Фраю".
+        if position != .first, scalars.count >= 4, "аеоу".unicodeScalars.contains(lowercase(scalars[scalars.count - 2])) {
+            let stem = String(String.UnicodeScalarView(scalars.dropLast())) + "й"
+            let cases = word.endsWith("я") ? [g.gent, g.accs] : word.endsWith("ю") ? [g.datv] : []
+            for grammaticalCase in cases where !out.contains(where: { $0.grammaticalCase == grammaticalCase && $0.gender != g.femn }) {
+                out.append(NameReading(grammaticalCase: grammaticalCase, gender: g.masc, form: .written(stem), weight: 1))
+            }
         }
         // A name in -а declined as a woman's is, whoever bears it ("Степана Бандеры", "Эмира
         // Кустурицу"); the endings table often reads a plural or a man's name there instead.
