@@ -189,7 +189,14 @@ public struct NameNormalizer: Sendable {
             }
         }
         guard !units.isEmpty else { return }
-        let readings = units.map { unit in nameReadings(unit.text, position: unit.position) }
+        // A Japanese name ends in a vowel: its word in -а is a nominative ("Мисао Окава", "Сюдзи
+        // Накамура"), not the genitive of a name in a consonant the endings table takes it for.
+        let japanese = units.count >= 2 && units.allSatisfy { japaneseSyllables($0.text) } && units.contains { japaneseMark($0.text) }
+        let readings = units.map { unit in
+            japanese && unit.text.endsWith("а") && dictionary.parses(of: unit.text).allSatisfy(\.predicted)
+                ? [NameReading(grammaticalCase: g.nomn, gender: .none, form: .written(unit.text), weight: 1)]
+                : nameReadings(unit.text, position: unit.position)
+        }
         // The case and gender that most words can have (name readings weigh most); on a tie, the
         // context's case and gender, then a woman's nominative when two words say so ("Алина
         // Загитова"), else a man: most people in the news are, and "Роберта Кеннеди", "Медведева"
@@ -253,6 +260,43 @@ public struct NameNormalizer: Sendable {
                 replace(unit, with: nominative(reading))
             }
         }
+    }
+
+    /// Open syllables as Russian spells Japanese: a consonant (doubled, or "дз", "ц") or none, then
+    /// a vowel; "н" and "й" may close one. No "л", "е", "ж", "ш", "ч", "щ", "ы", "ь".
+    private func japaneseSyllables(_ word: String) -> Bool {
+        let onsets = "кгсдтцнхфбпмрвйз".unicodeScalars
+        let vowels = "аиуэоёюя".unicodeScalars
+        var previous: Unicode.Scalar?
+        var consonants = 0
+        for scalar in word.unicodeScalars.map(lowercase) {
+            if vowels.contains(scalar) {
+                consonants = 0
+            } else if onsets.contains(scalar) {
+                let closing = (scalar == "н" || scalar == "й") && previous.map { vowels.contains($0) } == true
+                if !closing {
+                    consonants += 1
+                    // "дз", or a doubled consonant ("Хоккайдо"); "з" only after "д".
+                    if consonants == 2 && !(previous == "д" && scalar == "з") && previous != scalar { return false }
+                    if consonants > 2 || (scalar == "з" && previous != "д") { return false }
+                }
+            } else {
+                return false
+            }
+            previous = scalar
+        }
+        // Two syllables at least: "Дэн Сяопина" is Chinese, and declines.
+        let syllables = word.unicodeScalars.filter { vowels.contains(lowercase($0)) }.count
+        return syllables >= 2 && (consonants == 0 || previous == "н")
+    }
+
+    /// What only a Japanese name spells so: "си", "ти", "дз", "цу", a consonant before "э", a
+    /// final "-ио", "-ао" ("Юкио", "Мисао").
+    private func japaneseMark(_ word: String) -> Bool {
+        let lower = String(String.UnicodeScalarView(word.unicodeScalars.map(lowercase)))
+        if ["си", "ти", "дз", "цу"].contains(where: { lower.contains($0) }) || lower.endsWith("ио") || lower.endsWith("ао") { return true }
+        let scalars = Array(lower.unicodeScalars)
+        return scalars.indices.dropFirst().contains { scalars[$0] == "э" && "кгсдтнхмрбп".unicodeScalars.contains(scalars[$0 - 1]) }
     }
 
     /// A part of a double name that declines: a capitalised word of two letters or more, or a

@@ -117,6 +117,10 @@ enum MorphologyFixtures {
         ("PER", "Андрея Гуцая", "Андрей Гуцай"),
         ("PER", "Олегу Мирзаю", "Олег Мирзай"),
         ("PER", "Ольги Яровой", "Ольга Яровая"),
+        // A Japanese name in -а is its nominative; a Chinese one in -на is a genitive.
+        ("PER", "Хироси Ёсида", "Хироси Ёсида"),
+        ("PER", "Юкио Ямада", "Юкио Ямада"),
+        ("PER", "Ли Сяолуна", "Ли Сяолун"),
         // Double names the dictionary lacks decline part by part; particles stay.
         ("PER", "Жан-Поля Сартра", "Жан-Поль Сартр"),
         ("PER", "Хосе Перес-Гонсалесом", "Хосе Перес-Гонсалес"),
