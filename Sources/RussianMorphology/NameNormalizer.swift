@@ -409,8 +409,8 @@ public struct NameNormalizer: Sendable {
         if word.endsWith("ом"), let stem = stem(dropping: 2), !out.contains(where: { $0.grammaticalCase == g.ablt }) {
             out.append(NameReading(grammaticalCase: g.ablt, gender: g.masc, form: .written(stem), weight: 1))
         }
-        // A man's name in -ль declined: "Канеля", "Мигеля" (the endings table reads a woman's "Канеля").
-        if word.endsWith("ля"), position != .first, scalars.count > 4,
+        // A man's name in -ль, -юнь declined: "Канеля", "Цзюня" (the endings table reads a woman's "Канеля").
+        if word.endsWith("ля") || word.endsWith("юня"), position != .first, scalars.count > 4,
             !out.contains(where: { $0.grammaticalCase == g.gent && $0.gender == g.masc })
         {
             let stem = String(String.UnicodeScalarView(scalars.dropLast())) + "ь"

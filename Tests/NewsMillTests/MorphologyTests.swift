@@ -121,6 +121,7 @@ enum MorphologyFixtures {
         ("PER", "Хироси Ёсида", "Хироси Ёсида"),
         ("PER", "Юкио Ямада", "Юкио Ямада"),
         ("PER", "Ли Сяолуна", "Ли Сяолун"),
+        ("PER", "Ли Цзюня", "Ли Цзюнь"),
         // Double names the dictionary lacks decline part by part; particles stay.
         ("PER", "Жан-Поля Сартра", "Жан-Поль Сартр"),
         ("PER", "Хосе Перес-Гонсалесом", "Хосе Перес-Гонсалес"),
