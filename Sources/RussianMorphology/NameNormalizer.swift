@@ -131,11 +131,20 @@ public struct NameNormalizer: Sendable {
     }
 
     /// The readings of a word worth inflecting: none for abbreviations, Latin words, numbers and
-    /// words inside quotes.
-    private func readings(_ word: NameWords.Word) -> [WordParse]? {
+    /// words inside quotes. A double name the dictionary lacks declines in its last part
+    /// ("Сент-Луиса", "Шлезвиг-Гольштейне"): its readings, and the rest of the word kept before.
+    private func readings(_ word: NameWords.Word) -> (parses: [WordParse], prefix: String)? {
         guard word.isInflectable else { return nil }
         let parses = dictionary.parses(of: word.text)
-        return parses.isEmpty ? nil : parses
+        if !parses.isEmpty { return (parses, "") }
+        guard let cut = word.text.unicodeScalars.lastIndex(of: "-") else { return nil }
+        let last = String(word.text.unicodeScalars[word.text.unicodeScalars.index(after: cut)...])
+        guard isNamePart(last) else { return nil }
+        // A guess that the last part in -а is a man's genitive is a coin toss there ("Эр-Ракка",
+        // "Кастилия-Ла-Манча" are nominatives): only the dictionary's word says so ("Скотланд-Ярда").
+        let lastParses = dictionary.parses(of: last).filter { !$0.predicted || !last.endsWith("а") }
+        let prefix = String(String.UnicodeScalarView(word.text.unicodeScalars[...cut].map(lowercase)))
+        return lastParses.isEmpty ? nil : (lastParses, prefix)
     }
 
     // MARK: persons
@@ -160,10 +169,33 @@ public struct NameNormalizer: Sendable {
     private func normalizePerson(_ words: inout NameWords, hint: [Grammemes], gender genderHint: Grammemes?) {
         let indices = words.items.indices.filter { words.items[$0].isInflectable }
         guard !indices.isEmpty else { return }
-        let readings = indices.enumerated().map { position, index in
-            nameReadings(
-                words.items[index].text,
-                position: indices.count == 1 ? .only : position == 0 ? .first : position == indices.count - 1 ? .last : .middle)
+        // A double name the dictionary lacks declines part by part ("Мигеля Диас-Канеля",
+        // "Жан-Жака", "Стросс-Кана", "Джона Хантсмана-младшего"); particles stay ("аль-", "ибн").
+        var parts: [Int: [String]] = [:]
+        var units: [(index: Int, part: Int?, text: String, position: NamePosition, optional: Bool)] = []
+        for (position, index) in indices.enumerated() {
+            let text = words.items[index].text
+            let place: NamePosition = indices.count == 1 ? .only : position == 0 ? .first : position == indices.count - 1 ? .last : .middle
+            guard text.unicodeScalars.contains("-"), dictionary.parses(of: text).isEmpty else {
+                units.append((index, nil, text, place, false))
+                continue
+            }
+            let pieces = text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+            parts[index] = pieces
+            for (part, piece) in pieces.enumerated() where isNamePart(piece) {
+                // The first part of a double surname may decline or not ("Диаса-Канеля", "Диас-Канеля").
+                let last = part == pieces.count - 1
+                units.append((index, part, piece, last || place == .first ? place : .middle, !last && place != .first))
+            }
+        }
+        guard !units.isEmpty else { return }
+        // A Japanese name ends in a vowel: its word in -а is a nominative ("Мисао Окава", "Сюдзи
+        // Накамура"), not the genitive of a name in a consonant the endings table takes it for.
+        let japanese = units.count >= 2 && units.allSatisfy { japaneseSyllables($0.text) } && units.contains { japaneseMark($0.text) }
+        let readings = units.map { unit in
+            japanese && unit.text.endsWith("а") && dictionary.parses(of: unit.text).allSatisfy(\.predicted)
+                ? [NameReading(grammaticalCase: g.nomn, gender: .none, form: .written(unit.text), weight: 1)]
+                : nameReadings(unit.text, position: unit.position)
         }
         // The case and gender that most words can have (name readings weigh most); on a tie, the
         // context's case and gender, then a woman's nominative when two words say so ("Алина
@@ -175,6 +207,7 @@ public struct NameNormalizer: Sendable {
         let genderOrder =
             genderHint.map { [$0, $0 == g.masc ? g.femn : g.masc] } ?? (feminineWords >= 2 ? [g.femn, g.masc] : [g.masc, g.femn])
         var best: (score: Int, rank: Int, grammatical: Grammemes, gender: Grammemes)?
+        let optionalUnits = units.map(\.optional)
         let caseOrder = hint + g.cases.filter { c in !hint.contains(c) }
         for (caseRank, grammaticalCase) in caseOrder.enumerated() {
             for (genderRank, gender) in genderOrder.enumerated() {
@@ -184,8 +217,10 @@ public struct NameNormalizer: Sendable {
                 // A word with no reading of that case and gender counts against it: "Эда Гонсалеса"
                 // is not a woman's nominative when "Гонсалеса" can only be his genitive.
                 let score =
-                    readings.reduce(0) { sum, options in
-                        sum + (options.filter { matches($0, grammaticalCase, gender) }.map(\.weight).max() ?? (options.isEmpty ? 0 : -3))
+                    readings.indices.reduce(0) { sum, unit in
+                        let options = readings[unit]
+                        let fit = options.filter { matches($0, grammaticalCase, gender) }.map(\.weight).max()
+                        return sum + (fit ?? (options.isEmpty || optionalUnits[unit] ? 0 : -3))
                     } + (genderHint != nil && grammaticalCase == g.nomn ? 2 : 0)
                 let rank =
                     (hint.contains(grammaticalCase) ? 0 : 100) + (genderHint != nil && grammaticalCase == g.nomn ? 0 : 50) + genderRank * 10
@@ -197,20 +232,86 @@ public struct NameNormalizer: Sendable {
         }
         guard let choice = best else { return }
         // East Asian names: short syllables that do not decline, then one that does.
-        let syllables = indices.dropLast().allSatisfy { words.items[$0].text.count <= 4 }
-        for (position, index) in indices.enumerated() {
+        let syllables = units.dropLast().allSatisfy { $0.text.count <= 4 }
+        func replace(_ unit: (index: Int, part: Int?, text: String, position: NamePosition, optional: Bool), with form: String) {
+            guard let part = unit.part, var pieces = parts[unit.index] else {
+                words.items[unit.index].replace(with: form)
+                return
+            }
+            pieces[part] = NameWords.Word.casing(form, like: unit.text)
+            parts[unit.index] = pieces
+            words.items[unit.index].text = pieces.joined(separator: "-")
+        }
+        for (position, unit) in units.enumerated() {
             let options = readings[position]
             let fitting = options.filter { matches($0, choice.grammatical, choice.gender) }
-            if let reading = fitting.max(by: { $0.weight < $1.weight }) {
-                words.items[index].replace(with: nominative(reading))
-            } else if syllables, position == indices.count - 1, position > 0,
+            // Of two surnames the dictionary reads a woman's oblique form as, the one declined as an
+            // adjective ("Ириной Яровой": "Яровая", not "Ярова").
+            if let reading = fitting.max(by: { a, b in
+                let (x, y) = (adjectival(a) ? 1 : 0, adjectival(b) ? 1 : 0)
+                return a.weight + x < b.weight + y || a.weight + x == b.weight + y && x < y
+            }) {
+                replace(unit, with: nominative(reading))
+            } else if syllables, position == units.count - 1, position > 0,
                 !options.contains(where: { matches($0, g.nomn, choice.gender) }),
                 let reading = options.filter({ $0.gender == choice.gender }).max(by: { $0.weight < $1.weight })
             {
                 // "Ким Чен Ына", "Дэн Сяопина": the first names do not decline, the last does.
-                words.items[index].replace(with: nominative(reading))
+                replace(unit, with: nominative(reading))
             }
         }
+    }
+
+    /// Open syllables as Russian spells Japanese: a consonant (doubled, or "дз", "ц") or none, then
+    /// a vowel; "н" and "й" may close one. No "л", "е", "ж", "ш", "ч", "щ", "ы", "ь".
+    private func japaneseSyllables(_ word: String) -> Bool {
+        let onsets = "кгсдтцнхфбпмрвйз".unicodeScalars
+        let vowels = "аиуэоёюя".unicodeScalars
+        var previous: Unicode.Scalar?
+        var consonants = 0
+        for scalar in word.unicodeScalars.map(lowercase) {
+            if vowels.contains(scalar) {
+                consonants = 0
+            } else if onsets.contains(scalar) {
+                let closing = (scalar == "н" || scalar == "й") && previous.map { vowels.contains($0) } == true
+                if !closing {
+                    consonants += 1
+                    // "дз", or a doubled consonant ("Хоккайдо"); "з" only after "д".
+                    if consonants == 2 && !(previous == "д" && scalar == "з") && previous != scalar { return false }
+                    if consonants > 2 || (scalar == "з" && previous != "д") { return false }
+                }
+            } else {
+                return false
+            }
+            previous = scalar
+        }
+        // Two syllables at least: "Дэн Сяопина" is Chinese, and declines.
+        let syllables = word.unicodeScalars.filter { vowels.contains(lowercase($0)) }.count
+        return syllables >= 2 && (consonants == 0 || previous == "н")
+    }
+
+    /// What only a Japanese name spells so: "си", "ти", "дз", "цу", a consonant before "э", a
+    /// final "-ио", "-ао" ("Юкио", "Мисао").
+    private func japaneseMark(_ word: String) -> Bool {
+        let lower = String(String.UnicodeScalarView(word.unicodeScalars.map(lowercase)))
+        if ["си", "ти", "дз", "цу"].contains(where: { lower.contains($0) }) || lower.endsWith("ио") || lower.endsWith("ао") { return true }
+        let scalars = Array(lower.unicodeScalars)
+        return scalars.indices.dropFirst().contains { scalars[$0] == "э" && "кгсдтнхмрбп".unicodeScalars.contains(scalars[$0 - 1]) }
+    }
+
+    /// A part of a double name that declines: a capitalised word of two letters or more, or a
+    /// longer lower-case one ("младшего"); not a particle ("аль", "ибн", "ас").
+    private func isNamePart(_ piece: String) -> Bool {
+        guard let first = piece.unicodeScalars.first, piece.unicodeScalars.count >= 2 else { return false }
+        return isUppercase(first) ? piece.unicodeScalars.count >= 3 : piece.unicodeScalars.count >= 5
+    }
+
+    private func adjectival(_ reading: NameReading) -> Bool {
+        guard case .inflected(let parse, _, _) = reading.form, parse.tag.contains(g.surn), parse.tag.contains(g.femn),
+            !parse.tag.contains(g.nomn)
+        else { return false }
+        let lemma = dictionary.lemma(parse)
+        return lemma.endsWith("ой") || lemma.endsWith("ий") || lemma.endsWith("ый")
     }
 
     private func nominative(_ reading: NameReading) -> String {
@@ -308,9 +409,40 @@ public struct NameNormalizer: Sendable {
         if word.endsWith("ом"), let stem = stem(dropping: 2), !out.contains(where: { $0.grammaticalCase == g.ablt }) {
             out.append(NameReading(grammaticalCase: g.ablt, gender: g.masc, form: .written(stem), weight: 1))
         }
+        // A man's name in -ль, -юнь declined: "Канеля", "Цзюня" (the endings table reads a woman's "Канеля").
+        if word.endsWith("ля") || word.endsWith("юня"), position != .first, scalars.count > 4,
+            !out.contains(where: { $0.grammaticalCase == g.gent && $0.gender == g.masc })
+        {
+            let stem = String(String.UnicodeScalarView(scalars.dropLast())) + "ь"
+            for grammaticalCase in [g.gent, g.accs] {
+                out.append(NameReading(grammaticalCase: grammaticalCase, gender: g.masc, form: .written(stem), weight: 1))
+            }
+        }
         if word.endsWith("у"), let stem = stem(dropping: 1), !out.contains(where: { $0.grammaticalCase == g.datv }) {
             out.append(NameReading(grammaticalCase: g.datv, gender: g.masc, form: .written(stem), weight: 1))
             out.append(NameReading(grammaticalCase: g.nomn, gender: .none, form: .written(word), weight: 1))
+        }
+        // A man's name in -ай, -ей, -ой declined: "Хамида Карзая", "Стивену Фраю".
+        if position != .first, scalars.count >= 4, "аеоу".unicodeScalars.contains(lowercase(scalars[scalars.count - 2])) {
+            let stem = String(String.UnicodeScalarView(scalars.dropLast())) + "й"
+            let cases = word.endsWith("я") ? [g.gent, g.accs] : word.endsWith("ю") ? [g.datv] : []
+            for grammaticalCase in cases where !out.contains(where: { $0.grammaticalCase == grammaticalCase && $0.gender != g.femn }) {
+                out.append(NameReading(grammaticalCase: grammaticalCase, gender: g.masc, form: .written(stem), weight: 1))
+            }
+        }
+        // A name in -а declined as a woman's is, whoever bears it ("Степана Бандеры", "Эмира
+        // Кустурицу"); the endings table often reads a plural or a man's name there instead.
+        if let stem = stem(dropping: 1), scalars.count > 3 {
+            let hard = !"гкхжшчщ".unicodeScalars.contains(lowercase(scalars[scalars.count - 2]))
+            if word.endsWith("ы"), hard, !out.contains(where: { $0.grammaticalCase == g.gent }) {
+                out.append(NameReading(grammaticalCase: g.gent, gender: .none, form: .written(stem + "а"), weight: 1))
+            }
+            // Not a first name: "Рикарду", "Криштиану" do not decline.
+            if word.endsWith("у"), position == .last || position == .only,
+                !out.contains(where: { $0.grammaticalCase == g.accs && $0.gender.isEmpty })
+            {
+                out.append(NameReading(grammaticalCase: g.accs, gender: .none, form: .written(stem + "а"), weight: 1))
+            }
         }
         return out
     }
@@ -362,11 +494,13 @@ public struct NameNormalizer: Sendable {
         // the head noun ("сборной России": "сборная" is usually the team, a noun).
         var adjectives: [(index: Int, parses: [WordParse])] = []
         var head: (index: Int, parses: [WordParse])?
+        var prefixes: [Int: String] = [:]
         for index in words.items.indices {
             if words.items[index].isConjunction && !adjectives.isEmpty { continue }
-            guard let parses = readings(words.items[index])?.filter({ !$0.predicted || trustsGuess($0) }), let usual = parses.first else {
-                break
-            }
+            guard let found = readings(words.items[index]) else { break }
+            let parses = found.parses.filter { !$0.predicted || trustsGuess($0) }
+            guard let usual = parses.first else { break }
+            if !found.prefix.isEmpty { prefixes[index] = found.prefix }
             // A word that is usually a noun is an adjective before a common noun it agrees with
             // ("Мёртвом море"), not before a name ("сборной России").
             let beforeCommonNoun =
@@ -414,8 +548,8 @@ public struct NameNormalizer: Sendable {
                 // An adjective that ends the name and agrees with the head goes too ("Республики
                 // Сербской"; not "ассамблеи народной власти").
                 var following: [(index: Int, parse: WordParse)] = []
-                if head.index + 2 == words.items.count, let parses = readings(words.items[head.index + 1]), let parse = agreeing(parses),
-                    isAdjective(parses[0].tag)
+                if head.index + 2 == words.items.count, let found = readings(words.items[head.index + 1]), found.prefix.isEmpty,
+                    let parse = agreeing(found.parses), isAdjective(found.parses[0].tag)
                 {
                     following.append((head.index + 1, parse))
                 }
@@ -423,17 +557,31 @@ public struct NameNormalizer: Sendable {
                 let agreement = headNumber == g.plur ? g.plur : g.sing.union(gender)
                 for (index, parse) in zip(adjectives.map(\.index), chosen) + following {
                     if let form = dictionary.inflect(parse, to: g.nomn.union(agreement), like: parse.tag) {
-                        words.items[index].replace(with: form)
+                        words.items[index].replace(with: (prefixes[index] ?? "") + form)
                     }
                 }
                 if !headParse.tag.contains(g.fixd),
                     let form = dictionary.inflect(headParse, to: g.nomn.union(headNumber), like: headParse.tag)
                 {
-                    words.items[head.index].replace(with: form)
+                    let prefix = prefixes[head.index].map { declined($0, grammaticalCase, headNumber) } ?? ""
+                    words.items[head.index].replace(with: prefix + form)
                 }
                 return
             }
         }
+    }
+
+    /// The first part of a double noun declines with the last when the dictionary has it in the
+    /// same case and number ("Школу-студию", "Братьев-мусульман"); else it stays ("Баня-Луке").
+    private func declined(_ prefix: String, _ grammaticalCase: Grammemes, _ number: Grammemes) -> String {
+        let first = String(String.UnicodeScalarView(prefix.unicodeScalars.dropLast()))
+        guard grammaticalCase != g.nomn, first.unicodeScalars.count >= 3, !first.unicodeScalars.contains("-"),
+            let parse = dictionary.parses(of: first).first(where: {
+                !$0.predicted && $0.tag.contains(g.noun) && fitsPhrase($0.tag, grammaticalCase, number)
+            }),
+            let form = dictionary.inflect(parse, to: g.nomn.union(number), like: parse.tag)
+        else { return prefix }
+        return form + "-"
     }
 
     /// A guessed reading is used only where the ending leaves no doubt: a consonant-final name
@@ -451,7 +599,7 @@ public struct NameNormalizer: Sendable {
             return word.count > lemma.count && endings.contains { tail.endsWith($0) }
         }
         if last == "а" || last == "я" {
-            let endings = person ? ["ы", "ой", "ей"] : ["ы", "и", "у", "ю", "ой", "ей"]
+            let endings = person ? ["ы", "у", "ой", "ей"] : ["ы", "и", "у", "ю", "ой", "ей"]
             return word.starts(with: lemma.dropLast()) && word.count <= lemma.count + 1 && endings.contains { tail.endsWith($0) }
         }
         // "Скрипаля", "Диас-Канелем".
