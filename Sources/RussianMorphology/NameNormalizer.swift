@@ -447,7 +447,7 @@ public struct NameNormalizer: Sendable {
         return out
     }
 
-    /// A Russian surname the dictionary lacks, by its suffix: -ов/-ев/-ин/-ын declines as
+    /// A Russian surname the dictionary lacks, by its suffix: -ов/-ев/-ин/-ын/-ив declines as
     /// "Хабиров": masculine -а, -у, -ым, -е; feminine -а, -ой, -у.
     private func surnameReadings(_ word: String) -> [NameReading]? {
         let lower = String(String.UnicodeScalarView(word.unicodeScalars.map(lowercase)))
@@ -463,7 +463,8 @@ public struct NameNormalizer: Sendable {
                 return readings.map { NameReading(grammaticalCase: $0.0, gender: $0.1, form: .written(stem + $0.2), weight: 2) }
             }
         }
-        for stemEnd in ["ов", "ев", "ёв", "ин", "ын"] {
+        // And the Ukrainian -ів, written -ив in Russian ("Виталия Маркива" → "Маркив").
+        for stemEnd in ["ов", "ев", "ёв", "ин", "ын", "ив"] {
             for (ending, grammaticalCase, gender) in [
                 ("", g.nomn, g.masc), ("а", g.gent, g.masc), ("у", g.datv, g.masc), ("ым", g.ablt, g.masc), ("е", g.loct, g.masc),
                 ("а", g.nomn, g.femn), ("ой", g.gent, g.femn), ("у", g.accs, g.femn),
