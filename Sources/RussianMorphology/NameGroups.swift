@@ -322,7 +322,11 @@ public enum NameGroups {
     /// Lower case, ё as е, letters and digits only, the runs between them one space; quotes are
     /// no separators.
     static func fold(_ text: String) -> String {
-        if let folded = foldRussian(text) { return folded }
+        foldRussian(text) ?? foldScalars(text)
+    }
+
+    /// `fold` scalar by scalar: for text that is not plain Russian, and the byte path's oracle.
+    static func foldScalars(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         var space = false
         for scalar in text.unicodeScalars {

@@ -18,21 +18,7 @@ enum ReferenceNameGroups {
         ["ами", "ями", "ого", "ому", "ом", "ем", "ой", "ей", "ым", "им", "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и", "о"]
         .map { ($0, $0.unicodeScalars.count) }
 
-    static func fold(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var space = false
-        for scalar in text.unicodeScalars {
-            if isLetter(scalar) || ("0"..."9").contains(scalar) {
-                if space && !out.isEmpty { out.append(" ") }
-                space = false
-                let lower = lowercase(scalar)
-                out.append(lower == "ё" ? "е" : lower)
-            } else if scalar != "«" && scalar != "»" && scalar != "\"" {
-                space = true
-            }
-        }
-        return String(out)
-    }
+    static func fold(_ text: String) -> String { NameGroups.foldScalars(text) }
 
     /// A person's name split into a first name (or initial) and a surname (the last word), with
     /// their folded forms for comparing.
